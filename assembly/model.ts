@@ -1,0 +1,278 @@
+// The one file that knows the VAE: the layer table and memory layout, initialisation, forward, backward and
+// one training step. Everything lives in linear memory: a small state record (step count, RNG streams),
+// one flat block each for parameters, gradients and Adam's two moments, and the activations of one batch.
+//
+// Layers, in order (H hidden layers h₀..h_{H-1}, input D, latent L):
+//   encoder.i   (i < H)   D|h_{i-1} → h_i, activation
+//   encoder.mean          h_{H-1} → L
+//   encoder.logvar        h_{H-1} → L
+//   decoder.i   (i < H)   L|h_{H-i} → h_{H-1-i}, activation
+//   decoder.out           h_0 → D   (logits for Bernoulli, means for the Gaussian)
+import { arena_alloc, arena_mark, arena_reset } from './arena';
+import { dense_forward, dense_backward_input, dense_backward_params } from './kernels/dense';
+import { activation_forward, activation_backward, SIGMOID } from './kernels/activations';
+import { rng_seed, normal_fill, uniform_fill, reparameterize_forward, reparameterize_backward } from './kernels/gaussian';
+import { bernoulli_logits_loss, gaussian_unit_loss, kl_forward, kl_backward } from './kernels/losses';
+import { adam_step } from './kernels/optim';
+
+export const BERNOULLI: i32 = 0;
+export const GAUSSIAN: i32 = 1;
+
+// RNG streams: one seed, independent sequences for each use, so that evaluating or sampling never shifts training.
+export const STREAM_INIT: i32 = 0;
+export const STREAM_TRAIN: i32 = 1;   // ε of training steps
+export const STREAM_SHUFFLE: i32 = 2; // epoch permutations (drawn by the facade through rng_below)
+export const STREAM_SAMPLE: i32 = 3;  // z of sample()
+export const STREAM_EVAL: i32 = 4;    // ε of evaluate(), re-seeded at each call
+const STREAMS: i32 = 5;
+const RNG_RECORD: usize = 80;         // 64 bytes of xoshiro state + 16 bytes of scratch for normal_fill
+
+// State record: step (i32), seed (u32), 8 bytes spare, then the RNG records.
+const STATE_BYTES: usize = 16 + RNG_RECORD * <usize>STREAMS;
+
+// Layer record fields (u32 each).
+const IN = 0, OUT = 1, W = 2, B = 3, DW = 4, DB = 5, X = 6, Y = 7, DX = 8, DY = 9, ACT = 10, ACCUMULATE_DX = 11;
+const FIELDS = 12;
+
+let inputDim = 0, latentDim = 0, hiddenCount = 0, activation = 0, likelihood = 0;
+let state: usize = 0, layers: usize = 0, layerCount = 0;
+let params: usize = 0, grads: usize = 0, adamM: usize = 0, adamV: usize = 0, paramFloats = 0;
+let capacity = 0, activationsMark: usize = 0;
+let xBuf: usize = 0, mu: usize = 0, logvar: usize = 0, eps: usize = 0, z: usize = 0;
+let dmu: usize = 0, dlogvar: usize = 0, dz: usize = 0, logits: usize = 0, dlogits: usize = 0, wt: usize = 0;
+let results: usize = 0; // f64 × 4: loss, reconstruction, kl (per example for a step; sums for evaluate)
+
+// @ts-ignore: decorator
+@inline function field(layer: i32, f: i32): usize {
+  return <usize>load<u32>(layers + ((<usize>(layer * FIELDS + f)) << 2));
+}
+// @ts-ignore: decorator
+@inline function setField(layer: i32, f: i32, value: usize): void {
+  store<u32>(layers + ((<usize>(layer * FIELDS + f)) << 2), <u32>value);
+}
+function meanLayer(): i32 { return hiddenCount; }
+function logvarLayer(): i32 { return hiddenCount + 1; }
+function firstDecoderLayer(): i32 { return hiddenCount + 2; }
+function outLayer(): i32 { return 2 * hiddenCount + 2; }
+function floats(n: i32): usize { return (<usize>n + 3) & ~(<usize>3); } // tensors start 16-byte aligned
+function stream(s: i32): usize { return state + 16 + RNG_RECORD * <usize>s; }
+
+/** Lays out the model for `hidden` (H × u32 dims) and initialises it like PyTorch's nn.Linear. 0 on failure. */
+export function model_init(inDim: i32, latent: i32, hidden: usize, count: i32, act: i32, lik: i32, seed: u32): i32 {
+  inputDim = inDim; latentDim = latent; hiddenCount = count; activation = act; likelihood = lik;
+  layerCount = 2 * count + 3;
+  state = arena_alloc(STATE_BYTES);
+  layers = arena_alloc(<usize>(layerCount * FIELDS) << 2);
+  if (state == 0 || layers == 0) return 0;
+  store<u32>(state + 4, seed);
+  for (let s = 0; s < STREAMS; s++) rng_seed(stream(s), seed, <u32>s);
+
+  const encoderOut = count > 0 ? hiddenDim(hidden, count - 1) : inDim;
+  for (let i = 0; i < count; i++) defineLayer(i, i == 0 ? inDim : hiddenDim(hidden, i - 1), hiddenDim(hidden, i), true);
+  defineLayer(meanLayer(), encoderOut, latent, false);
+  defineLayer(logvarLayer(), encoderOut, latent, false);
+  for (let i = 0; i < count; i++) {
+    defineLayer(firstDecoderLayer() + i, i == 0 ? latent : hiddenDim(hidden, count - i), hiddenDim(hidden, count - 1 - i), true);
+  }
+  defineLayer(outLayer(), count > 0 ? hiddenDim(hidden, 0) : latent, inDim, false);
+  setField(meanLayer(), ACCUMULATE_DX, 1); // backward runs logvar first, then mean adds into the same dx
+
+  // Parameter block: weight then bias per layer, each tensor 16-byte aligned.
+  let offset: usize = 0;
+  for (let l = 0; l < layerCount; l++) {
+    setField(l, W, offset); offset += floats(<i32>(field(l, IN) * field(l, OUT)));
+    setField(l, B, offset); offset += floats(<i32>field(l, OUT));
+  }
+  paramFloats = <i32>offset;
+  const bytes = offset << 2;
+  params = arena_alloc(bytes); grads = arena_alloc(bytes); adamM = arena_alloc(bytes); adamV = arena_alloc(bytes);
+  results = arena_alloc(32);
+  if (params == 0 || grads == 0 || adamM == 0 || adamV == 0 || results == 0) return 0;
+  for (let l = 0; l < layerCount; l++) {
+    const w = field(l, W) << 2, b = field(l, B) << 2;
+    setField(l, DW, grads + w); setField(l, DB, grads + b);
+    setField(l, W, params + w); setField(l, B, params + b);
+    // nn.Linear.reset_parameters: weight and bias ~ U(−1/√fan_in, 1/√fan_in)
+    const bound = <f32>(1.0 / Math.sqrt(<f64>field(l, IN)));
+    uniform_fill(field(l, W), <i32>(field(l, IN) * field(l, OUT)), stream(STREAM_INIT), -bound, bound);
+    uniform_fill(field(l, B), <i32>field(l, OUT), stream(STREAM_INIT), -bound, bound);
+  }
+  // uniform_fill pads to whole vectors: clear what it wrote past each tensor so the block is deterministic.
+  clearParameterPadding();
+  activationsMark = arena_mark();
+  return 1;
+}
+
+function hiddenDim(hidden: usize, i: i32): i32 {
+  return <i32>load<u32>(hidden + (<usize>i << 2));
+}
+
+function defineLayer(l: i32, inDim: i32, outDim: i32, act: bool): void {
+  setField(l, IN, inDim); setField(l, OUT, outDim); setField(l, ACT, act ? 1 : 0); setField(l, ACCUMULATE_DX, 0);
+}
+
+function clearParameterPadding(): void {
+  for (let l = 0; l < layerCount; l++) {
+    const wEnd = field(l, W) + ((field(l, IN) * field(l, OUT)) << 2);
+    memory.fill(wEnd, 0, field(l, B) - wEnd);
+    const bEnd = field(l, B) + (field(l, OUT) << 2);
+    const next = l + 1 < layerCount ? field(l + 1, W) : params + (<usize>paramFloats << 2);
+    memory.fill(bEnd, 0, next - bEnd);
+  }
+}
+
+/** Ensures activations for `batch` examples; re-lays them above the parameters when it grows. 0 on failure. */
+export function model_reserve(batch: i32): i32 {
+  if (batch <= capacity) return 1;
+  arena_reset(activationsMark);
+  const rows = <usize>batch;
+  xBuf = arena_alloc(rows * (<usize>inputDim << 2));
+  logits = arena_alloc(rows * (<usize>inputDim << 2));
+  dlogits = arena_alloc(rows * (<usize>inputDim << 2));
+  const latentBytes = rows * (<usize>latentDim << 2);
+  mu = arena_alloc(latentBytes); logvar = arena_alloc(latentBytes); eps = arena_alloc(latentBytes); z = arena_alloc(latentBytes);
+  dmu = arena_alloc(latentBytes); dlogvar = arena_alloc(latentBytes); dz = arena_alloc(latentBytes);
+  let wtFloats: usize = 0;
+  for (let l = 0; l < layerCount; l++) wtFloats = max(wtFloats, field(l, IN) * field(l, OUT));
+  wt = arena_alloc(wtFloats << 2);
+  if (xBuf == 0 || logits == 0 || dlogits == 0 || mu == 0 || logvar == 0 || eps == 0 || z == 0
+      || dmu == 0 || dlogvar == 0 || dz == 0 || wt == 0) { capacity = 0; return 0; }
+  // Hidden activations and their gradients.
+  for (let l = 0; l < layerCount; l++) {
+    if (field(l, ACT) == 0) continue;
+    const y = arena_alloc(rows * (field(l, OUT) << 2)), dy = arena_alloc(rows * (field(l, OUT) << 2));
+    if (y == 0 || dy == 0) { capacity = 0; return 0; }
+    setField(l, Y, y); setField(l, DY, dy);
+  }
+  // Wire each layer's input to the previous output.
+  const H = hiddenCount;
+  for (let i = 0; i < H; i++) {
+    setField(i, X, i == 0 ? xBuf : field(i - 1, Y));
+    setField(i, DX, i == 0 ? 0 : field(i - 1, DY));
+  }
+  const encX = H > 0 ? field(H - 1, Y) : xBuf, encDX = H > 0 ? field(H - 1, DY) : 0;
+  setField(meanLayer(), X, encX); setField(meanLayer(), DX, encDX); setField(meanLayer(), Y, mu); setField(meanLayer(), DY, dmu);
+  setField(logvarLayer(), X, encX); setField(logvarLayer(), DX, encDX); setField(logvarLayer(), Y, logvar); setField(logvarLayer(), DY, dlogvar);
+  for (let i = 0; i < H; i++) {
+    const l = firstDecoderLayer() + i;
+    setField(l, X, i == 0 ? z : field(l - 1, Y));
+    setField(l, DX, i == 0 ? dz : field(l - 1, DY));
+  }
+  const o = outLayer();
+  setField(o, X, H > 0 ? field(o - 1, Y) : z); setField(o, DX, H > 0 ? field(o - 1, DY) : dz);
+  setField(o, Y, logits); setField(o, DY, dlogits);
+  capacity = batch;
+  return 1;
+}
+
+function layerForward(l: i32, batch: i32): void {
+  const outDim = <i32>field(l, OUT);
+  dense_forward(field(l, Y), field(l, X), field(l, W), field(l, B), wt, batch, <i32>field(l, IN), outDim);
+  if (field(l, ACT) != 0) activation_forward(activation, field(l, Y), batch * outDim);
+}
+
+function layerBackward(l: i32, batch: i32): void {
+  const inDim = <i32>field(l, IN), outDim = <i32>field(l, OUT);
+  if (field(l, ACT) != 0) activation_backward(activation, field(l, DY), field(l, Y), batch * outDim);
+  dense_backward_params(field(l, DW), field(l, DB), field(l, DY), field(l, X), batch, inDim, outDim);
+  if (field(l, DX) != 0) dense_backward_input(field(l, DX), field(l, DY), field(l, W), batch, inDim, outDim, field(l, ACCUMULATE_DX) != 0);
+}
+
+/** Encoder: x → (μ, logVar) for `batch` rows of the input buffer. */
+export function model_encode(batch: i32): void {
+  for (let l = 0; l <= logvarLayer(); l++) layerForward(l, batch);
+}
+
+/** Decoder: z → logits (or Gaussian means) in the output buffer. */
+export function model_decode(batch: i32): void {
+  for (let l = firstDecoderLayer(); l <= outLayer(); l++) layerForward(l, batch);
+}
+
+/** Decoder with the likelihood's mean applied: Bernoulli probabilities σ(logits), or the Gaussian means. */
+export function model_decode_mean(batch: i32): void {
+  model_decode(batch);
+  if (likelihood == BERNOULLI) activation_forward(SIGMOID, logits, batch * inputDim);
+}
+
+/** z ~ N(0, I) from the sample stream, then model_decode_mean. */
+export function model_sample(batch: i32): void {
+  normal_fill(z, batch * latentDim, stream(STREAM_SAMPLE));
+  model_decode_mean(batch);
+}
+
+/** One posterior sample per row: forward through the loss. Leaves the summed terms in results[1], results[2]. */
+function forwardLoss(batch: i32, epsStream: i32, scale: f32): void {
+  const n = batch * latentDim;
+  model_encode(batch);
+  normal_fill(eps, n, stream(epsStream));
+  reparameterize_forward(z, mu, logvar, eps, n);
+  model_decode(batch);
+  const rec = likelihood == BERNOULLI
+    ? bernoulli_logits_loss(dlogits, logits, xBuf, batch * inputDim, scale)
+    : gaussian_unit_loss(dlogits, logits, xBuf, batch * inputDim, scale);
+  store<f64>(results, rec, 8);
+  store<f64>(results, kl_forward(mu, logvar, n), 16);
+}
+
+/**
+ * Zeroes the gradients, then forward and backward for `batch` rows: gradients of
+ * (1/batch)·Σ(reconstruction + β·KL) land in the gradient block. Results hold per-example means.
+ * Kept apart from Adam so a batch can later be split across workers and the gradients reduced.
+ */
+export function model_accumulate_gradients(batch: i32, beta: f32): void {
+  memory.fill(grads, 0, <usize>paramFloats << 2);
+  const scale = <f32>(1.0 / <f64>batch);
+  forwardLoss(batch, STREAM_TRAIN, scale);
+  for (let l = outLayer(); l >= firstDecoderLayer(); l--) layerBackward(l, batch);
+  const n = batch * latentDim;
+  kl_backward(dmu, dlogvar, mu, logvar, n, beta * scale);
+  reparameterize_backward(dmu, dlogvar, dz, logvar, eps, n);
+  for (let l = logvarLayer(); l >= 0; l--) layerBackward(l, batch);
+  const rec = load<f64>(results, 8) / <f64>batch, kl = load<f64>(results, 16) / <f64>batch;
+  store<f64>(results, rec + <f64>beta * kl, 0);
+  store<f64>(results, rec, 8);
+  store<f64>(results, kl, 16);
+}
+
+/** Adam over the whole parameter block with the current gradients; advances the step count. */
+export function model_apply_adam(lr: f32, beta1: f32, beta2: f32, epsilon: f32): void {
+  const t = load<i32>(state) + 1;
+  store<i32>(state, t);
+  adam_step(params, grads, adamM, adamV, paramFloats, lr, beta1, beta2, epsilon, t);
+}
+
+/** One training step on the `batch` rows of the input buffer: forward, loss, backward, Adam. */
+export function model_train_step(batch: i32, beta: f32, lr: f32, beta1: f32, beta2: f32, epsilon: f32): void {
+  model_accumulate_gradients(batch, beta);
+  model_apply_adam(lr, beta1, beta2, epsilon);
+}
+
+/** Negative-ELBO terms summed over `batch` rows with ε from the evaluation stream (results[1], results[2]). */
+export function model_evaluate(batch: i32): void {
+  forwardLoss(batch, STREAM_EVAL, 0);
+}
+
+/** Restarts a stream from the model's seed (evaluate() does, so the same call gives the same number). */
+export function model_reseed(s: i32): void {
+  rng_seed(stream(s), load<u32>(state + 4), <u32>s);
+}
+
+export function model_stream(s: i32): usize { return stream(s); }
+export function model_step(): i32 { return load<i32>(state); }
+export function model_parameter_floats(): i32 { return paramFloats; }
+export function model_results(): usize { return results; }
+export function model_input(): usize { return xBuf; }
+export function model_mean(): usize { return mu; }
+export function model_logvar(): usize { return logvar; }
+export function model_eps(): usize { return eps; }
+export function model_latent(): usize { return z; }
+export function model_output(): usize { return logits; }
+export function model_capacity(): i32 { return capacity; }
+
+// Tensors in file order: for each layer its weight (out, in) then its bias (out).
+export function model_tensor_count(): i32 { return layerCount * 2; }
+export function model_tensor_ptr(t: i32): usize { return field(t >> 1, (t & 1) == 0 ? W : B); }
+export function model_tensor_grad_ptr(t: i32): usize { return field(t >> 1, (t & 1) == 0 ? DW : DB); }
+export function model_tensor_rows(t: i32): i32 { return <i32>field(t >> 1, OUT); }
+/** Columns of a weight (its fan-in); 0 marks a bias, which is 1-D. */
+export function model_tensor_cols(t: i32): i32 { return (t & 1) == 0 ? <i32>field(t >> 1, IN) : 0; }

@@ -1,0 +1,58 @@
+// Resolving and checking a VAE configuration: defaults, ranges, and the codes the wasm ABI uses for enums.
+import { describe, VAEError, type VAEErrorCode } from './errors.js';
+import type { Activation, Likelihood, VAEConfig } from './types.js';
+
+export const ACTIVATIONS: readonly Activation[] = ['relu', 'leakyRelu', 'tanh', 'sigmoid']; // index = wasm code
+export const LIKELIHOODS: readonly Likelihood[] = ['bernoulli', 'gaussian'];              // index = wasm code
+
+export const DEFAULT_CONFIG = {
+  hiddenDims: [400],
+  latentDim: 20,
+  activation: 'relu',
+  likelihood: 'bernoulli',
+  seed: 0,
+} as const;
+
+const MAX_DIM = 1 << 16;
+const MAX_HIDDEN_LAYERS = 16;
+const KEYS = ['inputDim', 'hiddenDims', 'latentDim', 'activation', 'likelihood', 'seed'];
+
+function isDim(v: unknown): v is number {
+  return Number.isInteger(v) && (v as number) >= 1 && (v as number) <= MAX_DIM;
+}
+
+/** Fills in defaults and checks every field; errors carry `code` and name `method`. */
+export function resolveConfig(options: unknown, method: string, code: VAEErrorCode): VAEConfig {
+  const fail = (what: string, expected: string, value: unknown): never => {
+    throw new VAEError(code, `${method}: ${what} must be ${expected}; received ${describe(value)}`);
+  };
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) fail('the configuration', 'an object', options);
+  const o = options as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (!KEYS.includes(key) && o[key] !== undefined) fail(`option "${key}"`, `one of ${KEYS.join(', ')}`, key);
+  }
+  const inputDim = o.inputDim;
+  if (!isDim(inputDim)) fail('inputDim', `an integer in [1, ${MAX_DIM}]`, inputDim);
+  const hiddenDims = o.hiddenDims ?? DEFAULT_CONFIG.hiddenDims;
+  if (!Array.isArray(hiddenDims) || hiddenDims.length > MAX_HIDDEN_LAYERS || !hiddenDims.every(isDim)) {
+    fail('hiddenDims', `an array of at most ${MAX_HIDDEN_LAYERS} integers in [1, ${MAX_DIM}]`, hiddenDims);
+  }
+  const latentDim = o.latentDim ?? DEFAULT_CONFIG.latentDim;
+  if (!isDim(latentDim)) fail('latentDim', `an integer in [1, ${MAX_DIM}]`, latentDim);
+  const activation = o.activation ?? DEFAULT_CONFIG.activation;
+  if (!ACTIVATIONS.includes(activation as Activation)) fail('activation', `one of ${ACTIVATIONS.join(', ')}`, activation);
+  const likelihood = o.likelihood ?? DEFAULT_CONFIG.likelihood;
+  if (!LIKELIHOODS.includes(likelihood as Likelihood)) fail('likelihood', `one of ${LIKELIHOODS.join(', ')}`, likelihood);
+  const seed = o.seed ?? DEFAULT_CONFIG.seed;
+  if (!Number.isInteger(seed) || (seed as number) < 0 || (seed as number) > 0xffffffff) {
+    fail('seed', 'an integer in [0, 4294967295]', seed);
+  }
+  return Object.freeze({
+    inputDim: inputDim as number,
+    hiddenDims: Object.freeze([...(hiddenDims as number[])]),
+    latentDim: latentDim as number,
+    activation: activation as Activation,
+    likelihood: likelihood as Likelihood,
+    seed: seed as number,
+  });
+}

@@ -1,0 +1,132 @@
+// bytes → WebAssembly.Module (compiled once per process) → one instance per model, through the loader.
+// Also the typed view of the wasm ABI and the copies in and out of linear memory (no live view escapes:
+// memory may grow, which detaches every view taken before).
+import { instantiate } from '@assemblyscript/loader';
+import { WASM_BASE64, WASM_SHA256 } from '../build/wasm-bytes.js';
+import { VAEError } from './errors.js';
+
+/** The wasm ABI (assembly/index.ts). Pointers are byte addresses into the instance's memory. */
+export interface WasmExports {
+  memory: WebAssembly.Memory;
+  arena_alloc(bytes: number): number;
+  arena_mark(): number;
+  arena_reset(mark: number): void;
+  model_init(inputDim: number, latentDim: number, hidden: number, hiddenCount: number, activation: number,
+    likelihood: number, seed: number): number;
+  model_reserve(batch: number): number;
+  model_encode(batch: number): void;
+  model_decode(batch: number): void;
+  model_decode_mean(batch: number): void;
+  model_sample(batch: number): void;
+  model_accumulate_gradients(batch: number, beta: number): void;
+  model_apply_adam(lr: number, beta1: number, beta2: number, epsilon: number): void;
+  model_train_step(batch: number, beta: number, lr: number, beta1: number, beta2: number, epsilon: number): void;
+  model_evaluate(batch: number): void;
+  model_reseed(stream: number): void;
+  model_stream(stream: number): number;
+  model_step(): number;
+  model_parameter_floats(): number;
+  model_results(): number;
+  model_input(): number;
+  model_mean(): number;
+  model_logvar(): number;
+  model_eps(): number;
+  model_latent(): number;
+  model_output(): number;
+  model_capacity(): number;
+  model_tensor_count(): number;
+  model_tensor_ptr(t: number): number;
+  model_tensor_grad_ptr(t: number): number;
+  model_tensor_rows(t: number): number;
+  model_tensor_cols(t: number): number;
+  gemm(c: number, ldc: number, a: number, sam: number, sak: number, b: number, ldb: number, bias: number,
+    m: number, n: number, k: number, mode: number): void;
+  transpose(out: number, inp: number, rows: number, cols: number): void;
+  dense_forward(y: number, x: number, w: number, b: number, wt: number, batch: number, inDim: number, outDim: number): void;
+  dense_backward_input(dx: number, dy: number, w: number, batch: number, inDim: number, outDim: number, accumulate: number): void;
+  dense_backward_params(dw: number, db: number, dy: number, x: number, batch: number, inDim: number, outDim: number): void;
+  column_sums_accumulate(out: number, m: number, rows: number, cols: number): void;
+  activation_forward(kind: number, y: number, n: number): void;
+  activation_backward(kind: number, dy: number, y: number, n: number): void;
+  rng_seed(state: number, seed: number, stream: number): void;
+  rng_below(state: number, bound: number): number;
+  uniform_fill(out: number, n: number, state: number, lo: number, hi: number): void;
+  normal_fill(out: number, n: number, state: number): void;
+  reparameterize_forward(z: number, mu: number, logvar: number, eps: number, n: number): void;
+  reparameterize_backward(dmu: number, dlogvar: number, dz: number, logvar: number, eps: number, n: number): void;
+  bernoulli_logits_loss(dlogits: number, logits: number, x: number, n: number, scale: number): number;
+  gaussian_unit_loss(dmu: number, mu: number, x: number, n: number, scale: number): number;
+  kl_forward(mu: number, logvar: number, n: number): number;
+  kl_backward(dmu: number, dlogvar: number, mu: number, logvar: number, n: number, scale: number): void;
+  adam_step(p: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number,
+    eps: number, t: number): void;
+  first_outside(x: number, n: number, lo: number, hi: number): number;
+}
+
+/** The SHA-256 of the embedded wasm build. */
+export const wasmBuildHash: string = WASM_SHA256;
+
+// The smallest module using a v128 instruction (i8x16.splat, i8x16.popcnt), as wasm-feature-detect checks it.
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0,
+  65, 0, 253, 15, 253, 98, 11]);
+
+function decodeBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+let compiled: Promise<WebAssembly.Module> | undefined;
+
+/** The embedded module, compiled on first use and shared by every model of this process. */
+export function wasmModule(): Promise<WebAssembly.Module> {
+  if (compiled) return compiled;
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.validate !== 'function') {
+    throw new VAEError('UNSUPPORTED_ENGINE', 'VAE.create: expected a JavaScript engine with WebAssembly; received none');
+  }
+  if (!WebAssembly.validate(SIMD_PROBE)) {
+    throw new VAEError('UNSUPPORTED_ENGINE', 'VAE.create: expected WebAssembly SIMD (Chrome 91+, Firefox 89+, ' +
+      'Safari 16.4+, Node 16.4+); this engine has WebAssembly without SIMD');
+  }
+  const bytes = decodeBase64(WASM_BASE64);
+  compiled = WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+  compiled.catch(() => { compiled = undefined; });
+  return compiled;
+}
+
+/** One wasm instance: its exports and copies in and out of its memory. */
+export class Engine {
+  private constructor(readonly wasm: WasmExports) {}
+
+  static async create(): Promise<Engine> {
+    const module = await wasmModule();
+    const { exports } = await instantiate<Record<string, unknown>>(module, {});
+    return new Engine(exports as unknown as WasmExports);
+  }
+
+  /** A fresh view of n floats at ptr; valid only until memory next grows, so never keep it. */
+  f32(ptr: number, n: number): Float32Array {
+    return new Float32Array(this.wasm.memory.buffer, ptr, n);
+  }
+
+  /** Copies n floats out of memory. */
+  read(ptr: number, n: number): Float32Array {
+    return this.f32(ptr, n).slice();
+  }
+
+  write(ptr: number, values: ArrayLike<number>): void {
+    this.f32(ptr, values.length).set(values);
+  }
+
+  f64(ptr: number, index: number): number {
+    return new Float64Array(this.wasm.memory.buffer, ptr, index + 1)[index];
+  }
+
+  /** A zeroed, 16-byte-aligned region of the arena. */
+  alloc(bytes: number): number {
+    const ptr = this.wasm.arena_alloc(bytes);
+    if (ptr === 0) throw new VAEError('OUT_OF_MEMORY', `Engine.alloc: could not grow WebAssembly memory by ${bytes} bytes`);
+    return ptr;
+  }
+}

@@ -1,0 +1,361 @@
+// class VAE — the API users see. A thin facade: it checks arguments, copies data in and out of the wasm
+// instance, and makes one wasm call per training step; the model itself lives in assembly/model.ts.
+import { ACTIVATIONS, LIKELIHOODS, resolveConfig } from './config.js';
+import { Engine, type WasmExports } from './engine.js';
+import { describe, VAEError } from './errors.js';
+import { configFromMetadata, modelMetadata, tensorNames } from './model-file.js';
+import { yieldToEventLoop } from './platform.js';
+import { decodeSafetensors, encodeSafetensors, type Tensor } from './safetensors.js';
+import type {
+  EpochLog, Encoding, EvaluateOptions, FitOptions, LossTerms, TrainStepOptions, VAEConfig, VAEOptions,
+} from './types.js';
+
+// Adam's moment decays and ε, as PyTorch's defaults (Kingma & Ba 2015 recommend the same).
+const ADAM_BETA1 = 0.9, ADAM_BETA2 = 0.999, ADAM_EPSILON = 1e-8;
+const DEFAULT_BATCH = 128, DEFAULT_LEARNING_RATE = 1e-3;
+const READ_CHUNK = 1024; // rows per wasm call for encode/decode/sample beyond the training capacity
+const STREAM_SHUFFLE = 2, STREAM_EVAL = 4; // assembly/model.ts
+const FLOAT_MAX = 3.4028234663852886e38;
+
+export class VAE {
+  /** The architecture and seed, as saved with the model. */
+  readonly config: VAEConfig;
+  /** Number of trainable scalars (weights and biases). */
+  readonly parameterCount: number;
+  #engine: Engine | null;
+  #busy = false;
+
+  private constructor(engine: Engine, config: VAEConfig) {
+    this.#engine = engine;
+    this.config = config;
+    const w = engine.wasm;
+    let count = 0;
+    for (let t = 0; t < w.model_tensor_count(); t++) count += w.model_tensor_rows(t) * Math.max(1, w.model_tensor_cols(t));
+    this.parameterCount = count;
+  }
+
+  /** Builds a model with weights initialised like PyTorch's nn.Linear, U(±1/√fan_in), from `seed`. */
+  static async create(options: VAEOptions): Promise<VAE> {
+    return VAE.#build(resolveConfig(options, 'VAE.create', 'INVALID_CONFIG'));
+  }
+
+  static async #build(config: VAEConfig): Promise<VAE> {
+    const engine = await Engine.create();
+    const w = engine.wasm;
+    const hidden = engine.alloc(4 * Math.max(1, config.hiddenDims.length));
+    new Uint32Array(w.memory.buffer, hidden, config.hiddenDims.length).set(config.hiddenDims);
+    const ok = w.model_init(config.inputDim, config.latentDim, hidden, config.hiddenDims.length,
+      ACTIVATIONS.indexOf(config.activation), LIKELIHOODS.indexOf(config.likelihood), config.seed);
+    if (!ok) throw new VAEError('OUT_OF_MEMORY', 'VAE.create: WebAssembly memory could not grow to hold the parameters');
+    const vae = new VAE(engine, config);
+    vae.#reserve('VAE.create', DEFAULT_BATCH);
+    return vae;
+  }
+
+  /** Reads a model written by save(): weights bit-exact, configuration from the file's metadata. */
+  static async load(bytes: Uint8Array): Promise<VAE> {
+    const file = decodeSafetensors(bytes);
+    const config = resolveConfig(configFromMetadata(file.metadata), 'VAE.load (config in __metadata__)', 'INVALID_MODEL_FILE');
+    const vae = await VAE.#build(config);
+    try {
+      vae.#writeTensors(file.tensors);
+    } catch (error) {
+      vae.dispose();
+      throw error;
+    }
+    return vae;
+  }
+
+  /** One Adam step on `batch` (n·inputDim values) → the batch's loss terms, nats per example. */
+  trainStep(batch: Float32Array, options: TrainStepOptions = {}): LossTerms {
+    const method = 'VAE.trainStep';
+    const w = this.#alive(method);
+    this.#idle(method);
+    const { learningRate, beta } = checkStepOptions(method, options);
+    const rows = this.#rowCount(method, 'batch', batch, this.config.inputDim);
+    this.#reserve(method, rows);
+    this.#engine!.write(w.model_input(), batch);
+    this.#checkInput(method, 'batch', rows);
+    w.model_train_step(rows, beta, learningRate, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON);
+    return this.#results();
+  }
+
+  /**
+   * Trains for `epochs` passes over `data`, yielding to the event loop after every batch. `signal` stops at the
+   * next batch boundary; the model is then exactly as after its last completed step.
+   */
+  async fit(data: Float32Array, options: FitOptions = {}): Promise<EpochLog[]> {
+    const method = 'VAE.fit';
+    const w = this.#alive(method);
+    this.#idle(method);
+    const { learningRate, beta } = checkStepOptions(method, options);
+    const epochs = options.epochs ?? 1, batchSize = options.batchSize ?? DEFAULT_BATCH, shuffle = options.shuffle ?? true;
+    if (!Number.isInteger(epochs) || epochs < 0) throw argumentError(method, 'options.epochs', 'a non-negative integer', epochs);
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw argumentError(method, 'options.batchSize', 'a positive integer', batchSize);
+    if (typeof shuffle !== 'boolean') throw argumentError(method, 'options.shuffle', 'a boolean', shuffle);
+    for (const name of ['onBatchEnd', 'onEpochEnd'] as const) {
+      if (options[name] !== undefined && typeof options[name] !== 'function') throw argumentError(method, `options.${name}`, 'a function', options[name]);
+    }
+    const D = this.config.inputDim;
+    const n = this.#rowCount(method, 'data', data, D);
+    this.#checkAll(method, 'data', data);
+    if (options.validationData !== undefined) {
+      this.#rowCount(method, 'options.validationData', options.validationData, D);
+      this.#checkAll(method, 'options.validationData', options.validationData);
+    }
+
+    this.#busy = true;
+    const logs: EpochLog[] = [];
+    try {
+      const order = new Uint32Array(n);
+      const batches = Math.ceil(n / batchSize);
+      this.#reserve(method, Math.min(batchSize, n));
+      for (let epoch = 1; epoch <= epochs && !options.signal?.aborted; epoch++) {
+        for (let i = 0; i < n; i++) order[i] = i;
+        if (shuffle) this.#shuffle(order);
+        const start = performance.now();
+        let examples = 0, loss = 0, reconstruction = 0, kl = 0, aborted = false;
+        for (let b = 0; b < batches; b++) {
+          if (options.signal?.aborted) { aborted = true; break; }
+          const rows = Math.min(batchSize, n - b * batchSize);
+          const input = this.#engine!.f32(w.model_input(), rows * D);
+          for (let r = 0; r < rows; r++) {
+            const src = order[b * batchSize + r] * D;
+            input.set(data.subarray(src, src + D), r * D);
+          }
+          w.model_train_step(rows, beta, learningRate, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON);
+          const step = this.#results();
+          examples += rows; loss += step.loss * rows; reconstruction += step.reconstruction * rows; kl += step.kl * rows;
+          options.onBatchEnd?.({ epoch, batch: b + 1, batches, ...step });
+          await yieldToEventLoop();
+          this.#alive(method); // dispose() may have run while we yielded
+        }
+        if (examples === 0) break;
+        const log: EpochLog = {
+          epoch, loss: loss / examples, reconstruction: reconstruction / examples, kl: kl / examples,
+          seconds: (performance.now() - start) / 1000, examples,
+        };
+        if (aborted) log.aborted = true;
+        else if (options.validationData) {
+          const val = this.#evaluate(method, options.validationData, DEFAULT_BATCH);
+          log.valLoss = val.loss; log.valReconstruction = val.reconstruction; log.valKl = val.kl;
+        }
+        logs.push(log);
+        options.onEpochEnd?.(log);
+        if (aborted) break;
+      }
+    } finally {
+      this.#busy = false;
+    }
+    return logs;
+  }
+
+  /**
+   * The negative ELBO of `data` in nats per example, with one posterior sample per example drawn from a stream
+   * re-seeded at every call: the same call returns the same number, and neither the model nor training moves.
+   */
+  evaluate(data: Float32Array, options: EvaluateOptions = {}): LossTerms {
+    const method = 'VAE.evaluate';
+    this.#alive(method);
+    const batchSize = options.batchSize ?? DEFAULT_BATCH;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw argumentError(method, 'options.batchSize', 'a positive integer', batchSize);
+    this.#rowCount(method, 'data', data, this.config.inputDim);
+    return this.#evaluate(method, data, batchSize);
+  }
+
+  /** The posterior q(z|x) = N(mean, diag e^logVar) of each row of x. */
+  encode(x: Float32Array): Encoding {
+    const method = 'VAE.encode';
+    const w = this.#alive(method);
+    const { inputDim: D, latentDim: L } = this.config;
+    const n = this.#rowCount(method, 'x', x, D);
+    const mean = new Float32Array(n * L), logVar = new Float32Array(n * L);
+    this.#chunks(method, n, (start, rows) => {
+      this.#engine!.write(w.model_input(), x.subarray(start * D, (start + rows) * D));
+      this.#checkInput(method, 'x', rows, start, false);
+      w.model_encode(rows);
+      mean.set(this.#engine!.f32(w.model_mean(), rows * L), start * L);
+      logVar.set(this.#engine!.f32(w.model_logvar(), rows * L), start * L);
+    });
+    return { mean, logVar };
+  }
+
+  /** The likelihood's mean for each row of z: Bernoulli probabilities, or Gaussian means. */
+  decode(z: Float32Array): Float32Array {
+    const method = 'VAE.decode';
+    const w = this.#alive(method);
+    const { inputDim: D, latentDim: L } = this.config;
+    const n = this.#rowCount(method, 'z', z, L);
+    const out = new Float32Array(n * D);
+    this.#chunks(method, n, (start, rows) => {
+      this.#engine!.write(w.model_latent(), z.subarray(start * L, (start + rows) * L));
+      const bad = w.first_outside(w.model_latent(), rows * L, -FLOAT_MAX, FLOAT_MAX);
+      if (bad >= 0) throw valueError(method, 'z', 'finite numbers', start * L + bad, z[start * L + bad]);
+      w.model_decode_mean(rows);
+      out.set(this.#engine!.f32(w.model_output(), rows * D), start * D);
+    });
+    return out;
+  }
+
+  /** decode(encode(x).mean). */
+  reconstruct(x: Float32Array): Float32Array {
+    return this.decode(this.encode(x).mean);
+  }
+
+  /** n draws z ~ N(0, I) from the model's sample stream, decoded: n·inputDim values. */
+  sample(n: number): Float32Array {
+    const method = 'VAE.sample';
+    const w = this.#alive(method);
+    if (!Number.isInteger(n) || n < 1) throw argumentError(method, 'n', 'a positive integer', n);
+    const D = this.config.inputDim;
+    const out = new Float32Array(n * D);
+    this.#chunks(method, n, (start, rows) => {
+      w.model_sample(rows);
+      out.set(this.#engine!.f32(w.model_output(), rows * D), start * D);
+    });
+    return out;
+  }
+
+  /** The model as safetensors bytes: weights [out, in] as PyTorch stores them, config in __metadata__. */
+  save(): Uint8Array {
+    const w = this.#alive('VAE.save');
+    const names = tensorNames(this.config.hiddenDims.length);
+    const tensors: Array<[string, Tensor]> = names.map((name, t) => {
+      const rows = w.model_tensor_rows(t), cols = w.model_tensor_cols(t);
+      const shape = cols === 0 ? [rows] : [rows, cols];
+      return [name, { shape, data: this.#engine!.read(w.model_tensor_ptr(t), rows * Math.max(cols, 1)) }];
+    });
+    return encodeSafetensors(tensors, modelMetadata(this.config));
+  }
+
+  /** Frees the wasm instance; every later call throws VAEError DISPOSED. Idempotent. */
+  dispose(): void {
+    this.#engine = null;
+  }
+
+  get disposed(): boolean {
+    return this.#engine === null;
+  }
+
+  // ---- internals ----
+
+  #alive(method: string): WasmExports {
+    if (this.#engine === null) throw new VAEError('DISPOSED', `${method}: expected a live model; this one was disposed`);
+    return this.#engine.wasm;
+  }
+
+  #idle(method: string): void {
+    if (this.#busy) throw new VAEError('INVALID_ARGUMENT', `${method}: expected no fit() in progress on this model; one is running`);
+  }
+
+  #reserve(method: string, rows: number): void {
+    if (!this.#engine!.wasm.model_reserve(rows)) {
+      throw new VAEError('OUT_OF_MEMORY', `${method}: WebAssembly memory could not grow to hold a batch of ${rows} rows`);
+    }
+  }
+
+  /** Runs `body` over [0, n) in chunks that fit the activation buffers. */
+  #chunks(method: string, n: number, body: (start: number, rows: number) => void): void {
+    const w = this.#engine!.wasm;
+    const chunk = Math.min(n, Math.max(w.model_capacity(), READ_CHUNK));
+    this.#reserve(method, chunk);
+    for (let start = 0; start < n; start += chunk) body(start, Math.min(chunk, n - start));
+  }
+
+  #rowCount(method: string, name: string, data: unknown, dim: number): number {
+    if (!(data instanceof Float32Array)) throw argumentError(method, name, 'a Float32Array', data);
+    if (data.length === 0 || data.length % dim !== 0) {
+      throw argumentError(method, `${name}.length`, `a positive multiple of ${dim}`, data.length);
+    }
+    return data.length / dim;
+  }
+
+  /** Checks the `rows` rows now in the input buffer: finite, and in [0, 1] for Bernoulli targets. */
+  #checkInput(method: string, name: string, rows: number, firstRow = 0, asTargets = true): void {
+    const w = this.#engine!.wasm, D = this.config.inputDim;
+    const bernoulli = asTargets && this.config.likelihood === 'bernoulli';
+    const bad = w.first_outside(w.model_input(), rows * D, bernoulli ? 0 : -FLOAT_MAX, bernoulli ? 1 : FLOAT_MAX);
+    if (bad >= 0) {
+      const expected = bernoulli ? 'numbers in [0, 1] (Bernoulli targets)' : 'finite numbers';
+      throw valueError(method, name, expected, firstRow * D + bad, this.#engine!.f32(w.model_input(), rows * D)[bad]);
+    }
+  }
+
+  /** Checks every row of `data` through the input buffer, without training on it. */
+  #checkAll(method: string, name: string, data: Float32Array): void {
+    const D = this.config.inputDim;
+    this.#chunks(method, data.length / D, (start, rows) => {
+      this.#engine!.write(this.#engine!.wasm.model_input(), data.subarray(start * D, (start + rows) * D));
+      this.#checkInput(method, name, rows, start);
+    });
+  }
+
+  #evaluate(method: string, data: Float32Array, batchSize: number): LossTerms {
+    const w = this.#engine!.wasm, D = this.config.inputDim, n = data.length / D;
+    w.model_reseed(STREAM_EVAL);
+    this.#reserve(method, Math.min(batchSize, n));
+    let reconstruction = 0, kl = 0;
+    for (let start = 0; start < n; start += batchSize) {
+      const rows = Math.min(batchSize, n - start);
+      this.#engine!.write(w.model_input(), data.subarray(start * D, (start + rows) * D));
+      this.#checkInput(method, 'data', rows, start);
+      w.model_evaluate(rows);
+      const sums = this.#results();
+      reconstruction += sums.reconstruction; kl += sums.kl;
+    }
+    return { loss: (reconstruction + kl) / n, reconstruction: reconstruction / n, kl: kl / n };
+  }
+
+  /** Fisher–Yates with draws from the model's shuffle stream. */
+  #shuffle(order: Uint32Array): void {
+    const w = this.#engine!.wasm, state = w.model_stream(STREAM_SHUFFLE);
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = w.rng_below(state, i + 1) >>> 0;
+      const t = order[i]; order[i] = order[j]; order[j] = t;
+    }
+  }
+
+  #results(): LossTerms {
+    const e = this.#engine!, ptr = e.wasm.model_results();
+    return { loss: e.f64(ptr, 0), reconstruction: e.f64(ptr, 1), kl: e.f64(ptr, 2) };
+  }
+
+  #writeTensors(tensors: Map<string, Tensor>): void {
+    const w = this.#engine!.wasm;
+    const names = tensorNames(this.config.hiddenDims.length);
+    const unknown = [...tensors.keys()].filter((name) => !names.includes(name));
+    if (unknown.length > 0) {
+      throw new VAEError('INVALID_MODEL_FILE', `VAE.load: expected only the tensors of this configuration; received unknown ${unknown.slice(0, 3).join(', ')}`);
+    }
+    names.forEach((name, t) => {
+      const tensor = tensors.get(name);
+      const rows = w.model_tensor_rows(t), cols = w.model_tensor_cols(t);
+      const shape = cols === 0 ? [rows] : [rows, cols];
+      if (!tensor) throw new VAEError('INVALID_MODEL_FILE', `VAE.load: expected tensor "${name}" of shape [${shape}]; it is missing`);
+      if (tensor.shape.length !== shape.length || tensor.shape.some((d, i) => d !== shape[i])) {
+        throw new VAEError('INVALID_MODEL_FILE', `VAE.load: expected tensor "${name}" of shape [${shape}]; received [${tensor.shape}]`);
+      }
+      this.#engine!.write(w.model_tensor_ptr(t), tensor.data);
+    });
+  }
+}
+
+function argumentError(method: string, name: string, expected: string, value: unknown): VAEError {
+  return new VAEError('INVALID_ARGUMENT', `${method}: ${name} must be ${expected}; received ${describe(value)}`);
+}
+
+function valueError(method: string, name: string, expected: string, index: number, value: number): VAEError {
+  return new VAEError('INVALID_ARGUMENT', `${method}: ${name} must hold ${expected}; received ${value} at index ${index}`);
+}
+
+function checkStepOptions(method: string, options: TrainStepOptions): { learningRate: number; beta: number } {
+  if (typeof options !== 'object' || options === null) throw argumentError(method, 'options', 'an object', options);
+  const learningRate = options.learningRate ?? DEFAULT_LEARNING_RATE, beta = options.beta ?? 1;
+  if (!(typeof learningRate === 'number' && learningRate > 0 && Number.isFinite(learningRate))) {
+    throw argumentError(method, 'options.learningRate', 'a finite number > 0', learningRate);
+  }
+  if (!(typeof beta === 'number' && beta >= 0 && Number.isFinite(beta))) {
+    throw argumentError(method, 'options.beta', 'a finite number >= 0', beta);
+  }
+  return { learningRate, beta };
+}
