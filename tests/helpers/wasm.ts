@@ -1,0 +1,40 @@
+// Drives the raw wasm ABI from tests: a fresh instance, arrays in and out of its arena.
+import { Engine } from '../../src/engine.js';
+
+export interface Kernels {
+  engine: Engine;
+  w: Engine['wasm'];
+  /** Copies values into a fresh arena region (padded to 16 bytes, as the kernels expect). */
+  put(values: ArrayLike<number>): number;
+  /** A zeroed region for n floats. */
+  zeros(n: number): number;
+  get(ptr: number, n: number): Float32Array;
+  /** A seeded RNG state record (80 bytes). */
+  rng(seed: number, stream?: number): number;
+}
+
+export async function kernels(): Promise<Kernels> {
+  const engine = await Engine.create();
+  const w = engine.wasm;
+  const zeros = (n: number) => engine.alloc(Math.max(16, 4 * n));
+  return {
+    engine, w, zeros,
+    put(values) { const p = zeros(values.length); engine.write(p, values); return p; },
+    get: (ptr, n) => engine.read(ptr, n),
+    rng(seed, stream = 0) { const p = engine.alloc(80); w.rng_seed(p, seed, stream); return p; },
+  };
+}
+
+/** Deterministic pseudo-random floats in [lo, hi) for test inputs (mulberry32). */
+export function randomArray(n: number, seed: number, lo = -1, hi = 1): Float32Array {
+  let a = seed >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
+  }
+  return out;
+}

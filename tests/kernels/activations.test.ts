@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { ACTIVATION_KINDS, activationDerivRef, activationRef, finiteDifferences, maxAbsDiff } from '../reference/kernels.js';
+import { kernels, randomArray } from '../helpers/wasm.js';
+
+describe('activations', () => {
+  // n = 1001 is not a multiple of 4: the last vector runs into the arena's padding.
+  const x = randomArray(1001, 42, -8, 8);
+  x[0] = 0; x[1] = -0; x[2] = 30; x[3] = -30; x[4] = 1e-6;
+
+  it.each(ACTIVATION_KINDS.map((kind, code) => [kind, code] as const))('%s forward matches the reference', async (kind, code) => {
+    const k = await kernels();
+    const p = k.put(x);
+    k.w.activation_forward(code, p, x.length);
+    const d = maxAbsDiff(k.get(p, x.length), Array.from(x, (v) => activationRef(kind, v)));
+    console.log(`${kind} forward: max abs difference ${d.toExponential(2)}`);
+    expect(d).toBeLessThan(2e-6);
+  });
+
+  it.each(ACTIVATION_KINDS.map((kind, code) => [kind, code] as const))('%s backward matches the derivative and finite differences', async (kind, code) => {
+    const k = await kernels();
+    const g = randomArray(x.length, 7);
+    const py = k.put(x);
+    k.w.activation_forward(code, py, x.length);
+    const pg = k.put(g);
+    k.w.activation_backward(code, pg, py, x.length);
+    const got = k.get(pg, x.length);
+    const d = maxAbsDiff(got, Array.from(x, (v, i) => g[i] * activationDerivRef(kind, v)));
+    // finite differences away from relu's kink
+    const x64 = Float64Array.from(x.slice(5, 60)).map((v) => (Math.abs(v) < 1e-3 ? v + 0.1 : v));
+    const fd = finiteDifferences(() => x64.reduce((s, v, i) => s + g[5 + i] * activationRef(kind, v), 0), x64);
+    const py2 = k.put(x64), pg2 = k.put(g.slice(5, 60));
+    k.w.activation_forward(code, py2, x64.length);
+    k.w.activation_backward(code, pg2, py2, x64.length);
+    const dfd = maxAbsDiff(k.get(pg2, x64.length), fd);
+    console.log(`${kind} backward: max abs difference ${d.toExponential(2)} (derivative), ${dfd.toExponential(2)} (finite differences)`);
+    expect(d).toBeLessThan(2e-6);
+    expect(dfd).toBeLessThan(1e-5);
+  });
+});
