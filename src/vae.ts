@@ -16,6 +16,19 @@ const DEFAULT_BATCH = 128, DEFAULT_LEARNING_RATE = 1e-3;
 const READ_CHUNK = 1024; // rows per wasm call for encode/decode/sample beyond the training capacity
 const STREAM_SHUFFLE = 2, STREAM_EVAL = 4; // assembly/model.ts
 const FLOAT_MAX = 3.4028234663852886e38;
+const MAX_MODEL_BYTES = 2 ** 31; // leaves room below wasm32's 4 GiB for activations
+
+/** Weights and biases of every layer, from the configuration alone. */
+function parameterCountOf(c: VAEConfig): number {
+  const h = c.hiddenDims, H = h.length;
+  const dims: Array<[number, number]> = [];
+  for (let i = 0; i < H; i++) dims.push([i === 0 ? c.inputDim : h[i - 1], h[i]]);
+  const encOut = H > 0 ? h[H - 1] : c.inputDim;
+  dims.push([encOut, c.latentDim], [encOut, c.latentDim]);
+  for (let i = 0; i < H; i++) dims.push([i === 0 ? c.latentDim : h[H - i], h[H - 1 - i]]);
+  dims.push([H > 0 ? h[0] : c.latentDim, c.inputDim]);
+  return dims.reduce((sum, [inDim, outDim]) => sum + (inDim + 1) * outDim, 0);
+}
 
 export class VAE {
   /** The architecture and seed, as saved with the model. */
@@ -28,10 +41,7 @@ export class VAE {
   private constructor(engine: Engine, config: VAEConfig) {
     this.#engine = engine;
     this.config = config;
-    const w = engine.wasm;
-    let count = 0;
-    for (let t = 0; t < w.model_tensor_count(); t++) count += w.model_tensor_rows(t) * Math.max(1, w.model_tensor_cols(t));
-    this.parameterCount = count;
+    this.parameterCount = parameterCountOf(config);
   }
 
   /** Builds a model with weights initialised like PyTorch's nn.Linear, U(±1/√fan_in), from `seed`. */
@@ -40,6 +50,13 @@ export class VAE {
   }
 
   static async #build(config: VAEConfig): Promise<VAE> {
+    // Parameters, gradients and Adam's two moments must fit in 32-bit memory; checked here because sizes
+    // that large would wrap around in wasm's 32-bit arithmetic.
+    const bytes = 16 * parameterCountOf(config);
+    if (bytes > MAX_MODEL_BYTES) {
+      throw new VAEError('OUT_OF_MEMORY', `VAE.create: expected a model whose parameters and optimiser state fit in ` +
+        `${MAX_MODEL_BYTES / 2 ** 30} GiB of WebAssembly memory; this configuration needs ${(bytes / 2 ** 30).toFixed(1)} GiB`);
+    }
     const engine = await Engine.create();
     const w = engine.wasm;
     const hidden = engine.alloc(4 * Math.max(1, config.hiddenDims.length));
@@ -77,7 +94,7 @@ export class VAE {
     this.#engine!.write(w.model_input(), batch);
     this.#checkInput(method, 'batch', rows);
     w.model_train_step(rows, beta, learningRate, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON);
-    return this.#results();
+    return this.#results(beta);
   }
 
   /**
@@ -124,7 +141,7 @@ export class VAE {
             input.set(data.subarray(src, src + D), r * D);
           }
           w.model_train_step(rows, beta, learningRate, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON);
-          const step = this.#results();
+          const step = this.#results(beta);
           examples += rows; loss += step.loss * rows; reconstruction += step.reconstruction * rows; kl += step.kl * rows;
           options.onBatchEnd?.({ epoch, batch: b + 1, batches, ...step });
           await yieldToEventLoop();
@@ -300,7 +317,7 @@ export class VAE {
       this.#engine!.write(w.model_input(), data.subarray(start * D, (start + rows) * D));
       this.#checkInput(method, 'data', rows, start);
       w.model_evaluate(rows);
-      const sums = this.#results();
+      const sums = this.#results(1);
       reconstruction += sums.reconstruction; kl += sums.kl;
     }
     return { loss: (reconstruction + kl) / n, reconstruction: reconstruction / n, kl: kl / n };
@@ -315,9 +332,11 @@ export class VAE {
     }
   }
 
-  #results(): LossTerms {
+  /** The terms the last wasm call left; loss is formed here with the caller's (float64) beta. */
+  #results(beta: number): LossTerms {
     const e = this.#engine!, ptr = e.wasm.model_results();
-    return { loss: e.f64(ptr, 0), reconstruction: e.f64(ptr, 1), kl: e.f64(ptr, 2) };
+    const reconstruction = e.f64(ptr, 1), kl = e.f64(ptr, 2);
+    return { loss: reconstruction + beta * kl, reconstruction, kl };
   }
 
   #writeTensors(tensors: Map<string, Tensor>): void {
