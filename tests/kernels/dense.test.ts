@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { denseBackwardRef, denseForwardRef, gemmRef, maxScaledDiff } from '../reference/kernels.js';
+import { denseBackwardRef, denseForwardRef, finiteDifferences, gemmRef, maxScaledDiff } from '../reference/kernels.js';
 import { kernels, randomArray } from '../helpers/wasm.js';
 
 const INIT_ZERO = 0, INIT_BIAS = 1, INIT_ACCUMULATE = 2;
@@ -86,7 +86,6 @@ describe('dense layer', () => {
     const b = Float64Array.from(randomArray(O, 11)), r = randomArray(B * O, 12);
     // scalar objective L = Σ r ⊙ y, so dL/dy = r
     const L = () => denseForwardRef(x, w, b, B, I, O).reduce((s, v, i) => s + v * r[i], 0);
-    const { finiteDifferences } = await import('../reference/kernels.js');
     const pdx = k.zeros(B * I), pdw = k.zeros(O * I), pdb = k.zeros(O);
     k.w.dense_backward_input(pdx, k.put(r), k.put(w), B, I, O, 0);
     k.w.dense_backward_params(pdw, pdb, k.put(r), k.put(x), B, I, O);
