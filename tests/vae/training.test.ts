@@ -103,7 +103,7 @@ describe('training', () => {
     await probed.fit(data, { epochs: 1, batchSize: 32 });
     const first = probed.evaluate(data, { batchSize: 7 });
     expect(probed.evaluate(data, { batchSize: 7 })).toEqual(first);
-    probed.encode(data); probed.sample(5); // reads, too, leave training alone... except sample's own stream
+    probed.encode(data); probed.sample(5); // encode and sample (its own stream) must not shift training either
     await plain.fit(data, { epochs: 1, batchSize: 32 });
     await probed.fit(data, { epochs: 1, batchSize: 32 });
     expect(sameBytes(plain.save(), probed.save())).toBe(true);
