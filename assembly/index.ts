@@ -1,5 +1,6 @@
 // The wasm ABI: exports only. The model's entry points, plus the pure kernels and the arena, which the
 // tests drive directly against their naive references and the benchmarks time.
+export { build_lanes } from './build';
 export { arena_alloc, arena_mark, arena_reset } from './arena';
 export {
   model_init, model_reserve, model_encode, model_decode, model_decode_mean, model_sample,

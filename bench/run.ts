@@ -36,7 +36,7 @@ function runSuite(title: string, cases: Array<{ name: string; fn: () => void; un
 }
 
 async function denseKernels(): Promise<void> {
-  const e = await Engine.create(), w = e.wasm;
+  const e = await Engine.create('bench'), w = e.wasm;
   for (const [B, I, O] of [[128, 784, 400], [128, 400, 784]] as const) {
     const x = randomArray(B * I, 1), wt = randomArray(O * I, 2), b = randomArray(O, 3), dy = randomArray(B * O, 4);
     const put = (a: Float32Array) => { const p = e.alloc(4 * a.length); e.write(p, a); return p; };

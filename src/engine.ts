@@ -1,13 +1,15 @@
-// bytes → WebAssembly.Module (compiled once per process) → one instance per model, through the loader.
+// WebAssembly.Module (./builds.ts: compiled once per process) → one instance per model, through the loader.
 // Also the typed view of the wasm ABI and the copies in and out of linear memory (no live view escapes:
 // memory may grow, which detaches every view taken before).
 import { instantiate } from '@assemblyscript/loader';
-import { WASM_BASE64, WASM_SHA256 } from '../build/wasm-bytes.js';
+import { resolveModule } from './builds.js';
 import { VAEError } from './errors.js';
+import type { WasmSource } from './types.js';
 
 /** The wasm ABI (assembly/index.ts). Pointers are byte addresses into the instance's memory. */
 export interface WasmExports {
   memory: WebAssembly.Memory;
+  build_lanes(): number;
   arena_alloc(bytes: number): number;
   arena_mark(): number;
   arena_reset(mark: number): void;
@@ -63,46 +65,32 @@ export interface WasmExports {
   first_outside(x: number, n: number, lo: number, hi: number): number;
 }
 
-/** The SHA-256 of the embedded wasm build. */
-export const wasmBuildHash: string = WASM_SHA256;
-
-// The smallest module using a v128 instruction (i8x16.splat, i8x16.popcnt), as wasm-feature-detect checks it.
-const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0,
-  65, 0, 253, 15, 253, 98, 11]);
-
-function decodeBase64(text: string): Uint8Array {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-let compiled: Promise<WebAssembly.Module> | undefined;
-
-/** The embedded module, compiled on first use and shared by every model of this process. */
-export function wasmModule(): Promise<WebAssembly.Module> {
-  if (compiled) return compiled;
-  if (typeof WebAssembly !== 'object' || typeof WebAssembly.validate !== 'function') {
-    throw new VAEError('UNSUPPORTED_ENGINE', 'VAE.create: expected a JavaScript engine with WebAssembly; received none');
-  }
-  if (!WebAssembly.validate(SIMD_PROBE)) {
-    throw new VAEError('UNSUPPORTED_ENGINE', 'VAE.create: expected WebAssembly SIMD (Chrome 91+, Firefox 89+, ' +
-      'Safari 16.4+, Node 16.4+); this engine has WebAssembly without SIMD');
-  }
-  const bytes = decodeBase64(WASM_BASE64);
-  compiled = WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
-  compiled.catch(() => { compiled = undefined; });
-  return compiled;
-}
+// What the facade calls; a module without them is some other wasm, or a build of another version.
+const REQUIRED_EXPORTS = ['memory', 'build_lanes', 'arena_alloc', 'first_outside', 'rng_below', 'model_init',
+  'model_reserve', 'model_train_step', 'model_evaluate', 'model_encode', 'model_decode_mean', 'model_sample',
+  'model_reseed', 'model_stream', 'model_results', 'model_input', 'model_mean', 'model_logvar', 'model_latent',
+  'model_output', 'model_capacity', 'model_tensor_ptr', 'model_tensor_rows', 'model_tensor_cols'];
 
 /** One wasm instance: its exports and copies in and out of its memory. */
 export class Engine {
   private constructor(readonly wasm: WasmExports) {}
 
-  static async create(): Promise<Engine> {
-    const module = await wasmModule();
+  /** An instance of the module from `source` (default: the embedded build that suits this engine). */
+  static async create(method: string, source?: WasmSource): Promise<Engine> {
+    const module = await resolveModule(method, source);
+    const names = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
+    const missing = REQUIRED_EXPORTS.filter((name) => !names.has(name));
+    if (missing.length > 0) {
+      throw new VAEError('INVALID_ARGUMENT', `${method}: options.wasm: expected a build of this version of wasm-vae; ` +
+        `received a module without ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ` and ${missing.length - 3} more` : ''}`);
+    }
     const { exports } = await instantiate<Record<string, unknown>>(module, {});
     return new Engine(exports as unknown as WasmExports);
+  }
+
+  /** True for the SIMD build, false for the scalar one. */
+  get simd(): boolean {
+    return this.wasm.build_lanes() > 1;
   }
 
   /** A fresh view of n floats at ptr; valid only until memory next grows, so never keep it. */

@@ -14,6 +14,19 @@ export interface VAEConfig {
   readonly seed: number;
 }
 
+/**
+ * Which wasm a model runs on. 'auto' (the default) uses the embedded SIMD build where the engine has
+ * WebAssembly SIMD and the embedded scalar build elsewhere; 'simd' or 'scalar' insist on one. Bytes, a compiled
+ * WebAssembly.Module or a URL supply the module yourself, e.g. the `wasm-vae/wasm/simd` file served and cached
+ * on its own. Both builds train bit-identical weights from the same seed.
+ */
+export type WasmSource = 'auto' | 'simd' | 'scalar' | ArrayBuffer | ArrayBufferView | WebAssembly.Module | URL;
+
+/** The second argument of VAE.create and VAE.load. */
+export interface EngineOptions {
+  wasm?: WasmSource;
+}
+
 /** VAE.create's argument: inputDim is required, everything else has a default. */
 export type VAEOptions = Partial<VAEConfig> & { readonly inputDim: number };
 

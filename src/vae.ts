@@ -7,7 +7,7 @@ import { configFromMetadata, modelMetadata, tensorNames } from './model-file.js'
 import { yieldToEventLoop } from './platform.js';
 import { decodeSafetensors, encodeSafetensors, type Tensor } from './safetensors.js';
 import type {
-  EpochLog, Encoding, EvaluateOptions, FitOptions, LossTerms, TrainStepOptions, VAEConfig, VAEOptions,
+  EngineOptions, EpochLog, Encoding, EvaluateOptions, FitOptions, LossTerms, TrainStepOptions, VAEConfig, VAEOptions,
 } from './types.js';
 
 // Adam's moment decays and ε, as PyTorch's defaults (Kingma & Ba 2015 recommend the same).
@@ -44,12 +44,16 @@ export class VAE {
     this.parameterCount = parameterCountOf(config);
   }
 
-  /** Builds a model with weights initialised like PyTorch's nn.Linear, U(±1/√fan_in), from `seed`. */
-  static async create(options: VAEOptions): Promise<VAE> {
-    return VAE.#build(resolveConfig(options, 'VAE.create', 'INVALID_CONFIG'));
+  /**
+   * Builds a model with weights initialised like PyTorch's nn.Linear, U(±1/√fan_in), from `seed`.
+   * `engine.wasm` chooses the wasm (see WasmSource); by default the embedded build that suits this engine.
+   */
+  static async create(options: VAEOptions, engine: EngineOptions = {}): Promise<VAE> {
+    const method = 'VAE.create';
+    return VAE.#build(method, resolveConfig(options, method, 'INVALID_CONFIG'), checkEngineOptions(method, engine));
   }
 
-  static async #build(config: VAEConfig): Promise<VAE> {
+  static async #build(method: string, config: VAEConfig, engineOptions: EngineOptions): Promise<VAE> {
     // Parameters, gradients and Adam's two moments must fit in 32-bit memory; checked here because sizes
     // that large would wrap around in wasm's 32-bit arithmetic.
     const bytes = 16 * parameterCountOf(config);
@@ -57,7 +61,7 @@ export class VAE {
       throw new VAEError('OUT_OF_MEMORY', `VAE.create: expected a model whose parameters and optimiser state fit in ` +
         `${MAX_MODEL_BYTES / 2 ** 30} GiB of WebAssembly memory; this configuration needs ${(bytes / 2 ** 30).toFixed(1)} GiB`);
     }
-    const engine = await Engine.create();
+    const engine = await Engine.create(method, engineOptions.wasm);
     const w = engine.wasm;
     const hidden = engine.alloc(4 * Math.max(1, config.hiddenDims.length));
     new Uint32Array(w.memory.buffer, hidden, config.hiddenDims.length).set(config.hiddenDims);
@@ -70,10 +74,12 @@ export class VAE {
   }
 
   /** Reads a model written by save(): weights bit-exact, configuration from the file's metadata. */
-  static async load(bytes: Uint8Array): Promise<VAE> {
+  static async load(bytes: Uint8Array, engine: EngineOptions = {}): Promise<VAE> {
+    const method = 'VAE.load';
+    const engineOptions = checkEngineOptions(method, engine);
     const file = decodeSafetensors(bytes);
     const config = resolveConfig(configFromMetadata(file.metadata), 'VAE.load (config in __metadata__)', 'INVALID_MODEL_FILE');
-    const vae = await VAE.#build(config);
+    const vae = await VAE.#build(method, config, engineOptions);
     try {
       vae.#writeTensors(file.tensors);
     } catch (error) {
@@ -254,6 +260,11 @@ export class VAE {
     return this.#engine === null;
   }
 
+  /** True when this model runs on the SIMD build, false on the scalar fallback. */
+  get simd(): boolean {
+    return this.#engine?.simd ?? false;
+  }
+
   // ---- internals ----
 
   #alive(method: string): WasmExports {
@@ -365,6 +376,11 @@ function argumentError(method: string, name: string, expected: string, value: un
 
 function valueError(method: string, name: string, expected: string, index: number, value: number): VAEError {
   return new VAEError('INVALID_ARGUMENT', `${method}: ${name} must hold ${expected}; received ${value} at index ${index}`);
+}
+
+function checkEngineOptions(method: string, options: EngineOptions): EngineOptions {
+  if (typeof options !== 'object' || options === null) throw argumentError(method, 'the engine options', 'an object', options);
+  return options;
 }
 
 function checkStepOptions(method: string, options: TrainStepOptions): { learningRate: number; beta: number } {

@@ -1,6 +1,7 @@
 // A dense layer y = x·Wᵀ + b with W in PyTorch's (out, in) layout, forward and backward, as GEMM forms.
 // Argument order follows llm.c: outputs first, then inputs, then dimensions. Gradients of W and b accumulate.
 import { gemm, INIT_ACCUMULATE, INIT_BIAS, INIT_ZERO } from './gemm';
+import { LANES, vload, vstore, vadd } from '~lib/lanes';
 
 /** out(cols, rows) = in(rows, cols)ᵀ. Overwrites out; out and in must not overlap. */
 export function transpose(out: usize, inp: usize, rows: i32, cols: i32): void {
@@ -58,16 +59,16 @@ export function dense_backward_params(
 
 /** out(cols) += Σ_rows m(rows, cols). */
 export function column_sums_accumulate(out: usize, m: usize, rows: i32, cols: i32): void {
-  const c4 = cols & ~3;
+  const whole = cols - cols % LANES;
   let j = 0;
-  for (; j < c4; j += 4) {
-    let acc = v128.load(out + (<usize>j << 2));
+  for (; j < whole; j += LANES) {
+    let acc = vload(out + (<usize>j << 2));
     let p = m + (<usize>j << 2);
     for (let i = 0; i < rows; i++) {
-      acc = f32x4.add(acc, v128.load(p));
+      acc = vadd(acc, vload(p));
       p += <usize>cols << 2;
     }
-    v128.store(out + (<usize>j << 2), acc);
+    vstore(out + (<usize>j << 2), acc);
   }
   for (; j < cols; j++) {
     let acc = load<f32>(out + (<usize>j << 2));

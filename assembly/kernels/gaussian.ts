@@ -1,15 +1,25 @@
 // Randomness: a seeded PRNG whose state lives in linear memory, standard-normal fills, and the
 // reparameterisation z = μ + σ·ε with σ = exp(½·logVar) (Kingma & Welling 2014, §2.4).
 //
-// PRNG: four independent xoshiro128+ generators, one per SIMD lane (Blackman & Vigna, "Scrambled linear
-// pseudorandom number generators", 2021; the + scrambler's weak low bits are dropped: floats use the top 24).
-// State: 4 × v128 = 64 bytes (s0, s1, s2, s3), seeded by SplitMix64 (Steele, Lea & Flood 2014).
+// PRNG: four independent xoshiro128+ generators, one per lane of a 4-float group (Blackman & Vigna, "Scrambled
+// linear pseudorandom number generators", 2021; the + scrambler's weak low bits are dropped: floats use the
+// top 24). State: s0, s1, s2, s3 as four 16-byte rows of four u32 = 64 bytes, seeded by SplitMix64 (Steele, Lea
+// & Flood 2014). The SIMD build steps all four generators in one vector; the scalar build steps them one lane
+// at a time (GROUPS = 4) over the same rows, so both draw the same stream.
 // Normals: Box–Muller (Box & Muller 1958), eight per step: r = √(-2 ln u₁), θ uniform on [-π, π), r·cos θ, r·sin θ.
-import { log4, sincos4, exp4 } from './vmath';
+import {
+  VecF, VecI, LANES, VBYTES, vsplat, vload, vstore, vadd, vsub, vmul, vsqrt,
+  isplat, iload, istore, iadd, ishl, ishrU, ior, ixor, ifirst, convertU
+} from '~lib/lanes';
+import { vlog, vsincos, vexp } from './vmath';
+import { paddedBytes } from './padding';
 
 export const RNG_STATE_BYTES: usize = 64;
+/** Lane groups per step of the four generators: 1 in the SIMD build, 4 in the scalar build. */
+const GROUPS: usize = 4 / LANES;
+const TWO_POW_M24: f32 = 5.9604644775390625e-8;
 
-/** Seeds the four lanes from (seed, stream): distinct streams of one seed are independent sequences. */
+/** Seeds the four generators from (seed, stream): distinct streams of one seed are independent sequences. */
 export function rng_seed(state: usize, seed: u32, stream: u32): void {
   let x: u64 = (<u64>stream << 32) | <u64>seed;
   for (let i: usize = 0; i < 8; i++) {
@@ -23,57 +33,65 @@ export function rng_seed(state: usize, seed: u32, stream: u32): void {
   }
 }
 
-/** Advances all four lanes once and returns their outputs (s0 + s3, lane-wise). */
+/** Advances the generators of one lane group (`lanes` = state + group·VBYTES) and returns s0 + s3. */
 // @ts-ignore: decorator
-@inline export function rng_next4(state: usize): v128 {
-  let s0 = v128.load(state), s1 = v128.load(state, 16), s2 = v128.load(state, 32), s3 = v128.load(state, 48);
-  const result = i32x4.add(s0, s3);
-  const t = i32x4.shl(s1, 9);
-  s2 = v128.xor(s2, s0);
-  s3 = v128.xor(s3, s1);
-  s1 = v128.xor(s1, s2);
-  s0 = v128.xor(s0, s3);
-  s2 = v128.xor(s2, t);
-  s3 = v128.or(i32x4.shl(s3, 11), i32x4.shr_u(s3, 21));
-  v128.store(state, s0); v128.store(state, s1, 16); v128.store(state, s2, 32); v128.store(state, s3, 48);
+@inline function rngNext(lanes: usize): VecI {
+  let s0 = iload(lanes), s1 = iload(lanes + 16), s2 = iload(lanes + 32), s3 = iload(lanes + 48);
+  const result = iadd(s0, s3);
+  const t = ishl(s1, 9);
+  s2 = ixor(s2, s0);
+  s3 = ixor(s3, s1);
+  s1 = ixor(s1, s2);
+  s0 = ixor(s0, s3);
+  s2 = ixor(s2, t);
+  s3 = ior(ishl(s3, 11), ishrU(s3, 21));
+  istore(lanes, s0); istore(lanes + 16, s1); istore(lanes + 32, s2); istore(lanes + 48, s3);
   return result;
 }
 
-/** Four uniforms in [0, 1): top 24 bits of each lane times 2^-24. */
+/** Uniforms in [0, 1) from one lane group: top 24 bits times 2^-24. */
 // @ts-ignore: decorator
-@inline function uniform4(state: usize): v128 {
-  return f32x4.mul(f32x4.convert_i32x4_u(i32x4.shr_u(rng_next4(state), 8)), f32x4.splat(5.9604644775390625e-8));
+@inline function uniform(lanes: usize): VecF {
+  return vmul(convertU(ishrU(rngNext(lanes), 8)), vsplat(TWO_POW_M24));
 }
 
 /** A uniform integer in [0, bound), by Lemire's multiply-shift on lane 0 (bias < bound / 2^32). */
 export function rng_below(state: usize, bound: u32): u32 {
-  const r = <u32>i32x4.extract_lane(rng_next4(state), 0);
+  const r = <u32>ifirst(rngNext(state));
+  for (let g: usize = 1; g < GROUPS; g++) rngNext(state + g * VBYTES); // every generator steps, as in SIMD
   return <u32>((<u64>r * <u64>bound) >> 32);
 }
 
-/** out = lo + (hi - lo)·U[0,1), n values. Padding rule: writes ⌈n/4⌉ whole vectors. */
+/** out = lo + (hi - lo)·U[0,1), n values. Padding rule (./padding.ts). */
 export function uniform_fill(out: usize /* (n) */, n: i32, state: usize, lo: f32, hi: f32): void {
-  const end = out + (<usize>n << 2);
-  const base = f32x4.splat(lo), width = f32x4.splat(hi - lo);
-  for (let p = out; p < end; p += 16) v128.store(p, f32x4.add(base, f32x4.mul(width, uniform4(state))));
+  const end = out + paddedBytes(n);
+  const base = vsplat(lo), width = vsplat(hi - lo);
+  for (let p = out; p < end; p += 16) {
+    for (let g: usize = 0; g < GROUPS; g++) {
+      const o = g * VBYTES;
+      vstore(p + o, vadd(base, vmul(width, uniform(state + o))));
+    }
+  }
 }
 
 /**
- * out = n standard normals. Each step makes eight (a cos vector, then a sin vector), so the stream consumed
- * depends only on n. Padding rule: writes ⌈n/4⌉ whole vectors.
+ * out = n standard normals. Each step makes eight (four cosines, then four sines), so the stream consumed
+ * depends only on n. Padding rule (./padding.ts).
  */
 export function normal_fill(out: usize /* (n) */, n: i32, state: usize): void {
-  const end = out + (<usize>n << 2);
+  const end = out + paddedBytes(n);
   const sinTmp = state + RNG_STATE_BYTES; // 16 bytes of scratch owned by the state record
   for (let p = out; p < end; p += 32) {
-    // u₁ in (0, 1] so that ln u₁ is finite; θ = 2π·u₂ - π.
-    const u1 = f32x4.mul(f32x4.convert_i32x4_u(i32x4.add(i32x4.shr_u(rng_next4(state), 8), i32x4.splat(1))),
-                         f32x4.splat(5.9604644775390625e-8));
-    const theta = f32x4.sub(f32x4.mul(uniform4(state), f32x4.splat(6.283185307179586)), f32x4.splat(3.141592653589793));
-    const r = f32x4.sqrt(f32x4.mul(f32x4.splat(-2.0), log4(u1)));
-    const c = sincos4(theta, sinTmp);
-    v128.store(p, f32x4.mul(r, c));
-    if (p + 16 < end) v128.store(p, f32x4.mul(r, v128.load(sinTmp)), 16);
+    for (let g: usize = 0; g < GROUPS; g++) {
+      const o = g * VBYTES;
+      // u₁ in (0, 1] so that ln u₁ is finite; θ = 2π·u₂ - π.
+      const u1 = vmul(convertU(iadd(ishrU(rngNext(state + o), 8), isplat(1))), vsplat(TWO_POW_M24));
+      const theta = vsub(vmul(uniform(state + o), vsplat(6.283185307179586)), vsplat(3.141592653589793));
+      const r = vsqrt(vmul(vsplat(-2.0), vlog(u1)));
+      const c = vsincos(theta, sinTmp);
+      vstore(p + o, vmul(r, c));
+      if (p + 16 < end) vstore(p + 16 + o, vmul(r, vload(sinTmp)));
+    }
   }
 }
 
@@ -82,12 +100,11 @@ export function reparameterize_forward(
   z: usize, mu: usize, logvar: usize, eps: usize, // each (n)
   n: i32
 ): void {
-  const count = (<usize>n + 3) >> 2;
-  const half = f32x4.splat(0.5);
-  for (let v: usize = 0; v < count; v++) {
-    const o = v << 4;
-    const sigma = exp4(f32x4.mul(half, v128.load(logvar + o)));
-    v128.store(z + o, f32x4.add(v128.load(mu + o), f32x4.mul(sigma, v128.load(eps + o))));
+  const bytes = paddedBytes(n);
+  const half = vsplat(0.5);
+  for (let o: usize = 0; o < bytes; o += VBYTES) {
+    const sigma = vexp(vmul(half, vload(logvar + o)));
+    vstore(z + o, vadd(vload(mu + o), vmul(sigma, vload(eps + o))));
   }
 }
 
@@ -97,13 +114,12 @@ export function reparameterize_backward(
   dz: usize, logvar: usize, eps: usize, // each (n)
   n: i32
 ): void {
-  const count = (<usize>n + 3) >> 2;
-  const half = f32x4.splat(0.5);
-  for (let v: usize = 0; v < count; v++) {
-    const o = v << 4;
-    const g = v128.load(dz + o);
-    const halfSigma = f32x4.mul(half, exp4(f32x4.mul(half, v128.load(logvar + o))));
-    v128.store(dmu + o, f32x4.add(v128.load(dmu + o), g));
-    v128.store(dlogvar + o, f32x4.add(v128.load(dlogvar + o), f32x4.mul(f32x4.mul(g, v128.load(eps + o)), halfSigma)));
+  const bytes = paddedBytes(n);
+  const half = vsplat(0.5);
+  for (let o: usize = 0; o < bytes; o += VBYTES) {
+    const g = vload(dz + o);
+    const halfSigma = vmul(half, vexp(vmul(half, vload(logvar + o))));
+    vstore(dmu + o, vadd(vload(dmu + o), g));
+    vstore(dlogvar + o, vadd(vload(dlogvar + o), vmul(vmul(g, vload(eps + o)), halfSigma)));
   }
 }

@@ -1,4 +1,4 @@
-// The one matrix product every dense form is built from, register-tiled for 128-bit SIMD.
+// The one matrix product every dense form is built from, register-tiled for vectors of LANES floats.
 //
 //   C(M,N) = A(M,K)·B(K,N) + init      init = C (accumulate) | bias row broadcast to every row | 0
 //
@@ -6,18 +6,20 @@
 // a + 4·(i·sam + p·sak) — a row-major (M,K) matrix is (sam = K, sak = 1), the transpose of a row-major
 // (K,M) matrix is (sam = 1, sak = M). B and C are row-major with row strides ldb and ldc (floats).
 // Pointers are byte addresses; no alignment is required (16-byte alignment is faster).
-// Tiles: 4 rows × 8 columns (eight f32x4 accumulators: 4 broadcasts of A times 2 vectors of B per k step);
-// column tails use 4-wide and scalar tiles, row tails 1-row tiles, so any M, N, K >= 0 is exact.
+// Tiles: 4 rows × 2 vectors (eight accumulators: 4 broadcasts of A times 2 vectors of B per k step; 4×8 floats
+// in the SIMD build, 4×2 in the scalar build); column tails use 1-vector and scalar tiles, row tails 1-row
+// tiles, so any M, N, K >= 0 is exact. Each output sums its K products in k order in either build.
+import { VecF, LANES, VBYTES, vsplat, vload, vloadSplat, vstore, vadd, vmul } from '~lib/lanes';
 
 export const INIT_ZERO: i32 = 0;
 export const INIT_BIAS: i32 = 1;
 export const INIT_ACCUMULATE: i32 = 2;
 
 // @ts-ignore: decorator
-@inline function initVector(c: usize, bias: usize, mode: i32): v128 {
-  if (mode == INIT_ACCUMULATE) return v128.load(c);
-  if (mode == INIT_BIAS) return v128.load(bias);
-  return f32x4.splat(0);
+@inline function initVector(c: usize, bias: usize, mode: i32): VecF {
+  if (mode == INIT_ACCUMULATE) return vload(c);
+  if (mode == INIT_BIAS) return vload(bias);
+  return vsplat(0);
 }
 
 // @ts-ignore: decorator
@@ -27,67 +29,67 @@ export const INIT_ACCUMULATE: i32 = 2;
   return 0;
 }
 
-/** 4×8 tile: C[0..4, 0..8] from A rows 0..4 (byte strides rowB between rows, kB between k) and B columns 0..8. */
-function tile4x8(c: usize, ldcB: usize, a: usize, rowB: usize, kB: usize, b: usize, ldbB: usize, bias: usize, k: i32, mode: i32): void {
-  let c00 = initVector(c, bias, mode), c01 = initVector(c + 16, bias + 16, mode);
-  let c10 = initVector(c + ldcB, bias, mode), c11 = initVector(c + ldcB + 16, bias + 16, mode);
-  let c20 = initVector(c + 2 * ldcB, bias, mode), c21 = initVector(c + 2 * ldcB + 16, bias + 16, mode);
-  let c30 = initVector(c + 3 * ldcB, bias, mode), c31 = initVector(c + 3 * ldcB + 16, bias + 16, mode);
+/** 4×2-vector tile: C[0..4, 0..2·LANES] from A rows 0..4 (byte strides rowB between rows, kB between k). */
+function tile4x2v(c: usize, ldcB: usize, a: usize, rowB: usize, kB: usize, b: usize, ldbB: usize, bias: usize, k: i32, mode: i32): void {
+  let c00 = initVector(c, bias, mode), c01 = initVector(c + VBYTES, bias + VBYTES, mode);
+  let c10 = initVector(c + ldcB, bias, mode), c11 = initVector(c + ldcB + VBYTES, bias + VBYTES, mode);
+  let c20 = initVector(c + 2 * ldcB, bias, mode), c21 = initVector(c + 2 * ldcB + VBYTES, bias + VBYTES, mode);
+  let c30 = initVector(c + 3 * ldcB, bias, mode), c31 = initVector(c + 3 * ldcB + VBYTES, bias + VBYTES, mode);
   const row2 = rowB << 1, row3 = rowB * 3;
   for (let p = 0; p < k; p++) {
-    const b0 = v128.load(b), b1 = v128.load(b, 16);
-    let av = v128.load32_splat(a);
-    c00 = f32x4.add(c00, f32x4.mul(av, b0)); c01 = f32x4.add(c01, f32x4.mul(av, b1));
-    av = v128.load32_splat(a + rowB);
-    c10 = f32x4.add(c10, f32x4.mul(av, b0)); c11 = f32x4.add(c11, f32x4.mul(av, b1));
-    av = v128.load32_splat(a + row2);
-    c20 = f32x4.add(c20, f32x4.mul(av, b0)); c21 = f32x4.add(c21, f32x4.mul(av, b1));
-    av = v128.load32_splat(a + row3);
-    c30 = f32x4.add(c30, f32x4.mul(av, b0)); c31 = f32x4.add(c31, f32x4.mul(av, b1));
+    const b0 = vload(b), b1 = vload(b + VBYTES);
+    let av = vloadSplat(a);
+    c00 = vadd(c00, vmul(av, b0)); c01 = vadd(c01, vmul(av, b1));
+    av = vloadSplat(a + rowB);
+    c10 = vadd(c10, vmul(av, b0)); c11 = vadd(c11, vmul(av, b1));
+    av = vloadSplat(a + row2);
+    c20 = vadd(c20, vmul(av, b0)); c21 = vadd(c21, vmul(av, b1));
+    av = vloadSplat(a + row3);
+    c30 = vadd(c30, vmul(av, b0)); c31 = vadd(c31, vmul(av, b1));
     a += kB; b += ldbB;
   }
-  v128.store(c, c00); v128.store(c, c01, 16);
-  v128.store(c + ldcB, c10); v128.store(c + ldcB, c11, 16);
-  v128.store(c + 2 * ldcB, c20); v128.store(c + 2 * ldcB, c21, 16);
-  v128.store(c + 3 * ldcB, c30); v128.store(c + 3 * ldcB, c31, 16);
+  vstore(c, c00); vstore(c + VBYTES, c01);
+  vstore(c + ldcB, c10); vstore(c + ldcB + VBYTES, c11);
+  vstore(c + 2 * ldcB, c20); vstore(c + 2 * ldcB + VBYTES, c21);
+  vstore(c + 3 * ldcB, c30); vstore(c + 3 * ldcB + VBYTES, c31);
 }
 
-/** 4×4 tile (the 4-column tail). */
-function tile4x4(c: usize, ldcB: usize, a: usize, rowB: usize, kB: usize, b: usize, ldbB: usize, bias: usize, k: i32, mode: i32): void {
+/** 4×1-vector tile (the column tail). */
+function tile4x1v(c: usize, ldcB: usize, a: usize, rowB: usize, kB: usize, b: usize, ldbB: usize, bias: usize, k: i32, mode: i32): void {
   let c0 = initVector(c, bias, mode), c1 = initVector(c + ldcB, bias, mode);
   let c2 = initVector(c + 2 * ldcB, bias, mode), c3 = initVector(c + 3 * ldcB, bias, mode);
   const row2 = rowB << 1, row3 = rowB * 3;
   for (let p = 0; p < k; p++) {
-    const b0 = v128.load(b);
-    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a), b0));
-    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(a + rowB), b0));
-    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(a + row2), b0));
-    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(a + row3), b0));
+    const b0 = vload(b);
+    c0 = vadd(c0, vmul(vloadSplat(a), b0));
+    c1 = vadd(c1, vmul(vloadSplat(a + rowB), b0));
+    c2 = vadd(c2, vmul(vloadSplat(a + row2), b0));
+    c3 = vadd(c3, vmul(vloadSplat(a + row3), b0));
     a += kB; b += ldbB;
   }
-  v128.store(c, c0); v128.store(c + ldcB, c1); v128.store(c + 2 * ldcB, c2); v128.store(c + 3 * ldcB, c3);
+  vstore(c, c0); vstore(c + ldcB, c1); vstore(c + 2 * ldcB, c2); vstore(c + 3 * ldcB, c3);
 }
 
-/** 1×8 tile (the row tail). */
-function tile1x8(c: usize, a: usize, kB: usize, b: usize, ldbB: usize, bias: usize, k: i32, mode: i32): void {
-  let c0 = initVector(c, bias, mode), c1 = initVector(c + 16, bias + 16, mode);
+/** 1×2-vector tile (the row tail). */
+function tile1x2v(c: usize, a: usize, kB: usize, b: usize, ldbB: usize, bias: usize, k: i32, mode: i32): void {
+  let c0 = initVector(c, bias, mode), c1 = initVector(c + VBYTES, bias + VBYTES, mode);
   for (let p = 0; p < k; p++) {
-    const av = v128.load32_splat(a);
-    c0 = f32x4.add(c0, f32x4.mul(av, v128.load(b)));
-    c1 = f32x4.add(c1, f32x4.mul(av, v128.load(b, 16)));
+    const av = vloadSplat(a);
+    c0 = vadd(c0, vmul(av, vload(b)));
+    c1 = vadd(c1, vmul(av, vload(b + VBYTES)));
     a += kB; b += ldbB;
   }
-  v128.store(c, c0); v128.store(c, c1, 16);
+  vstore(c, c0); vstore(c + VBYTES, c1);
 }
 
-/** 1×4 tile. */
-function tile1x4(c: usize, a: usize, kB: usize, b: usize, ldbB: usize, bias: usize, k: i32, mode: i32): void {
+/** 1×1-vector tile. */
+function tile1x1v(c: usize, a: usize, kB: usize, b: usize, ldbB: usize, bias: usize, k: i32, mode: i32): void {
   let c0 = initVector(c, bias, mode);
   for (let p = 0; p < k; p++) {
-    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a), v128.load(b)));
+    c0 = vadd(c0, vmul(vloadSplat(a), vload(b)));
     a += kB; b += ldbB;
   }
-  v128.store(c, c0);
+  vstore(c, c0);
 }
 
 /** 1×1 tile: the scalar tail, one output. */
@@ -113,13 +115,13 @@ export function gemm(
 ): void {
   const ldcB = <usize>ldc << 2, ldbB = <usize>ldb << 2;
   const rowB = <usize>sam << 2, kB = <usize>sak << 2;
-  const n8 = n & ~7, n4 = n & ~3;
+  const n2v = n - n % (2 * LANES), n1v = n - n % LANES; // columns covered by 2-vector and 1-vector tiles
   let i = 0;
   for (; i + 4 <= m; i += 4) {
     const ci = c + <usize>i * ldcB, ai = a + <usize>i * rowB;
     let j = 0;
-    for (; j < n8; j += 8) tile4x8(ci + (<usize>j << 2), ldcB, ai, rowB, kB, b + (<usize>j << 2), ldbB, bias + (<usize>j << 2), k, mode);
-    for (; j < n4; j += 4) tile4x4(ci + (<usize>j << 2), ldcB, ai, rowB, kB, b + (<usize>j << 2), ldbB, bias + (<usize>j << 2), k, mode);
+    for (; j < n2v; j += 2 * LANES) tile4x2v(ci + (<usize>j << 2), ldcB, ai, rowB, kB, b + (<usize>j << 2), ldbB, bias + (<usize>j << 2), k, mode);
+    for (; j < n1v; j += LANES) tile4x1v(ci + (<usize>j << 2), ldcB, ai, rowB, kB, b + (<usize>j << 2), ldbB, bias + (<usize>j << 2), k, mode);
     for (; j < n; j++) {
       for (let r = 0; r < 4; r++) {
         tile1x1(ci + <usize>r * ldcB + (<usize>j << 2), ai + <usize>r * rowB, kB, b + (<usize>j << 2), ldbB, bias + (<usize>j << 2), k, mode);
@@ -129,8 +131,8 @@ export function gemm(
   for (; i < m; i++) {
     const ci = c + <usize>i * ldcB, ai = a + <usize>i * rowB;
     let j = 0;
-    for (; j < n8; j += 8) tile1x8(ci + (<usize>j << 2), ai, kB, b + (<usize>j << 2), ldbB, bias + (<usize>j << 2), k, mode);
-    for (; j < n4; j += 4) tile1x4(ci + (<usize>j << 2), ai, kB, b + (<usize>j << 2), ldbB, bias + (<usize>j << 2), k, mode);
+    for (; j < n2v; j += 2 * LANES) tile1x2v(ci + (<usize>j << 2), ai, kB, b + (<usize>j << 2), ldbB, bias + (<usize>j << 2), k, mode);
+    for (; j < n1v; j += LANES) tile1x1v(ci + (<usize>j << 2), ai, kB, b + (<usize>j << 2), ldbB, bias + (<usize>j << 2), k, mode);
     for (; j < n; j++) tile1x1(ci + (<usize>j << 2), ai, kB, b + (<usize>j << 2), ldbB, bias + (<usize>j << 2), k, mode);
   }
 }

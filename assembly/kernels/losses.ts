@@ -1,11 +1,13 @@
 // Per-example terms of the negative ELBO and their gradients. Each `*_loss` returns the SUM over its n
 // elements (the caller divides by the batch) and writes the gradient of `scale`·sum.
-// Reductions are exact in length: the last partial vector is masked, never padded; sums run in f32x4 over
-// blocks of 256 vectors, then in f64, so a (128, 784) batch sums without visible rounding.
-// Gradient writes follow the padding rule of the element-wise kernels (⌈n/4⌉ whole vectors).
-import { exp4, log4, sigmoid4, laneMask, hsum } from './vmath';
+// Reductions are exact in length: the last partial vector is masked, never padded; sums run in vectors over
+// blocks of 1024 floats, then in f64, so a (128, 784) batch sums without visible rounding.
+// Gradient writes follow the padding rule of the element-wise kernels (./padding.ts).
+import { VBYTES, vsplat, vload, vstore, vadd, vsub, vmul, vmax, vneg, vabs, vkeep, vhsum, laneMask } from '~lib/lanes';
+import { vexp, vlog, vsigmoid } from './vmath';
+import { paddedBytes } from './padding';
 
-const BLOCK: usize = 256;
+const BLOCK_BYTES: usize = 4096;
 const HALF_LOG_2PI: f32 = 0.91893853320467274178; // ½·ln 2π
 
 /**
@@ -17,22 +19,21 @@ export function bernoulli_logits_loss(
   dlogits: usize, logits: usize, x: usize, // each (n)
   n: i32, scale: f32
 ): f64 {
-  const zero = f32x4.splat(0), one = f32x4.splat(1), s = f32x4.splat(scale);
-  const count = (<usize>n + 3) >> 2;
+  const zero = vsplat(0), one = vsplat(1), s = vsplat(scale);
+  const bytes = paddedBytes(n), exact = <usize>n << 2;
   let total: f64 = 0;
-  for (let v0: usize = 0; v0 < count; v0 += BLOCK) {
-    const v1 = min(v0 + BLOCK, count);
+  for (let o0: usize = 0; o0 < bytes; o0 += BLOCK_BYTES) {
+    const o1 = min(o0 + BLOCK_BYTES, bytes);
     let acc = zero;
-    for (let v = v0; v < v1; v++) {
-      const o = v << 4;
-      const l = v128.load(logits + o), t = v128.load(x + o);
-      const softplus = log4(f32x4.add(one, exp4(f32x4.neg(f32x4.abs(l)))));
-      let term = f32x4.add(f32x4.sub(f32x4.max(l, zero), f32x4.mul(l, t)), softplus);
-      v128.store(dlogits + o, f32x4.mul(s, f32x4.sub(sigmoid4(l), t)));
-      if (v == count - 1) term = v128.and(term, laneMask(n - (<i32>v << 2)));
-      acc = f32x4.add(acc, term);
+    for (let o = o0; o < o1; o += VBYTES) {
+      const l = vload(logits + o), t = vload(x + o);
+      const softplus = vlog(vadd(one, vexp(vneg(vabs(l)))));
+      let term = vadd(vsub(vmax(l, zero), vmul(l, t)), softplus);
+      vstore(dlogits + o, vmul(s, vsub(vsigmoid(l), t)));
+      if (o + VBYTES > exact) term = vkeep(term, laneMask(<i32>(exact >> 2) - <i32>(o >> 2)));
+      acc = vadd(acc, term);
     }
-    total += hsum(acc);
+    total += vhsum(acc);
   }
   return total;
 }
@@ -46,21 +47,20 @@ export function gaussian_unit_loss(
   dmu: usize, mu: usize, x: usize, // each (n)
   n: i32, scale: f32
 ): f64 {
-  const zero = f32x4.splat(0), half = f32x4.splat(0.5), c = f32x4.splat(HALF_LOG_2PI), s = f32x4.splat(scale);
-  const count = (<usize>n + 3) >> 2;
+  const zero = vsplat(0), half = vsplat(0.5), c = vsplat(HALF_LOG_2PI), s = vsplat(scale);
+  const bytes = paddedBytes(n), exact = <usize>n << 2;
   let total: f64 = 0;
-  for (let v0: usize = 0; v0 < count; v0 += BLOCK) {
-    const v1 = min(v0 + BLOCK, count);
+  for (let o0: usize = 0; o0 < bytes; o0 += BLOCK_BYTES) {
+    const o1 = min(o0 + BLOCK_BYTES, bytes);
     let acc = zero;
-    for (let v = v0; v < v1; v++) {
-      const o = v << 4;
-      const d = f32x4.sub(v128.load(mu + o), v128.load(x + o));
-      let term = f32x4.add(f32x4.mul(half, f32x4.mul(d, d)), c);
-      v128.store(dmu + o, f32x4.mul(s, d));
-      if (v == count - 1) term = v128.and(term, laneMask(n - (<i32>v << 2)));
-      acc = f32x4.add(acc, term);
+    for (let o = o0; o < o1; o += VBYTES) {
+      const d = vsub(vload(mu + o), vload(x + o));
+      let term = vadd(vmul(half, vmul(d, d)), c);
+      vstore(dmu + o, vmul(s, d));
+      if (o + VBYTES > exact) term = vkeep(term, laneMask(<i32>(exact >> 2) - <i32>(o >> 2)));
+      acc = vadd(acc, term);
     }
-    total += hsum(acc);
+    total += vhsum(acc);
   }
   return total;
 }
@@ -70,31 +70,29 @@ export function gaussian_unit_loss(
  * (Kingma & Welling 2014, Appendix B):  −½ Σ (1 + logVar − μ² − e^logVar).
  */
 export function kl_forward(mu: usize, logvar: usize, n: i32): f64 {
-  const zero = f32x4.splat(0), one = f32x4.splat(1), mhalf = f32x4.splat(-0.5);
-  const count = (<usize>n + 3) >> 2;
+  const zero = vsplat(0), one = vsplat(1), mhalf = vsplat(-0.5);
+  const bytes = paddedBytes(n), exact = <usize>n << 2;
   let total: f64 = 0;
-  for (let v0: usize = 0; v0 < count; v0 += BLOCK) {
-    const v1 = min(v0 + BLOCK, count);
+  for (let o0: usize = 0; o0 < bytes; o0 += BLOCK_BYTES) {
+    const o1 = min(o0 + BLOCK_BYTES, bytes);
     let acc = zero;
-    for (let v = v0; v < v1; v++) {
-      const o = v << 4;
-      const m = v128.load(mu + o), lv = v128.load(logvar + o);
-      let term = f32x4.mul(mhalf, f32x4.sub(f32x4.sub(f32x4.add(one, lv), f32x4.mul(m, m)), exp4(lv)));
-      if (v == count - 1) term = v128.and(term, laneMask(n - (<i32>v << 2)));
-      acc = f32x4.add(acc, term);
+    for (let o = o0; o < o1; o += VBYTES) {
+      const m = vload(mu + o), lv = vload(logvar + o);
+      let term = vmul(mhalf, vsub(vsub(vadd(one, lv), vmul(m, m)), vexp(lv)));
+      if (o + VBYTES > exact) term = vkeep(term, laneMask(<i32>(exact >> 2) - <i32>(o >> 2)));
+      acc = vadd(acc, term);
     }
-    total += hsum(acc);
+    total += vhsum(acc);
   }
   return total;
 }
 
 /** Gradient of scale·KL: dμ = scale·μ, dlogVar = scale·½(e^logVar − 1), overwriting both. Padding rule. */
 export function kl_backward(dmu: usize, dlogvar: usize, mu: usize, logvar: usize, n: i32, scale: f32): void {
-  const count = (<usize>n + 3) >> 2;
-  const s = f32x4.splat(scale), hs = f32x4.splat(0.5 * scale), one = f32x4.splat(1);
-  for (let v: usize = 0; v < count; v++) {
-    const o = v << 4;
-    v128.store(dmu + o, f32x4.mul(s, v128.load(mu + o)));
-    v128.store(dlogvar + o, f32x4.mul(hs, f32x4.sub(exp4(v128.load(logvar + o)), one)));
+  const bytes = paddedBytes(n);
+  const s = vsplat(scale), hs = vsplat(0.5 * scale), one = vsplat(1);
+  for (let o: usize = 0; o < bytes; o += VBYTES) {
+    vstore(dmu + o, vmul(s, vload(mu + o)));
+    vstore(dlogvar + o, vmul(hs, vsub(vexp(vload(logvar + o)), one)));
   }
 }

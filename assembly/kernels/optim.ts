@@ -2,6 +2,7 @@
 // bias corrections so that training curves compare:  m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;
 //   p ← p − (lr / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε)
 // Padding rule: n is a multiple of 4 (the model's blocks are), so there is no tail.
+import { VBYTES, vsplat, vload, vstore, vadd, vsub, vmul, vdiv, vsqrt } from '~lib/lanes';
 
 export function adam_step(
   p: usize, g: usize, m: usize, v: usize, // each (n)
@@ -9,19 +10,18 @@ export function adam_step(
 ): void {
   const bc1 = 1.0 - Math.pow(<f64>beta1, <f64>t);
   const bc2 = 1.0 - Math.pow(<f64>beta2, <f64>t);
-  const stepSize = f32x4.splat(<f32>(<f64>lr / bc1));
-  const invSqrtBc2 = f32x4.splat(<f32>(1.0 / Math.sqrt(bc2)));
-  const b1 = f32x4.splat(beta1), b2 = f32x4.splat(beta2);
-  const c1 = f32x4.splat(1 - beta1), c2 = f32x4.splat(1 - beta2), e = f32x4.splat(eps);
-  const count = <usize>n >> 2;
-  for (let i: usize = 0; i < count; i++) {
-    const o = i << 4;
-    const grad = v128.load(g + o);
-    const mt = f32x4.add(f32x4.mul(b1, v128.load(m + o)), f32x4.mul(c1, grad));
-    const vt = f32x4.add(f32x4.mul(b2, v128.load(v + o)), f32x4.mul(c2, f32x4.mul(grad, grad)));
-    const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vt), invSqrtBc2), e);
-    v128.store(m + o, mt);
-    v128.store(v + o, vt);
-    v128.store(p + o, f32x4.sub(v128.load(p + o), f32x4.div(f32x4.mul(stepSize, mt), denom)));
+  const stepSize = vsplat(<f32>(<f64>lr / bc1));
+  const invSqrtBc2 = vsplat(<f32>(1.0 / Math.sqrt(bc2)));
+  const b1 = vsplat(beta1), b2 = vsplat(beta2);
+  const c1 = vsplat(1 - beta1), c2 = vsplat(1 - beta2), e = vsplat(eps);
+  const bytes = <usize>n << 2;
+  for (let o: usize = 0; o < bytes; o += VBYTES) {
+    const grad = vload(g + o);
+    const mt = vadd(vmul(b1, vload(m + o)), vmul(c1, grad));
+    const vt = vadd(vmul(b2, vload(v + o)), vmul(c2, vmul(grad, grad)));
+    const denom = vadd(vmul(vsqrt(vt), invSqrtBc2), e);
+    vstore(m + o, mt);
+    vstore(v + o, vt);
+    vstore(p + o, vsub(vload(p + o), vdiv(vmul(stepSize, mt), denom)));
   }
 }

@@ -1,5 +1,6 @@
 // Drives the raw wasm ABI from tests: a fresh instance, arrays in and out of its arena.
 import { Engine } from '../../src/engine.js';
+import type { WasmSource } from '../../src/types.js';
 
 export interface Kernels {
   engine: Engine;
@@ -13,8 +14,8 @@ export interface Kernels {
   rng(seed: number, stream?: number): number;
 }
 
-export async function kernels(): Promise<Kernels> {
-  const engine = await Engine.create();
+export async function kernels(source?: WasmSource): Promise<Kernels> {
+  const engine = await Engine.create('tests', source);
   const w = engine.wasm;
   const zeros = (n: number) => engine.alloc(Math.max(16, 4 * n));
   return {

@@ -1,18 +1,10 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { VAE, VAEError } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { VAE } from '../../src/index.js';
 import { prototypeData, sameBytes } from '../helpers/data.js';
+import { expectVAEError } from '../helpers/errors.js';
 
 const D = 12;
 const small = { inputDim: D, hiddenDims: [8], latentDim: 2 };
-
-/** Asserts a VAEError with `code` whose message names the method and matches `pattern`. */
-async function expectVAEError(fn: () => unknown, code: string, pattern: RegExp, errorClass: unknown = VAEError): Promise<void> {
-  let error: unknown;
-  try { await fn(); } catch (e) { error = e; }
-  expect(error).toBeInstanceOf(errorClass as typeof VAEError);
-  expect((error as VAEError).code).toBe(code);
-  expect((error as VAEError).message).toMatch(pattern);
-}
 
 describe('VAEError codes', () => {
   it('INVALID_CONFIG names the field, what was expected and what came', async () => {
@@ -62,15 +54,5 @@ describe('VAEError codes', () => {
 
   it('OUT_OF_MEMORY when the parameters cannot fit in 32-bit WebAssembly memory', async () => {
     await expectVAEError(() => VAE.create({ inputDim: 65536, hiddenDims: [65536] }), 'OUT_OF_MEMORY', /fit in 2 GiB.*needs 128\.\d GiB/);
-  });
-
-  describe('UNSUPPORTED_ENGINE', () => {
-    afterEach(() => { vi.restoreAllMocks(); vi.resetModules(); });
-    it('names the minimum engines when WebAssembly SIMD is missing', async () => {
-      vi.resetModules();
-      vi.spyOn(WebAssembly, 'validate').mockReturnValue(false);
-      const fresh = await import('../../src/index.js');
-      await expectVAEError(() => fresh.VAE.create(small), 'UNSUPPORTED_ENGINE', /SIMD \(Chrome 91\+, Firefox 89\+, Safari 16\.4\+/, fresh.VAEError);
-    });
   });
 });

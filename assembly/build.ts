@@ -1,0 +1,8 @@
+// Which build this module is, so the facade can report it: the SIMD and the scalar build share every other
+// export, compiled from the same sources with a different ~lib/lanes (asconfig.json).
+import { LANES } from '~lib/lanes';
+
+/** Lanes per vector: 4 in the SIMD build, 1 in the scalar build. */
+export function build_lanes(): i32 {
+  return LANES;
+}

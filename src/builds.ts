@@ -1,0 +1,110 @@
+// Which compiled wasm a model runs on. Two builds are embedded, compiled from the same AssemblyScript sources
+// (asconfig.json): SIMD, and scalar for engines without WebAssembly SIMD. `auto` picks SIMD where
+// WebAssembly.validate accepts a SIMD instruction (as tfjs-backend-wasm and wasm-feature-detect check). Callers
+// may instead supply the module themselves — bytes, a compiled WebAssembly.Module or a URL — to cache the raw
+// .wasm shipped in dist/ separately. Each source is compiled once per process.
+import { SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from '../build/wasm-bytes.js';
+import { describe, VAEError } from './errors.js';
+import type { WasmSource } from './types.js';
+
+export const MINIMUM_ENGINES =
+  'WebAssembly SIMD (Chrome 91+, Edge 91+, Firefox 89+, Safari 16.4+, Node 16.4+) for the SIMD build, or ' +
+  'WebAssembly with bulk memory and non-trapping float-to-int (Chrome 75+, Firefox 79+, Safari 15+) for the scalar build';
+
+/** The smallest module using a v128 instruction (i8x16.splat, i8x16.popcnt), as wasm-feature-detect checks it. */
+export const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1,
+  8, 0, 65, 0, 253, 15, 253, 98, 11]);
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+function unsupported(method: string, received: string): VAEError {
+  return new VAEError('UNSUPPORTED_ENGINE', `${method}: expected ${MINIMUM_ENGINES}; ${received}`);
+}
+
+/** True when this engine runs WebAssembly SIMD (the fast build). */
+export function simdSupported(): boolean {
+  return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+}
+
+const embedded = new Map<'simd' | 'scalar', Promise<WebAssembly.Module>>();
+const supplied = new WeakMap<ArrayBuffer | ArrayBufferView, Promise<WebAssembly.Module>>();
+const byUrl = new Map<string, Promise<WebAssembly.Module>>();
+
+interface ModuleCache<K> {
+  get(key: K): Promise<WebAssembly.Module> | undefined;
+  set(key: K, module: Promise<WebAssembly.Module>): unknown;
+  delete(key: K): unknown;
+}
+
+/** Compiles once per key; a failed compile is forgotten so that a later call may retry. */
+function once<K>(cache: ModuleCache<K>, key: K, compile: () => Promise<WebAssembly.Module>): Promise<WebAssembly.Module> {
+  let module = cache.get(key);
+  if (!module) {
+    module = compile();
+    cache.set(key, module);
+    module.catch(() => cache.delete(key));
+  }
+  return module;
+}
+
+function embeddedModule(method: string, build: 'simd' | 'scalar'): Promise<WebAssembly.Module> {
+  if (build === 'simd' && !simdSupported()) throw unsupported(method, 'this engine has WebAssembly without SIMD');
+  return once(embedded, build, () => {
+    const bytes = decodeBase64(build === 'simd' ? SIMD_WASM_BASE64 : SCALAR_WASM_BASE64);
+    if (!WebAssembly.validate(bytes)) throw unsupported(method, `this engine cannot run the ${build} build`);
+    return WebAssembly.compile(bytes);
+  });
+}
+
+/** Compiles caller-supplied bytes; a failure is the caller's argument, so it says what came. */
+async function compileSupplied(method: string, what: string, bytes: BufferSource): Promise<WebAssembly.Module> {
+  try {
+    return await WebAssembly.compile(bytes);
+  } catch (error) {
+    throw new VAEError('INVALID_ARGUMENT', `${method}: options.wasm: expected a wasm-vae build that this engine ` +
+      `can compile; received ${what} (${bytes.byteLength} bytes) that failed: ${(error as Error).message}`);
+  }
+}
+
+async function readUrl(method: string, url: URL): Promise<ArrayBuffer | Uint8Array<ArrayBuffer>> {
+  const failed = (why: string) =>
+    new VAEError('INVALID_ARGUMENT', `${method}: options.wasm: expected ${url.href} to serve the wasm; received ${why}`);
+  if (url.protocol === 'file:') {
+    // Node: fetch() has no file: scheme. getBuiltinModule (Node 20.16+) keeps `node:fs` out of browser bundles.
+    const proc = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process;
+    const fs = proc?.getBuiltinModule?.('node:fs/promises') as { readFile(u: URL): Promise<Uint8Array<ArrayBuffer>> } | undefined;
+    if (!fs) throw failed('a file: URL, which only Node can read');
+    return fs.readFile(url).catch((error: Error) => { throw failed(error.message); });
+  }
+  const response = await fetch(url).catch((error: Error) => { throw failed(error.message); });
+  if (!response.ok) throw failed(`HTTP ${response.status}`);
+  return response.arrayBuffer();
+}
+
+/** The compiled module for `source`, or a VAEError saying what was expected and what came. */
+export async function resolveModule(method: string, source: WasmSource | undefined): Promise<WebAssembly.Module> {
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.validate !== 'function') {
+    throw unsupported(method, 'this JavaScript engine has no WebAssembly');
+  }
+  if (source === undefined || source === 'auto') {
+    return embeddedModule(method, simdSupported() ? 'simd' : 'scalar');
+  }
+  const value: unknown = source; // checked at run time: callers from plain JS may pass anything
+  if (value === 'simd' || value === 'scalar') return embeddedModule(method, value);
+  if (value instanceof WebAssembly.Module) return value;
+  if (value instanceof URL) {
+    return once(byUrl, value.href, async () => compileSupplied(method, value.href, await readUrl(method, value)));
+  }
+  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) {
+    // A copy, so that the caller may reuse the buffer while compilation runs.
+    const bytes = value instanceof ArrayBuffer ? value.slice(0) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength).slice();
+    return once(supplied, value, () => compileSupplied(method, describe(value), bytes));
+  }
+  throw new VAEError('INVALID_ARGUMENT', `${method}: options.wasm: expected 'auto', 'simd', 'scalar', bytes ` +
+    `(ArrayBuffer or a typed array), a WebAssembly.Module or a URL (wrap a string in new URL(...)); received ${describe(value)}`);
+}
