@@ -1,8 +1,42 @@
+// Two projects run the behaviour tests (kernels, model, VAE API) twice: in Node and in headless Chromium —
+// Debian's /usr/bin/chromium, never a downloaded browser. Node-only tests (CLI, the wasm text, the packaged
+// consumers, which drive Chromium themselves) run in Node alone.
+import { createHash } from 'node:crypto';
+import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import type { BrowserCommand } from 'vitest/node';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tests/helpers/chromium.js';
+
+const behaviour = ['tests/kernels/**/*.test.ts', 'tests/model/**/*.test.ts', 'tests/vae/**/*.test.ts'];
+
+/** The cross-platform recipe run in Node (the test runner's process): SHA-256 of its save() bytes. */
+const nodeRecipeHash: BrowserCommand<[]> = async (ctx) => {
+  const recipe = await ctx.project.vite.ssrLoadModule('/tests/helpers/recipe.ts') as typeof import('./tests/helpers/recipe.js');
+  return createHash('sha256').update(await recipe.trainRecipe()).digest('hex');
+};
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
     testTimeout: 60_000,
+    projects: [
+      {
+        test: { name: 'node', include: [...behaviour, 'tests/node/**/*.test.ts', 'tests/consumers/**/*.test.ts'], testTimeout: 120_000 },
+      },
+      {
+        test: {
+          name: 'chromium',
+          include: behaviour,
+          testTimeout: 60_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: playwright({ launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS } }),
+            instances: [{ browser: 'chromium' }],
+            commands: { nodeRecipeHash },
+          },
+        },
+      },
+    ],
   },
 });

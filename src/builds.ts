@@ -52,13 +52,19 @@ function once<K>(cache: ModuleCache<K>, key: K, compile: () => Promise<WebAssemb
   return module;
 }
 
+const decoded = new Map<'simd' | 'scalar', Uint8Array<ArrayBuffer>>();
+
 function embeddedModule(method: string, build: 'simd' | 'scalar'): Promise<WebAssembly.Module> {
   if (build === 'simd' && !simdSupported()) throw unsupported(method, 'this engine has WebAssembly without SIMD');
-  return once(embedded, build, () => {
-    const bytes = decodeBase64(build === 'simd' ? SIMD_WASM_BASE64 : SCALAR_WASM_BASE64);
-    if (!WebAssembly.validate(bytes)) throw unsupported(method, `this engine cannot run the ${build} build`);
-    return WebAssembly.compile(bytes);
-  });
+  let bytes = decoded.get(build);
+  if (!bytes) decoded.set(build, bytes = decodeBase64(build === 'simd' ? SIMD_WASM_BASE64 : SCALAR_WASM_BASE64));
+  // Checked on every call, like the SIMD probe, so the answer never depends on what was compiled before.
+  if (build === 'scalar' && !WebAssembly.validate(bytes)) throw unsupported(method, 'this engine cannot run the scalar build');
+  return once(embedded, build, () => WebAssembly.compile(bytes).catch((error: Error) => {
+    // Valid bytes that will not compile: in browsers, a Content-Security-Policy without 'wasm-unsafe-eval'.
+    throw unsupported(method, `this engine refused to compile the ${build} build (${error.message}); ` +
+      `under a Content-Security-Policy, script-src must allow 'wasm-unsafe-eval'`);
+  }));
 }
 
 /** Compiles caller-supplied bytes; a failure is the caller's argument, so it says what came. */

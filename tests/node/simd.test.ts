@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-const wat = readFileSync(new URL('../build/release.wat', import.meta.url), 'utf8');
+const wat = readFileSync(new URL('../../build/release.wat', import.meta.url), 'utf8');
 
 /** Function bodies by internal name. */
 function functions(text: string): Map<string, string> {
@@ -45,5 +45,15 @@ describe('release wasm', () => {
 
   it('has the whole training step behind one export', () => {
     expect(wat).toMatch(/\(export "model_train_step"/);
+  });
+});
+
+describe('scalar wasm (the fallback for engines without SIMD)', () => {
+  const scalarWat = readFileSync(new URL('../../build/scalar.wat', import.meta.url), 'utf8');
+
+  it('has every export of the SIMD build and no v128 type or instruction', () => {
+    const exports = (text: string) => [...text.matchAll(/\(export "([^"]+)"/g)].map((m) => m[1]).sort();
+    expect(exports(scalarWat)).toEqual(exports(wat));
+    expect(scalarWat.match(/\bv128\b|\b(?:f32x4|i32x4|i8x16)\.[a-z_]+/g)).toBeNull();
   });
 });

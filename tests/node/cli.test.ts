@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli/main.js';
-import { readIdxImages } from '../src/cli/idx.js';
-import { VAE } from '../src/index.js';
-import { prototypeData } from './helpers/data.js';
+import { main } from '../../src/cli/main.js';
+import { readIdxImages } from '../../src/cli/idx.js';
+import { VAE } from '../../src/index.js';
+import { prototypeData } from '../helpers/data.js';
 
 function writeIdx(path: string, count: number, rows: number, cols: number, values: Float32Array): void {
   const header = Buffer.alloc(16);

@@ -1,0 +1,61 @@
+// Consumers (b) and (d) in real Chromium: the packed ESM bundle in a plain page with no bundler and no import
+// map, under a Content-Security-Policy, and training inside a module Worker with progress posted back.
+import { execFileSync } from 'node:child_process';
+import type { Browser } from 'playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, pageResult, serve, type StaticServer } from './helpers/browser.js';
+import { makeApp } from './helpers/package.js';
+
+interface RecipeResult { hash: string; simd: boolean; losses: number[]; error?: { code?: string; message: string } }
+
+let app: { dir: string }, browser: Browser, nodeHash: string;
+const servers: StaticServer[] = [];
+
+beforeAll(async () => {
+  app = makeApp('browser');
+  browser = await launchChromium();
+  nodeHash = JSON.parse(execFileSync(process.execPath, ['esm.mjs'], { cwd: app.dir, encoding: 'utf8' })).hash;
+});
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+async function open<T>(page: string, headers?: Record<string, string>): Promise<T> {
+  const server = await serve(app.dir, headers);
+  servers.push(server);
+  const { result } = await pageResult<T>(browser, `${server.url}/${page}`);
+  return result;
+}
+
+describe('the packed ESM bundle in Chromium', () => {
+  it('(b) loads in a plain <script type="module"> and trains the bytes Node trains', async () => {
+    const result = await open<RecipeResult & { simdSupported: boolean; sampleLength: number }>('plain.html');
+    console.log(`plain page: ${JSON.stringify(result)}; Node: ${nodeHash}`);
+    expect(result.error).toBeUndefined();
+    expect(result).toMatchObject({ simd: true, simdSupported: true, sampleLength: 12 });
+    expect(result.hash).toBe(nodeHash);
+  });
+
+  it("runs under a Content-Security-Policy that allows 'wasm-unsafe-eval', and says so when it is missing", async () => {
+    const allowed = await open<RecipeResult>('plain.html', { 'content-security-policy': "script-src 'self' 'wasm-unsafe-eval'" });
+    expect(allowed.error).toBeUndefined();
+    expect(allowed.hash).toBe(nodeHash);
+    const refused = await open<RecipeResult>('plain.html', { 'content-security-policy': "script-src 'self'" });
+    console.log(`without 'wasm-unsafe-eval': ${JSON.stringify(refused.error)}`);
+    expect(refused.error?.code).toBe('UNSUPPORTED_ENGINE');
+    expect(refused.error?.message).toMatch(/^VAE\.create: expected .*; this engine refused to compile the simd build .*script-src must allow 'wasm-unsafe-eval'$/);
+  });
+
+  it('(d) trains inside a module Worker and posts progress back to the page', async () => {
+    const result = await open<RecipeResult & { inWorker: boolean; mainThreadHasVAE: boolean; progress: Array<{ epoch: number; batch: number; batches: number; loss: number }> }>('worker.html');
+    console.log(`worker: ${result.progress.length} progress messages, hash ${result.hash}`);
+    expect(result.error).toBeUndefined();
+    expect(result).toMatchObject({ inWorker: true, mainThreadHasVAE: false, simd: true });
+    expect(result.progress).toHaveLength(2 * 6); // 2 epochs of 192 / 32 batches
+    expect(result.progress.map((p) => `${p.epoch}:${p.batch}`)).toEqual(
+      [1, 2].flatMap((e) => [1, 2, 3, 4, 5, 6].map((b) => `${e}:${b}`)));
+    expect(result.progress.every((p) => p.batches === 6 && p.loss > 0)).toBe(true);
+    expect(result.hash).toBe(nodeHash);
+  });
+});

@@ -1,0 +1,23 @@
+// Bit-identical training across platforms: one seed, data and sequence of steps give the same save() bytes.
+// In Chromium the test compares its own SHA-256 with the one the same recipe gives in Node (the test runner's
+// process, through a browser command). Both projects also check that the recipe is reproducible in-process.
+import { describe, expect, it } from 'vitest';
+import { sha256Hex, trainRecipe } from '../helpers/recipe.js';
+
+const inBrowser = typeof window !== 'undefined';
+
+describe('save() bytes across platforms', () => {
+  it('a second run of the recipe in the same process gives the same bytes', async () => {
+    expect(await sha256Hex(await trainRecipe()))
+      .toBe(await sha256Hex(await trainRecipe()));
+  });
+
+  it.runIf(inBrowser)('Chromium trains the same bytes as Node (SHA-256)', async () => {
+    const { commands } = await import('vitest/browser');
+    const browserHash = await sha256Hex(await trainRecipe());
+    const nodeHash = await commands.nodeRecipeHash();
+    console.log(`recipe SHA-256 in Chromium ${browserHash}, in Node ${nodeHash}`);
+    expect(browserHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(browserHash).toBe(nodeHash);
+  });
+});
