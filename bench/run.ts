@@ -8,6 +8,7 @@ import { VAE } from '../src/index.js';
 import { denseBackwardRef, denseForwardRef } from '../tests/reference/kernels.js';
 import { randomArray } from '../tests/helpers/wasm.js';
 import { NaiveStep } from './naive-step.js';
+import { browserVsNode } from './browser-vs-node.js';
 
 interface Row { suite: string; name: string; medianMs: number; throughput: string; samples: number }
 const rows: Row[] = [];
@@ -57,17 +58,36 @@ async function denseKernels(): Promise<void> {
 async function trainingStep(): Promise<void> {
   const B = 128, D = 784;
   const vae = await VAE.create({ inputDim: D, hiddenDims: [400], latentDim: 20, seed: 1 });
+  const scalar = await VAE.create({ inputDim: D, hiddenDims: [400], latentDim: 20, seed: 1 }, { wasm: 'scalar' });
   const batch = randomArray(B * D, 5, 0, 1).map((v) => (v > 0.8 ? 1 : 0));
   const naive = new NaiveStep([[D, 400], [400, 20], [400, 20], [20, 400], [400, D]]);
   const eps = Float64Array.from(randomArray(B * 20, 6, -2, 2));
   runSuite('training step 784-400-20, batch 128 (images/s)', [
     { name: 'wasm-simd VAE.trainStep 784-400-20 b128', fn: () => vae.trainStep(batch), units: B, unit: 'images/s' },
+    { name: 'wasm-scalar VAE.trainStep 784-400-20 b128', fn: () => scalar.trainStep(batch), units: B, unit: 'images/s' },
     { name: 'naive-js train step 784-400-20 b128', fn: () => naive.step(batch, B, eps), units: B, unit: 'images/s' },
   ]);
 }
 
+/** The same bundle trained in headless Chromium and in Node, alternating rounds (bench/browser-vs-node.ts). */
+async function chromiumAgainstNode(): Promise<void> {
+  const labels = { measureTrainStep: 'VAE.trainStep', measureFitEpoch: 'VAE.fit (per batch, yielding)' } as const;
+  const results = await browserVsNode(['measureTrainStep', 'measureFitEpoch']);
+  for (const [name, r] of Object.entries(results) as Array<[keyof typeof labels, typeof results.measureTrainStep]>) {
+    const title = `${labels[name]} 784-400-20 b128: Chromium vs Node (dist/index.js)`;
+    console.log(`\n${title}`);
+    for (const [who, ms] of [['chromium-wasm-simd', r.chromiumMs], ['node-wasm-simd', r.nodeMs]] as const) {
+      const throughput = `${(128 / (ms / 1000)).toFixed(0)} images/s`;
+      rows.push({ suite: title, name: `${who} ${labels[name]}`, medianMs: ms, throughput, samples: r.rounds.length });
+      console.log(`  ${`${who} ${labels[name]}`.padEnd(44)} median ${ms.toFixed(3).padStart(9)} ms  ${throughput.padStart(16)}  (median of ${r.rounds.length} rounds)`);
+    }
+    console.log(`  → Chromium takes ${r.ratio.toFixed(3)}× Node's time per step (${r.ratio < 1 ? 'faster' : 'slower'} by ${(Math.abs(r.ratio - 1) * 100).toFixed(1)}%)`);
+  }
+}
+
 await denseKernels();
 await trainingStep();
+await chromiumAgainstNode();
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('./results/latest.json', import.meta.url), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2)}\n`);
 console.log('\nwrote bench/results/latest.json');

@@ -2,7 +2,7 @@
 // (asconfig.json): SIMD, and scalar for engines without WebAssembly SIMD. `auto` picks SIMD where
 // WebAssembly.validate accepts a SIMD instruction (as tfjs-backend-wasm and wasm-feature-detect check). Callers
 // may instead supply the module themselves — bytes, a compiled WebAssembly.Module or a URL — to cache the raw
-// .wasm shipped in dist/ separately. Each source is compiled once per process.
+// .wasm shipped in dist/ separately. Each source (build, URL, or bytes object) is compiled once per process.
 import { SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from '../build/wasm-bytes.js';
 import { describe, VAEError } from './errors.js';
 import type { WasmSource } from './types.js';
@@ -107,9 +107,8 @@ export async function resolveModule(method: string, source: WasmSource | undefin
     return once(byUrl, value.href, async () => compileSupplied(method, value.href, await readUrl(method, value)));
   }
   if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) {
-    // A copy, so that the caller may reuse the buffer while compilation runs.
-    const bytes = value instanceof ArrayBuffer ? value.slice(0) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength).slice();
-    return once(supplied, value, () => compileSupplied(method, describe(value), bytes));
+    // WebAssembly.compile copies the bytes before it returns, so the caller may reuse the buffer at once.
+    return once(supplied, value, () => compileSupplied(method, describe(value), value as BufferSource));
   }
   throw new VAEError('INVALID_ARGUMENT', `${method}: options.wasm: expected 'auto', 'simd', 'scalar', bytes ` +
     `(ArrayBuffer or a typed array), a WebAssembly.Module or a URL (wrap a string in new URL(...)); received ${describe(value)}`);

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import type { Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, pageResult, serve, type StaticServer } from './helpers/browser.js';
+import { launchChromium, pageResult, serve, type StaticServer } from '../helpers/browser.js';
 import { makeApp } from './helpers/package.js';
 
 interface RecipeResult { hash: string; simd: boolean; losses: number[]; error?: { code?: string; message: string } }

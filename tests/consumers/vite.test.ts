@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, pageResult, serve, type StaticServer } from './helpers/browser.js';
+import { launchChromium, pageResult, serve, type StaticServer } from '../helpers/browser.js';
 import { makeApp } from './helpers/package.js';
 
 let browser: Browser, server: StaticServer | undefined;
