@@ -35,6 +35,8 @@ export class VAE {
   readonly config: VAEConfig;
   /** Number of trainable scalars (weights and biases). */
   readonly parameterCount: number;
+  /** True when this model runs on the SIMD build, false on the scalar fallback. */
+  readonly simd: boolean;
   #engine: Engine | null;
   #busy = false;
 
@@ -42,6 +44,7 @@ export class VAE {
     this.#engine = engine;
     this.config = config;
     this.parameterCount = parameterCountOf(config);
+    this.simd = engine.simd;
   }
 
   /**
@@ -58,7 +61,7 @@ export class VAE {
     // that large would wrap around in wasm's 32-bit arithmetic.
     const bytes = 16 * parameterCountOf(config);
     if (bytes > MAX_MODEL_BYTES) {
-      throw new VAEError('OUT_OF_MEMORY', `VAE.create: expected a model whose parameters and optimiser state fit in ` +
+      throw new VAEError('OUT_OF_MEMORY', `${method}: expected a model whose parameters and optimiser state fit in ` +
         `${MAX_MODEL_BYTES / 2 ** 30} GiB of WebAssembly memory; this configuration needs ${(bytes / 2 ** 30).toFixed(1)} GiB`);
     }
     const engine = await Engine.create(method, engineOptions.wasm);
@@ -67,7 +70,7 @@ export class VAE {
     new Uint32Array(w.memory.buffer, hidden, config.hiddenDims.length).set(config.hiddenDims);
     const ok = w.model_init(config.inputDim, config.latentDim, hidden, config.hiddenDims.length,
       ACTIVATIONS.indexOf(config.activation), LIKELIHOODS.indexOf(config.likelihood), config.seed);
-    if (!ok) throw new VAEError('OUT_OF_MEMORY', 'VAE.create: WebAssembly memory could not grow to hold the parameters');
+    if (!ok) throw new VAEError('OUT_OF_MEMORY', `${method}: WebAssembly memory could not grow to hold the parameters`);
     const vae = new VAE(engine, config);
     vae.#reserve('VAE.create', DEFAULT_BATCH);
     return vae;
@@ -258,11 +261,6 @@ export class VAE {
 
   get disposed(): boolean {
     return this.#engine === null;
-  }
-
-  /** True when this model runs on the SIMD build, false on the scalar fallback. */
-  get simd(): boolean {
-    return this.#engine?.simd ?? false;
   }
 
   // ---- internals ----
