@@ -5,13 +5,10 @@ import Benchmark from 'benchmark';
 import { fileURLToPath } from 'node:url';
 import { launchChromium, serve } from '../tests/helpers/browser.js';
 import * as speed from './browser/train-speed.mjs';
+import { median } from './stats.js';
 
 const ROUNDS = 3, MAX_TIME = 6;
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 export type Measurement = 'measureTrainStep' | 'measureFitEpoch';
 export interface BrowserVsNode { nodeMs: number; chromiumMs: number; ratio: number; rounds: Array<{ nodeMs: number; chromiumMs: number }> }

@@ -8,15 +8,12 @@ import { VAE } from '../src/index.js';
 import { denseBackwardRef, denseForwardRef } from '../tests/reference/kernels.js';
 import { randomArray } from '../tests/helpers/wasm.js';
 import { NaiveStep } from './naive-step.js';
+import { median } from './stats.js';
 import { browserVsNode } from './browser-vs-node.js';
 
 interface Row { suite: string; name: string; medianMs: number; throughput: string; samples: number }
 const rows: Row[] = [];
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 /** Runs a suite; `work` gives each benchmark's units per call and the unit's name. */
 function runSuite(title: string, cases: Array<{ name: string; fn: () => void; units: number; unit: string }>): void {

@@ -5,21 +5,13 @@
 //
 // minTime 1 s: each sample spans many steps, so the browser's 1 ms Date timer (benchmark.js does not use
 // performance.now) resolves a step to ~0.02 ms; Node (process.hrtime) is measured the same way.
+import { makeData } from '../../tests/consumers/fixtures/recipe.mjs';
+
 const OPTIONS = { minSamples: 5, minTime: 1 };
 const BATCH = 128, BATCHES_PER_EPOCH = 20;
 
-/** Binary pixels, ~20% on, like MNIST (mulberry32, so every platform gets the same data). */
-function binaryImages(rows) {
-  const out = new Float32Array(rows * 784);
-  let a = 7;
-  for (let i = 0; i < out.length; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((t ^ (t >>> 14)) >>> 0) / 4294967296 < 0.2 ? 1 : 0;
-  }
-  return out;
-}
+/** Binary pixels, 20% on, like MNIST. */
+const binaryImages = (rows) => makeData(rows, 784, 0.2);
 
 async function warmModel(VAE, batch) {
   const vae = await VAE.create({ inputDim: 784, seed: 1 });
