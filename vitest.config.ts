@@ -1,7 +1,6 @@
 // Two projects run the behaviour tests (kernels, model, VAE API) twice: in Node and in headless Chromium —
 // Debian's /usr/bin/chromium, never a downloaded browser. Node-only tests (CLI, the wasm text, the packaged
 // consumers, which drive Chromium themselves) run in Node alone.
-import { createHash } from 'node:crypto';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import type { BrowserCommand } from 'vitest/node';
@@ -12,7 +11,7 @@ const behaviour = ['tests/kernels/**/*.test.ts', 'tests/model/**/*.test.ts', 'te
 /** The cross-platform recipe run in Node (the test runner's process): SHA-256 of its save() bytes. */
 const nodeRecipeHash: BrowserCommand<[]> = async (ctx) => {
   const recipe = await ctx.project.vite.ssrLoadModule('/tests/helpers/recipe.ts') as typeof import('./tests/helpers/recipe.js');
-  return createHash('sha256').update(await recipe.trainRecipe()).digest('hex');
+  return recipe.sha256Hex(await recipe.trainRecipe()); // the same hashing code as the browser side
 };
 
 export default defineConfig({
