@@ -4,17 +4,18 @@ export { build_lanes } from './build';
 export { arena_alloc, arena_mark, arena_reset } from './arena';
 export {
   model_init, model_reserve, model_encode, model_decode, model_decode_mean, model_sample,
-  model_accumulate_gradients, model_apply_adam, model_train_step, model_evaluate, model_reseed,
+  model_compute_gradients, model_apply_adam, model_train_step, model_evaluate, model_reseed, model_set_skip_policy,
   model_stream, model_step, model_parameter_floats, model_results, model_input, model_mean, model_logvar,
   model_eps, model_latent, model_output, model_capacity,
   model_tensor_count, model_tensor_ptr, model_tensor_grad_ptr, model_tensor_rows, model_tensor_cols,
 } from './model';
 export { gemm } from './kernels/gemm';
-export { transpose, dense_forward, dense_backward_input, dense_backward_params, column_sums_accumulate } from './kernels/dense';
+export { transpose, dense_forward, dense_backward_input, dense_backward_params, column_sums } from './kernels/dense';
+export { nonzero_fraction, row_block_lists, panel_lists, gemm_listed_rows, gemm_listed_panels, skip_list_bytes } from './kernels/skip-zeros';
 export { activation_forward, activation_backward } from './kernels/activations';
 export {
   rng_seed, rng_below, uniform_fill, normal_fill, reparameterize_forward, reparameterize_backward,
 } from './kernels/gaussian';
 export { bernoulli_logits_loss, gaussian_unit_loss, kl_forward, kl_backward } from './kernels/losses';
-export { adam_step } from './kernels/optim';
+export { adam_step, adam_update } from './kernels/optim';
 export { first_outside } from './kernels/checks';

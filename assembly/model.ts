@@ -9,8 +9,10 @@
 //   decoder.i   (i < H)   L|h_{H-i} → h_{H-1-i}, activation
 //   decoder.out           h_0 → D   (logits for Bernoulli, means for the Gaussian)
 import { arena_alloc, arena_mark, arena_reset } from './arena';
-import { dense_forward, dense_backward_input, dense_backward_params } from './kernels/dense';
-import { activation_forward, activation_backward, SIGMOID } from './kernels/activations';
+import { dense_forward, dense_backward_input, dense_backward_params, SKIP_AUTO } from './kernels/dense';
+import { skip_list_bytes } from './kernels/skip-zeros';
+import { EPILOGUE_NONE, EPILOGUE_RELU, EPILOGUE_LEAKY_RELU } from './kernels/gemm';
+import { activation_forward, activation_backward, fusable, RELU, SIGMOID } from './kernels/activations';
 import { rng_seed, normal_fill, uniform_fill, reparameterize_forward, reparameterize_backward } from './kernels/gaussian';
 import { bernoulli_logits_loss, gaussian_unit_loss, kl_forward, kl_backward } from './kernels/losses';
 import { adam_step } from './kernels/optim';
@@ -40,14 +42,16 @@ let params: usize = 0, grads: usize = 0, adamM: usize = 0, adamV: usize = 0, par
 let capacity = 0, activationsMark: usize = 0;
 let xBuf: usize = 0, mu: usize = 0, logvar: usize = 0, eps: usize = 0, z: usize = 0;
 let dmu: usize = 0, dlogvar: usize = 0, dz: usize = 0, logits: usize = 0, dlogits: usize = 0, wt: usize = 0;
+let lists: usize = 0;            // zero-skipping scratch (kernels/skip-zeros.ts)
+let skipPolicy: i32 = SKIP_AUTO; // kernels/dense.ts SKIP_*: the results are the same bits under every policy
 let results: usize = 0; // f64 × 4: loss, reconstruction, kl (per example for a step; sums for evaluate)
 
-// @ts-ignore: decorator
-@inline function field(layer: i32, f: i32): usize {
+// Not @inline: the layer table is read a few times per layer per step, and inlining it into init and reserve
+// costs kilobytes of wasm (the bundle budget) for no measurable speed.
+function field(layer: i32, f: i32): usize {
   return <usize>load<u32>(layers + ((<usize>(layer * FIELDS + f)) << 2));
 }
-// @ts-ignore: decorator
-@inline function setField(layer: i32, f: i32, value: usize): void {
+function setField(layer: i32, f: i32, value: usize): void {
   store<u32>(layers + ((<usize>(layer * FIELDS + f)) << 2), <u32>value);
 }
 function meanLayer(): i32 { return hiddenCount; }
@@ -132,11 +136,16 @@ export function model_reserve(batch: i32): i32 {
   const latentBytes = rows * (<usize>latentDim << 2);
   mu = arena_alloc(latentBytes); logvar = arena_alloc(latentBytes); eps = arena_alloc(latentBytes); z = arena_alloc(latentBytes);
   dmu = arena_alloc(latentBytes); dlogvar = arena_alloc(latentBytes); dz = arena_alloc(latentBytes);
-  let wtFloats: usize = 0;
-  for (let l = 0; l < layerCount; l++) wtFloats = max(wtFloats, field(l, IN) * field(l, OUT));
+  let wtFloats: usize = 0, listBytes: usize = 0;
+  for (let l = 0; l < layerCount; l++) {
+    const inDim = <i32>field(l, IN);
+    wtFloats = max(wtFloats, field(l, IN) * field(l, OUT));
+    listBytes = max(listBytes, max(skip_list_bytes(batch, 0, inDim), skip_list_bytes(0, inDim, batch)));
+  }
   wt = arena_alloc(wtFloats << 2);
+  lists = arena_alloc(listBytes);
   if (xBuf == 0 || logits == 0 || dlogits == 0 || mu == 0 || logvar == 0 || eps == 0 || z == 0
-      || dmu == 0 || dlogvar == 0 || dz == 0 || wt == 0) { capacity = 0; return 0; }
+      || dmu == 0 || dlogvar == 0 || dz == 0 || wt == 0 || lists == 0) { capacity = 0; return 0; }
   // Hidden activations and their gradients.
   for (let l = 0; l < layerCount; l++) {
     if (field(l, ACT) == 0) continue;
@@ -167,14 +176,17 @@ export function model_reserve(batch: i32): i32 {
 
 function layerForward(l: i32, batch: i32): void {
   const outDim = <i32>field(l, OUT);
-  dense_forward(field(l, Y), field(l, X), field(l, W), field(l, B), wt, batch, <i32>field(l, IN), outDim);
-  if (field(l, ACT) != 0) activation_forward(activation, field(l, Y), batch * outDim);
+  // ReLU and leaky ReLU are applied by gemm as it stores (one pass over y); tanh and sigmoid run after it.
+  const act = field(l, ACT) != 0, fused = act && fusable(activation);
+  const epilogue = !fused ? EPILOGUE_NONE : activation == RELU ? EPILOGUE_RELU : EPILOGUE_LEAKY_RELU;
+  dense_forward(field(l, Y), field(l, X), field(l, W), field(l, B), wt, lists, batch, <i32>field(l, IN), outDim, epilogue, skipPolicy);
+  if (act && !fused) activation_forward(activation, field(l, Y), batch * outDim);
 }
 
 function layerBackward(l: i32, batch: i32): void {
   const inDim = <i32>field(l, IN), outDim = <i32>field(l, OUT);
   if (field(l, ACT) != 0) activation_backward(activation, field(l, DY), field(l, Y), batch * outDim);
-  dense_backward_params(field(l, DW), field(l, DB), field(l, DY), field(l, X), batch, inDim, outDim);
+  dense_backward_params(field(l, DW), field(l, DB), field(l, DY), field(l, X), lists, batch, inDim, outDim, false, skipPolicy);
   if (field(l, DX) != 0) dense_backward_input(field(l, DX), field(l, DY), field(l, W), batch, inDim, outDim, field(l, ACCUMULATE_DX) != 0);
 }
 
@@ -215,12 +227,12 @@ function forwardLoss(batch: i32, epsStream: i32, scale: f32): void {
 }
 
 /**
- * Zeroes the gradients, then forward and backward for `batch` rows: gradients of
- * (1/batch)·Σ(reconstruction + β·KL) land in the gradient block. Results hold per-example means.
+ * Forward and backward for `batch` rows: the gradients of (1/batch)·Σ(reconstruction + β·KL) overwrite the
+ * gradient block (every weight and bias gradient is written once per step, so it is not zeroed first; the padding
+ * between tensors stays zero from the arena). Results hold per-example means.
  * Kept apart from Adam so a batch can later be split across workers and the gradients reduced.
  */
-export function model_accumulate_gradients(batch: i32, beta: f32): void {
-  memory.fill(grads, 0, <usize>paramFloats << 2);
+export function model_compute_gradients(batch: i32, beta: f32): void {
   const scale = <f32>(1.0 / <f64>batch);
   forwardLoss(batch, STREAM_TRAIN, scale);
   for (let l = outLayer(); l >= firstDecoderLayer(); l--) layerBackward(l, batch);
@@ -243,13 +255,18 @@ export function model_apply_adam(lr: f32, beta1: f32, beta2: f32, epsilon: f32):
 
 /** One training step on the `batch` rows of the input buffer: forward, loss, backward, Adam. */
 export function model_train_step(batch: i32, beta: f32, lr: f32, beta1: f32, beta2: f32, epsilon: f32): void {
-  model_accumulate_gradients(batch, beta);
+  model_compute_gradients(batch, beta);
   model_apply_adam(lr, beta1, beta2, epsilon);
 }
 
 /** Negative-ELBO terms summed over `batch` rows with ε from the evaluation stream (results[1], results[2]). */
 export function model_evaluate(batch: i32): void {
   forwardLoss(batch, STREAM_EVAL, 0);
+}
+
+/** Sets the zero-skipping policy (kernels/dense.ts SKIP_*). Every policy gives the same bits; tests prove it. */
+export function model_set_skip_policy(policy: i32): void {
+  skipPolicy = policy;
 }
 
 /** Restarts a stream from the model's seed (evaluate() does, so the same call gives the same number). */

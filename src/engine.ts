@@ -20,7 +20,8 @@ export interface WasmExports {
   model_decode(batch: number): void;
   model_decode_mean(batch: number): void;
   model_sample(batch: number): void;
-  model_accumulate_gradients(batch: number, beta: number): void;
+  model_compute_gradients(batch: number, beta: number): void;
+  model_set_skip_policy(policy: number): void;
   model_apply_adam(lr: number, beta1: number, beta2: number, epsilon: number): void;
   model_train_step(batch: number, beta: number, lr: number, beta1: number, beta2: number, epsilon: number): void;
   model_evaluate(batch: number): void;
@@ -42,12 +43,23 @@ export interface WasmExports {
   model_tensor_rows(t: number): number;
   model_tensor_cols(t: number): number;
   gemm(c: number, ldc: number, a: number, sam: number, sak: number, b: number, ldb: number, bias: number,
-    m: number, n: number, k: number, mode: number): void;
+    m: number, n: number, k: number, mode: number, epilogue: number): void;
   transpose(out: number, inp: number, rows: number, cols: number): void;
-  dense_forward(y: number, x: number, w: number, b: number, wt: number, batch: number, inDim: number, outDim: number): void;
+  /** Returns the fraction of the dense product's k steps that ran (1 on the dense path). */
+  dense_forward(y: number, x: number, w: number, b: number, wt: number, lists: number, batch: number, inDim: number,
+    outDim: number, epilogue: number, policy: number): number;
   dense_backward_input(dx: number, dy: number, w: number, batch: number, inDim: number, outDim: number, accumulate: number): void;
-  dense_backward_params(dw: number, db: number, dy: number, x: number, batch: number, inDim: number, outDim: number): void;
-  column_sums_accumulate(out: number, m: number, rows: number, cols: number): void;
+  dense_backward_params(dw: number, db: number, dy: number, x: number, lists: number, batch: number, inDim: number,
+    outDim: number, accumulate: number, policy: number): number;
+  column_sums(out: number, m: number, rows: number, cols: number, accumulate: number): void;
+  nonzero_fraction(x: number, n: number): number;
+  row_block_lists(lists: number, a: number, sam: number, sak: number, m: number, k: number): number;
+  panel_lists(lists: number, b: number, ldb: number, k: number, n: number): number;
+  gemm_listed_rows(c: number, ldc: number, a: number, sam: number, sak: number, b: number, ldb: number, bias: number,
+    m: number, n: number, k: number, mode: number, epilogue: number, lists: number): void;
+  gemm_listed_panels(c: number, ldc: number, a: number, sam: number, sak: number, b: number, ldb: number, bias: number,
+    m: number, n: number, k: number, mode: number, epilogue: number, lists: number): void;
+  skip_list_bytes(m: number, n: number, k: number): number;
   activation_forward(kind: number, y: number, n: number): void;
   activation_backward(kind: number, dy: number, y: number, n: number): void;
   rng_seed(state: number, seed: number, stream: number): void;
@@ -60,6 +72,8 @@ export interface WasmExports {
   gaussian_unit_loss(dmu: number, mu: number, x: number, n: number, scale: number): number;
   kl_forward(mu: number, logvar: number, n: number): number;
   kl_backward(dmu: number, dlogvar: number, mu: number, logvar: number, n: number, scale: number): void;
+  adam_update(p: number, g: number, m: number, v: number, n: number, stepSize: number, invSqrtBc2: number, beta1: number,
+    beta2: number, eps: number): void;
   adam_step(p: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number,
     eps: number, t: number): void;
   first_outside(x: number, n: number, lo: number, hi: number): number;

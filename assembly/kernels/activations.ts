@@ -12,17 +12,28 @@ export const SIGMOID: i32 = 3;
 /** PyTorch's default negative slope for LeakyReLU. */
 export const LEAKY_SLOPE: f32 = 0.01;
 
+/** max(x, 0) lane-wise (wasm max: -0 < +0, so relu(-0) = +0). */
+// @ts-ignore: decorator
+@inline export function vrelu(x: VecF): VecF { return vmax(x, vsplat(0)); }
+/** x > 0 ? x : 0.01x lane-wise. */
+// @ts-ignore: decorator
+@inline export function vleakyRelu(x: VecF): VecF { return vselect(x, vmul(x, vsplat(LEAKY_SLOPE)), vgt(x, vsplat(0))); }
+/** The same two on one f32 (gemm's scalar tail), with the same IEEE operations. */
+// @ts-ignore: decorator
+@inline export function relu1(x: f32): f32 { return max(x, <f32>0); }
+// @ts-ignore: decorator
+@inline export function leakyRelu1(x: f32): f32 { return x > 0 ? x : x * LEAKY_SLOPE; }
+
+/** True for the activations that gemm can apply as it stores its tiles (cheap, element-wise, no exp). */
+export function fusable(kind: i32): bool { return kind == RELU || kind == LEAKY_RELU; }
+
 /** y = f(y) in place: relu max(0,x); leaky x>0 ? x : 0.01x; tanh; sigmoid 1/(1+e^-x). */
 export function activation_forward(kind: i32, y: usize /* (n) */, n: i32): void {
   const end = y + paddedBytes(n);
-  const zero = vsplat(0), slope = vsplat(LEAKY_SLOPE);
   if (kind == RELU) {
-    for (let p = y; p < end; p += VBYTES) vstore(p, vmax(vload(p), zero));
+    for (let p = y; p < end; p += VBYTES) vstore(p, vrelu(vload(p)));
   } else if (kind == LEAKY_RELU) {
-    for (let p = y; p < end; p += VBYTES) {
-      const x = vload(p);
-      vstore(p, vselect(x, vmul(x, slope), vgt(x, zero)));
-    }
+    for (let p = y; p < end; p += VBYTES) vstore(p, vleakyRelu(vload(p)));
   } else if (kind == TANH) {
     for (let p = y; p < end; p += VBYTES) vstore(p, vtanh(vload(p)));
   } else {

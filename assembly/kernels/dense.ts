@@ -1,7 +1,29 @@
 // A dense layer y = x·Wᵀ + b with W in PyTorch's (out, in) layout, forward and backward, as GEMM forms.
-// Argument order follows llm.c: outputs first, then inputs, then dimensions. Gradients of W and b accumulate.
+// Argument order follows llm.c: outputs first, then inputs, then dimensions; scratch and options last.
+//
+// The forward product and the weight gradient both read x, which is mostly exact zeros for MNIST pixels.
+// Each call decides from this batch's measured density whether skipping them pays (./skip-zeros.ts); the
+// result has the same bits either way, so the choice never changes training, only its speed.
 import { gemm, INIT_ACCUMULATE, INIT_BIAS, INIT_ZERO } from './gemm';
-import { LANES, vload, vstore, vadd } from '~lib/lanes';
+import { nonzero_fraction, row_block_lists, panel_lists, gemm_listed_rows, gemm_listed_panels } from './skip-zeros';
+import { LANES, vsplat, vload, vstore, vadd } from '~lib/lanes';
+
+/** Zero-skipping policy: decide per batch (the default), never skip, or always skip (tests, benchmarks). */
+export const SKIP_AUTO: i32 = 0;
+export const SKIP_NEVER: i32 = 1;
+export const SKIP_ALWAYS: i32 = 2;
+
+// Thresholds from `npm run bench` (suite "zero-skipping"): the listed tile costs ≈ 10% more per k step than the
+// dense one, so a list must drop at least 20% of the steps; lists are unions over 4 rows or 2·LANES columns, so
+// an operand more than half non-zero never gets there and is not even scanned for lists.
+const MAX_NONZERO_FRACTION: f64 = 0.5;
+const MAX_LISTED_FRACTION: f64 = 0.8;
+
+// @ts-ignore: decorator
+@inline function worthListing(policy: i32, lists: usize, x: usize, n: i32): bool {
+  if (lists == 0 || policy == SKIP_NEVER) return false;
+  return policy == SKIP_ALWAYS || nonzero_fraction(x, n) <= MAX_NONZERO_FRACTION;
+}
 
 /** out(cols, rows) = in(rows, cols)ᵀ. Overwrites out; out and in must not overlap. */
 export function transpose(out: usize, inp: usize, rows: i32, cols: i32): void {
@@ -20,8 +42,10 @@ export function transpose(out: usize, inp: usize, rows: i32, cols: i32): void {
 }
 
 /**
- * y = x·Wᵀ + b. Overwrites y. `wt` is scratch of in·out floats that receives Wᵀ, so that the product runs in
- * the broadcast form of `gemm` (bias fused as the accumulators' initial value).
+ * y = epilogue(x·Wᵀ + b) (gemm's EPILOGUE_*: none, ReLU, leaky ReLU). Overwrites y. `wt` is scratch of in·out
+ * floats that receives Wᵀ, so that the product runs in the broadcast form of `gemm` (bias fused as the
+ * accumulators' initial value). `lists` is scratch of skip_list_bytes(B, 0, in) bytes, or 0 for no skipping.
+ * Returns the fraction of the dense product's k steps that ran (1 on the dense path).
  */
 export function dense_forward(
   y: usize,     // (B, out)
@@ -29,10 +53,20 @@ export function dense_forward(
   w: usize,     // (out, in)
   b: usize,     // (out)
   wt: usize,    // (in, out) scratch
-  batch: i32, inDim: i32, outDim: i32
-): void {
+  lists: usize, // scratch or 0
+  batch: i32, inDim: i32, outDim: i32, epilogue: i32, policy: i32
+): f64 {
   transpose(wt, w, outDim, inDim);
-  gemm(y, outDim, x, inDim, 1, wt, outDim, b, batch, outDim, inDim, INIT_BIAS);
+  const blocks = batch >> 2;
+  if (blocks > 0 && worthListing(policy, lists, x, batch * inDim)) {
+    const done = <f64>row_block_lists(lists, x, inDim, 1, batch, inDim) / (<f64>blocks * <f64>inDim);
+    if (policy == SKIP_ALWAYS || done <= MAX_LISTED_FRACTION) {
+      gemm_listed_rows(y, outDim, x, inDim, 1, wt, outDim, b, batch, outDim, inDim, INIT_BIAS, epilogue, lists);
+      return done;
+    }
+  }
+  gemm(y, outDim, x, inDim, 1, wt, outDim, b, batch, outDim, inDim, INIT_BIAS, epilogue);
+  return 1;
 }
 
 /** dx = dy·W, overwriting dx, or adding into it when `accumulate` (two heads reading one input). */
@@ -42,27 +76,41 @@ export function dense_backward_input(
   w: usize,     // (out, in)
   batch: i32, inDim: i32, outDim: i32, accumulate: bool
 ): void {
-  gemm(dx, inDim, dy, outDim, 1, w, inDim, 0, batch, inDim, outDim, accumulate ? INIT_ACCUMULATE : INIT_ZERO);
+  gemm(dx, inDim, dy, outDim, 1, w, inDim, 0, batch, inDim, outDim, accumulate ? INIT_ACCUMULATE : INIT_ZERO, 0);
 }
 
-/** dW += dyᵀ·x and db += Σ_batch dy (accumulate). */
+/**
+ * dW = dyᵀ·x and db = Σ_batch dy, overwriting both, or adding into them when `accumulate`. `lists` is scratch of
+ * skip_list_bytes(0, in, B) bytes, or 0. Returns the fraction of the dense product's k steps that ran.
+ */
 export function dense_backward_params(
   dw: usize,    // (out, in)
   db: usize,    // (out)
   dy: usize,    // (B, out)
   x: usize,     // (B, in)
-  batch: i32, inDim: i32, outDim: i32
-): void {
-  gemm(dw, inDim, dy, 1, outDim, x, inDim, 0, outDim, inDim, batch, INIT_ACCUMULATE);
-  column_sums_accumulate(db, dy, batch, outDim);
+  lists: usize, // scratch or 0
+  batch: i32, inDim: i32, outDim: i32, accumulate: bool, policy: i32
+): f64 {
+  const mode = accumulate ? INIT_ACCUMULATE : INIT_ZERO;
+  column_sums(db, dy, batch, outDim, accumulate);
+  const panels = inDim / (2 * LANES);
+  if (panels > 0 && worthListing(policy, lists, x, batch * inDim)) {
+    const done = <f64>panel_lists(lists, x, inDim, batch, inDim) / (<f64>panels * <f64>batch);
+    if (policy == SKIP_ALWAYS || done <= MAX_LISTED_FRACTION) {
+      gemm_listed_panels(dw, inDim, dy, 1, outDim, x, inDim, 0, outDim, inDim, batch, mode, 0, lists);
+      return done;
+    }
+  }
+  gemm(dw, inDim, dy, 1, outDim, x, inDim, 0, outDim, inDim, batch, mode, 0);
+  return 1;
 }
 
-/** out(cols) += Σ_rows m(rows, cols). */
-export function column_sums_accumulate(out: usize, m: usize, rows: i32, cols: i32): void {
+/** out(cols) = Σ_rows m(rows, cols), or out += that when `accumulate`. Rows are summed in order. */
+export function column_sums(out: usize, m: usize, rows: i32, cols: i32, accumulate: bool): void {
   const whole = cols - cols % LANES;
   let j = 0;
   for (; j < whole; j += LANES) {
-    let acc = vload(out + (<usize>j << 2));
+    let acc = accumulate ? vload(out + (<usize>j << 2)) : vsplat(0);
     let p = m + (<usize>j << 2);
     for (let i = 0; i < rows; i++) {
       acc = vadd(acc, vload(p));
@@ -71,7 +119,7 @@ export function column_sums_accumulate(out: usize, m: usize, rows: i32, cols: i3
     vstore(out + (<usize>j << 2), acc);
   }
   for (; j < cols; j++) {
-    let acc = load<f32>(out + (<usize>j << 2));
+    let acc = accumulate ? load<f32>(out + (<usize>j << 2)) : <f32>0;
     for (let i = 0; i < rows; i++) acc += load<f32>(m + ((<usize>i * cols + j) << 2));
     store<f32>(out + (<usize>j << 2), acc);
   }

@@ -3,8 +3,8 @@
 // Reductions are exact in length: the last partial vector is masked, never padded; sums run in vectors over
 // blocks of 1024 floats, then in f64, so a (128, 784) batch sums without visible rounding.
 // Gradient writes follow the padding rule of the element-wise kernels (./padding.ts).
-import { VBYTES, vsplat, vload, vstore, vadd, vsub, vmul, vmax, vneg, vabs, vkeep, vhsum, laneMask } from '~lib/lanes';
-import { vexp, vlog, vsigmoid } from './vmath';
+import { VBYTES, vsplat, vload, vstore, vadd, vsub, vmul, vdiv, vmax, vneg, vabs, vge, vselect, vkeep, vhsum, laneMask } from '~lib/lanes';
+import { vexp, vlog } from './vmath';
 import { paddedBytes } from './padding';
 
 const BLOCK_BYTES: usize = 4096;
@@ -13,7 +13,8 @@ const HALF_LOG_2PI: f32 = 0.91893853320467274178; // ½·ln 2π
 /**
  * Bernoulli negative log-likelihood on logits l with targets x in [0, 1] (grey pixels allowed):
  *   −[x·ln σ(l) + (1−x)·ln(1−σ(l))] = max(l, 0) − l·x + ln(1 + e^−|l|)     (stable for any l)
- * gradient: dl = scale·(σ(l) − x), overwriting dlogits.
+ * gradient: dl = scale·(σ(l) − x), overwriting dlogits. One exponential serves both: with e = e^−|l|,
+ * σ(l) = 1/(1 + e) for l ≥ 0 and e/(1 + e) for l < 0 (the form that cannot overflow).
  */
 export function bernoulli_logits_loss(
   dlogits: usize, logits: usize, x: usize, // each (n)
@@ -27,9 +28,10 @@ export function bernoulli_logits_loss(
     let acc = zero;
     for (let o = o0; o < o1; o += VBYTES) {
       const l = vload(logits + o), t = vload(x + o);
-      const softplus = vlog(vadd(one, vexp(vneg(vabs(l)))));
-      let term = vadd(vsub(vmax(l, zero), vmul(l, t)), softplus);
-      vstore(dlogits + o, vmul(s, vsub(vsigmoid(l), t)));
+      const e = vexp(vneg(vabs(l))), onePlusE = vadd(one, e);
+      let term = vadd(vsub(vmax(l, zero), vmul(l, t)), vlog(onePlusE));
+      const sigma = vdiv(vselect(one, e, vge(l, zero)), onePlusE);
+      vstore(dlogits + o, vmul(s, vsub(sigma, t)));
       if (o + VBYTES > exact) term = vkeep(term, laneMask(<i32>(exact >> 2) - <i32>(o >> 2)));
       acc = vadd(acc, term);
     }

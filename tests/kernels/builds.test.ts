@@ -16,22 +16,27 @@ const cases: Record<string, Case> = {
     for (const [m, n, kk] of [[1, 1, 1], [5, 13, 7], [9, 20, 11]]) {
       for (const mode of [0, 1, 2]) {
         const c = k.put(randomArray(m * n, 1)), a = k.put(randomArray(m * kk, 2)), b = k.put(randomArray(kk * n, 3)), bias = k.put(randomArray(n, 4));
-        k.w.gemm(c, n, a, kk, 1, b, n, bias, m, n, kk, mode);
+        k.w.gemm(c, n, a, kk, 1, b, n, bias, m, n, kk, mode, mode); // epilogue none, ReLU, leaky ReLU
         out.push(k.get(c, m * n));
-        k.w.gemm(c, n, a, 1, m, b, n, bias, m, n, kk, mode); // A read as the transpose of a (kk, m) matrix
+        k.w.gemm(c, n, a, 1, m, b, n, bias, m, n, kk, mode, 0); // A read as the transpose of a (kk, m) matrix
         out.push(k.get(c, m * n));
       }
     }
     return { out };
   },
-  'dense forward and backward': (k) => {
-    const B = 6, I = 19, O = 11;
-    const y = k.zeros(B * O), x = k.put(randomArray(B * I, 5)), w = k.put(randomArray(O * I, 6)), b = k.put(randomArray(O, 7));
-    k.w.dense_forward(y, x, w, b, k.zeros(I * O), B, I, O);
-    const dx = k.zeros(B * I), dw = k.put(randomArray(O * I, 8)), db = k.put(randomArray(O, 9)), dy = k.put(randomArray(B * O, 10));
-    k.w.dense_backward_input(dx, dy, w, B, I, O, 0);
-    k.w.dense_backward_params(dw, db, dy, x, B, I, O);
-    return { out: [k.get(y, B * O), k.get(dx, B * I), k.get(dw, O * I), k.get(db, O)] };
+  'dense forward and backward, dense and zero-skipping paths': (k) => {
+    const B = 10, I = 19, O = 11, out: Float32Array[] = [];
+    const x = k.put(randomArray(B * I, 5).map((v) => (v > 0.4 ? v : 0))); // 70% zeros
+    const w = k.put(randomArray(O * I, 6)), b = k.put(randomArray(O, 7)), dy = k.put(randomArray(B * O, 10));
+    const lists = k.zeros(Math.max(k.w.skip_list_bytes(B, 0, I), k.w.skip_list_bytes(0, I, B)) / 4);
+    for (const policy of [1, 2]) { // SKIP_NEVER, SKIP_ALWAYS
+      const y = k.zeros(B * O), dx = k.zeros(B * I), dw = k.put(randomArray(O * I, 8)), db = k.put(randomArray(O, 9));
+      k.w.dense_forward(y, x, w, b, k.zeros(I * O), lists, B, I, O, 1, policy);
+      k.w.dense_backward_input(dx, dy, w, B, I, O, 0);
+      k.w.dense_backward_params(dw, db, dy, x, lists, B, I, O, 1, policy);
+      out.push(k.get(y, B * O), k.get(dx, B * I), k.get(dw, O * I), k.get(db, O));
+    }
+    return { out };
   },
   'activations forward and backward': (k) => {
     const out: Float32Array[] = [];

@@ -3,11 +3,13 @@ import { denseBackwardRef, denseForwardRef, finiteDifferences, gemmRef, maxScale
 import { kernels, randomArray } from '../helpers/wasm.js';
 
 const INIT_ZERO = 0, INIT_BIAS = 1, INIT_ACCUMULATE = 2;
+const EPILOGUES = [['none', (v: number) => v], ['relu', (v: number) => Math.max(0, v)], ['leakyRelu', (v: number) => (v > 0 ? v : 0.01 * v)]] as const;
+const SKIP_NEVER = 1;
 // Sizes around the tile edges: 4-row blocks and 8/4/1-column tails.
 const SIZES = [1, 3, 4, 5, 8, 9, 13, 20];
 
 describe('gemm (4×8 register tiles with 4-wide and scalar tails)', () => {
-  it('matches the naive product for every mode, row-major and transposed A, over tail-exercising sizes', async () => {
+  it('matches the naive product for every mode and epilogue, row-major and transposed A, over tail-exercising sizes', async () => {
     const k = await kernels();
     let worst = 0;
     for (const m of SIZES) for (const n of SIZES) for (const kk of [1, 7, 16]) {
@@ -16,11 +18,13 @@ describe('gemm (4×8 register tiles with 4-wide and scalar tails)', () => {
         const a = randomArray(m * kk, m * 100 + n), b = randomArray(kk * n, n * 7 + kk), bias = randomArray(n, 3);
         const c0 = randomArray(m * n, 11);
         for (const mode of [INIT_ZERO, INIT_BIAS, INIT_ACCUMULATE]) {
-          const pc = k.put(c0), pa = k.put(a), pb = k.put(b), pbias = k.put(bias);
-          k.w.gemm(pc, n, pa, sam, sak, pb, n, pbias, m, n, kk, mode);
-          const init = (i: number, j: number) => (mode === INIT_ACCUMULATE ? c0[i * n + j] : mode === INIT_BIAS ? bias[j] : 0);
-          const d = maxScaledDiff(k.get(pc, m * n), gemmRef(a, sam, sak, b, n, m, n, kk, init));
-          worst = Math.max(worst, d);
+          EPILOGUES.forEach(([, f], epilogue) => {
+            const pc = k.put(c0), pa = k.put(a), pb = k.put(b), pbias = k.put(bias);
+            k.w.gemm(pc, n, pa, sam, sak, pb, n, pbias, m, n, kk, mode, epilogue);
+            const init = (i: number, j: number) => (mode === INIT_ACCUMULATE ? c0[i * n + j] : mode === INIT_BIAS ? bias[j] : 0);
+            const d = maxScaledDiff(k.get(pc, m * n), gemmRef(a, sam, sak, b, n, m, n, kk, init).map(f));
+            worst = Math.max(worst, d);
+          });
         }
       }
     }
@@ -33,7 +37,7 @@ describe('gemm (4×8 register tiles with 4-wide and scalar tails)', () => {
     const m = 5, n = 13, kk = 6, ldc = 16; // C embedded in a wider matrix: columns 13..15 must stay untouched
     const big = new Float32Array(m * ldc).fill(7);
     const pc = k.put(big), pa = k.put(randomArray(m * kk, 1)), pb = k.put(randomArray(kk * n, 2));
-    k.w.gemm(pc, ldc, pa, kk, 1, pb, n, 0, m, n, kk, INIT_ZERO);
+    k.w.gemm(pc, ldc, pa, kk, 1, pb, n, 0, m, n, kk, INIT_ZERO, 0);
     const out = k.get(pc, m * ldc);
     for (let i = 0; i < m; i++) for (let j = n; j < ldc; j++) expect(out[i * ldc + j]).toBe(7);
   });
@@ -48,7 +52,7 @@ describe('dense layer', () => {
     for (const [B, I, O] of cases) {
       const x = randomArray(B * I, 1), w = randomArray(O * I, 2), b = randomArray(O, 3);
       const py = k.zeros(B * O), wt = k.zeros(I * O);
-      k.w.dense_forward(py, k.put(x), k.put(w), k.put(b), wt, B, I, O);
+      k.w.dense_forward(py, k.put(x), k.put(w), k.put(b), wt, 0, B, I, O, 0, SKIP_NEVER);
       const d = maxScaledDiff(k.get(py, B * O), denseForwardRef(x, w, b, B, I, O));
       console.log(`dense_forward (${B}×${I})·(${I}×${O}): max scaled difference ${d.toExponential(2)}`);
       // float32 summation error grows with the reduction length: bound it by K·2^-23
@@ -58,24 +62,43 @@ describe('dense layer', () => {
     expect(worst).toBeGreaterThan(0); // the comparison really ran in float32
   });
 
-  it('backward dx, dW, db match the reference, and dW, db accumulate', async () => {
+  it('forward applies the ReLU and leaky ReLU epilogues to exactly the values of the plain forward', async () => {
+    const k = await kernels();
+    const [B, I, O] = [9, 20, 13];
+    const px = k.put(randomArray(B * I, 1)), pw = k.put(randomArray(O * I, 2)), pb = k.put(randomArray(O, 3)), wt = k.zeros(I * O);
+    const plain = k.zeros(B * O);
+    k.w.dense_forward(plain, px, pw, pb, wt, 0, B, I, O, 0, SKIP_NEVER);
+    const y = k.get(plain, B * O);
+    for (const [epilogue, kind] of [[1, 0], [2, 1]] as const) { // gemm EPILOGUE_RELU / _LEAKY_RELU, activation RELU / LEAKY_RELU
+      const fused = k.zeros(B * O), separate = k.put(y);
+      k.w.dense_forward(fused, px, pw, pb, wt, 0, B, I, O, epilogue, SKIP_NEVER);
+      k.w.activation_forward(kind, separate, B * O);
+      expect(k.get(fused, B * O)).toEqual(k.get(separate, B * O));
+    }
+    expect(y.some((v) => v < 0)).toBe(true); // the epilogue had negatives to change
+  });
+
+  it('backward dx, dW, db match the reference; dW, db overwrite, or accumulate when asked', async () => {
     const k = await kernels();
     for (const [B, I, O] of cases) {
       const x = randomArray(B * I, 4), w = randomArray(O * I, 5), dy = randomArray(B * O, 6);
       const dw0 = randomArray(O * I, 7), db0 = randomArray(O, 8);
       const pdx = k.zeros(B * I), pdw = k.put(dw0), pdb = k.put(db0), px = k.put(x), pw = k.put(w), pdy = k.put(dy);
       k.w.dense_backward_input(pdx, pdy, pw, B, I, O, 0);
-      k.w.dense_backward_params(pdw, pdb, pdy, px, B, I, O);
+      k.w.dense_backward_params(pdw, pdb, pdy, px, 0, B, I, O, 1, SKIP_NEVER);
       const ref = denseBackwardRef(dy, x, w, B, I, O);
       const dx = maxScaledDiff(k.get(pdx, B * I), ref.dx);
       const dwb = Math.max(maxScaledDiff(k.get(pdw, O * I), ref.dw.map((v, i) => v + dw0[i])),
         maxScaledDiff(k.get(pdb, O), ref.db.map((v, i) => v + db0[i])));
+      // accumulate = 0 overwrites whatever was there
+      k.w.dense_backward_params(pdw, pdb, pdy, px, 0, B, I, O, 0, SKIP_NEVER);
+      const dwbOver = Math.max(maxScaledDiff(k.get(pdw, O * I), ref.dw), maxScaledDiff(k.get(pdb, O), ref.db));
       // accumulate=1 adds a second dx on top of the first
       k.w.dense_backward_input(pdx, pdy, pw, B, I, O, 1);
       const dx2 = maxScaledDiff(k.get(pdx, B * I), ref.dx.map((v) => 2 * v));
       console.log(`dense backward B=${B} in=${I} out=${O}: max scaled difference dx ${dx.toExponential(2)}, dW/db ${dwb.toExponential(2)}`);
       expect(Math.max(dx, dx2)).toBeLessThan(Math.max(O, 8) * 2 ** -23); // reduction over out
-      expect(dwb).toBeLessThan(Math.max(B, 8) * 2 ** -23);               // reduction over the batch
+      expect(Math.max(dwb, dwbOver)).toBeLessThan(Math.max(B, 8) * 2 ** -23); // reduction over the batch
     }
   });
 
@@ -88,7 +111,7 @@ describe('dense layer', () => {
     const L = () => denseForwardRef(x, w, b, B, I, O).reduce((s, v, i) => s + v * r[i], 0);
     const pdx = k.zeros(B * I), pdw = k.zeros(O * I), pdb = k.zeros(O);
     k.w.dense_backward_input(pdx, k.put(r), k.put(w), B, I, O, 0);
-    k.w.dense_backward_params(pdw, pdb, k.put(r), k.put(x), B, I, O);
+    k.w.dense_backward_params(pdw, pdb, k.put(r), k.put(x), 0, B, I, O, 0, SKIP_NEVER);
     const d = Math.max(
       maxScaledDiff(k.get(pdx, B * I), finiteDifferences(L, x)),
       maxScaledDiff(k.get(pdw, O * I), finiteDifferences(L, w)),

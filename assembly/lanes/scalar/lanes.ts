@@ -85,6 +85,9 @@ export const VBYTES: usize = 4;
 /** True when every lane of the mask is true. */
 // @ts-ignore: decorator
 @inline export function iallTrue(mask: VecI): bool { return mask != 0; }
+/** True when any bit of any lane is set. */
+// @ts-ignore: decorator
+@inline export function ianyTrue(a: VecI): bool { return a != 0; }
 /** Lanes [0, valid) true, the rest false: masks the last partial vector of a reduction. */
 // @ts-ignore: decorator
 @inline export function laneMask(valid: i32): VecI { return -(<i32>(valid > 0)); }

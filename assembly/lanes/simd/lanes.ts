@@ -90,6 +90,9 @@ export const VBYTES: usize = 16;
 /** True when every lane of the mask is true. */
 // @ts-ignore: decorator
 @inline export function iallTrue(mask: VecI): bool { return i32x4.all_true(mask); }
+/** True when any bit of any lane is set. */
+// @ts-ignore: decorator
+@inline export function ianyTrue(a: VecI): bool { return v128.any_true(a); }
 /** Lanes [0, valid) true, the rest false: masks the last partial vector of a reduction. */
 // @ts-ignore: decorator
 @inline export function laneMask(valid: i32): VecI { return i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(valid)); }
