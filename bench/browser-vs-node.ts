@@ -7,14 +7,11 @@ import { launchChromium, serve } from '../tests/helpers/browser.js';
 import * as speed from './browser/train-speed.mjs';
 import { median } from './stats.js';
 
-const ROUNDS = 3, MAX_TIME = 6;
-
-
 export type Measurement = 'measureTrainStep' | 'measureFitEpoch';
 export interface BrowserVsNode { nodeMs: number; chromiumMs: number; ratio: number; rounds: Array<{ nodeMs: number; chromiumMs: number }> }
 
 /** Milliseconds per training step of each measurement, in Node and in Chromium. */
-export async function browserVsNode(measurements: Measurement[]): Promise<Record<Measurement, BrowserVsNode>> {
+export async function browserVsNode(measurements: Measurement[], rounds = 3, maxTime = 6): Promise<Record<Measurement, BrowserVsNode>> {
   const { VAE } = await import(new URL('../dist/index.js', import.meta.url).href) as typeof import('../src/index.js');
   const server = await serve(fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, ''));
   const browser = await launchChromium();
@@ -24,16 +21,16 @@ export async function browserVsNode(measurements: Measurement[]): Promise<Record
     await page.waitForFunction(() => 'ready' in window);
     const results = {} as Record<Measurement, BrowserVsNode>;
     for (const name of measurements) {
-      const rounds: BrowserVsNode['rounds'] = [];
-      for (let r = 0; r < ROUNDS; r++) {
-        const nodeMs = 1000 * median(await speed[name](VAE, Benchmark, MAX_TIME));
+      const samples: BrowserVsNode['rounds'] = [];
+      for (let r = 0; r < rounds; r++) {
+        const nodeMs = 1000 * median(await speed[name](VAE, Benchmark, maxTime));
         const chromiumMs = 1000 * median(await page.evaluate(([n, t]) =>
-          (window as unknown as { measure(n: string, t: number): Promise<number[]> }).measure(n, t), [name, MAX_TIME] as const));
-        rounds.push({ nodeMs, chromiumMs });
+          (window as unknown as { measure(n: string, t: number): Promise<number[]> }).measure(n, t), [name, maxTime] as const));
+        samples.push({ nodeMs, chromiumMs });
         console.log(`  ${name} round ${r + 1}: Node ${nodeMs.toFixed(2)} ms/step, Chromium ${chromiumMs.toFixed(2)} ms/step`);
       }
-      const nodeMs = median(rounds.map((x) => x.nodeMs)), chromiumMs = median(rounds.map((x) => x.chromiumMs));
-      results[name] = { nodeMs, chromiumMs, ratio: chromiumMs / nodeMs, rounds };
+      const nodeMs = median(samples.map((x) => x.nodeMs)), chromiumMs = median(samples.map((x) => x.chromiumMs));
+      results[name] = { nodeMs, chromiumMs, ratio: chromiumMs / nodeMs, rounds: samples };
     }
     return results;
   } finally {

@@ -1,90 +1,139 @@
-// `npm run bench`: benchmark.js suites, each implementation measured beside its peer in the same run (this
-// machine is shared and noisy, so only same-run ratios mean much). Prints medians, throughput and ratios;
-// writes bench/results/latest.json.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// `npm run bench` (quick, for development) and `npm run bench:full` (the published table): every suite in Node
+// and in headless Chromium, each implementation beside its peers in the same run — this machine is shared and
+// noisy, so only same-run ratios mean much. Prints tables and ratios; writes bench/results/<mode>-<time>.json.
+//
+// Suites: peak (the register-tile probe), kernels (GEMM forms as a fraction of the peak, zero-skipping on real
+// MNIST, sampling, KL, loss, Adam), training step (wasm SIMD and scalar, naive JS, tfjs-wasm, tfjs-cpu, PyTorch),
+// epoch (one MNIST epoch), step budget (the step kernel by kernel), Chromium (the portable suites again).
+import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { createRequire } from 'node:module';
 import Benchmark from 'benchmark';
-import { Engine } from '../src/engine.js';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
 import { VAE } from '../src/index.js';
-import { denseBackwardRef, denseForwardRef } from '../tests/reference/kernels.js';
-import { randomArray } from '../tests/helpers/wasm.js';
+import { mnistPaths, readIdxImages } from '../src/cli/idx.js';
+import { denseForwardRef } from '../tests/reference/kernels.js';
+import { measureEpoch, measureKernels, measurePeak, measureTfjs, measureTrainStep, timeCall, type Row } from './suites/portable.mjs';
+import { timeTfjsSteps } from './peers/tfjs-vae.mjs';
+import { findTorchPython, runPytorch, type PytorchRun } from './peers/pytorch.js';
 import { NaiveStep } from './naive-step.js';
-import { median } from './stats.js';
+import { stepBudget } from './step-budget.js';
+import { runChromiumSuites } from './chromium.js';
 import { browserVsNode } from './browser-vs-node.js';
 
-interface Row { suite: string; name: string; medianMs: number; throughput: string; samples: number }
-const rows: Row[] = [];
+const full = process.argv.includes('--full');
+const mode = full ? 'full' : 'quick';
+const settings = full
+  ? { maxTime: 5, tfjsWasmSteps: 40, tfjsCpuSteps: 8, epochs: 3, torchSteps: 200, rounds: 3 }
+  : { maxTime: 1.5, tfjsWasmSteps: 12, tfjsCpuSteps: 3, epochs: 1, torchSteps: 60, rounds: 1 };
+const B = 128, D = 784;
+const require = createRequire(import.meta.url);
+const versionOf = (pkg: string) => (require(`${pkg}/package.json`) as { version: string }).version;
 
-
-/** Runs a suite; `work` gives each benchmark's units per call and the unit's name. */
-function runSuite(title: string, cases: Array<{ name: string; fn: () => void; units: number; unit: string }>): void {
-  const suite = new Benchmark.Suite(title);
-  for (const c of cases) suite.add(c.name, c.fn, { minSamples: 8, maxTime: 4 });
-  console.log(`\n${title}`);
-  suite.on('cycle', (event: Benchmark.Event) => {
-    const b = event.target as unknown as Benchmark & { name: string };
-    const c = cases.find((x) => x.name === b.name)!;
-    const ms = median(b.stats.sample) * 1000;
-    const throughput = `${(c.units / (ms / 1000)).toFixed(c.unit === 'GFLOP/s' ? 2 : 0)} ${c.unit}`;
-    rows.push({ suite: title, name: b.name, medianMs: ms, throughput, samples: b.stats.sample.length });
-    console.log(`  ${b.name.padEnd(44)} median ${ms.toFixed(3).padStart(9)} ms  ${throughput.padStart(16)}  (${b.stats.sample.length} samples)`);
-  }).run();
-  const mine = rows.filter((r) => r.suite === title);
-  const peer = mine[mine.length - 1];
-  for (const r of mine.slice(0, -1)) console.log(`  → ${r.name} is ${(peer.medianMs / r.medianMs).toFixed(1)}× ${peer.name}`);
-}
-
-async function denseKernels(): Promise<void> {
-  const e = await Engine.create('bench'), w = e.wasm;
-  for (const [B, I, O] of [[128, 784, 400], [128, 400, 784]] as const) {
-    const x = randomArray(B * I, 1), wt = randomArray(O * I, 2), b = randomArray(O, 3), dy = randomArray(B * O, 4);
-    const put = (a: Float32Array) => { const p = e.alloc(4 * a.length); e.write(p, a); return p; };
-    const px = put(x), pw = put(wt), pb = put(b), pdy = put(dy), py = e.alloc(4 * B * O), pwt = e.alloc(4 * I * O);
-    const pdx = e.alloc(4 * B * I), pdw = e.alloc(4 * I * O), pdb = e.alloc(4 * O);
-    const flops = 2 * B * I * O / 1e9;
-    runSuite(`dense ${B}×${I}→${O} (GFLOP/s)`, [
-      { name: `wasm-simd dense_forward ${B}x${I}x${O}`, fn: () => w.dense_forward(py, px, pw, pb, pwt, B, I, O), units: flops, unit: 'GFLOP/s' },
-      { name: `naive-js dense_forward ${B}x${I}x${O}`, fn: () => denseForwardRef(x, wt, b, B, I, O), units: flops, unit: 'GFLOP/s' },
-    ]);
-    runSuite(`dense backward ${B}×${I}→${O} (GFLOP/s)`, [
-      { name: `wasm-simd dense_backward ${B}x${I}x${O}`, fn: () => { w.dense_backward_input(pdx, pdy, pw, B, I, O, 0); w.dense_backward_params(pdw, pdb, pdy, px, B, I, O); }, units: 2 * flops, unit: 'GFLOP/s' },
-      { name: `naive-js dense_backward ${B}x${I}x${O}`, fn: () => denseBackwardRef(dy, x, wt, B, I, O), units: 2 * flops, unit: 'GFLOP/s' },
-    ]);
+const rows: Array<Row & { platform: string }> = [];
+function report(platform: string, found: Row[]): void {
+  let suite = '';
+  for (const r of found) {
+    if (r.suite !== suite) { suite = r.suite; console.log(`\n${platform} · ${suite}`); }
+    const extra = [
+      r.fractionOfPeak !== undefined ? `${(100 * r.fractionOfPeak).toFixed(0)}% of peak` : '',
+      r.stepsRun !== undefined && r.stepsRun < 1 ? `${(100 * r.stepsRun).toFixed(0)}% of k steps run` : '',
+      r.epochSeconds !== undefined ? `epoch ${r.epochSeconds.toFixed(2)} s${r.epochScaledFromSteps ? ` (scaled from ${r.epochScaledFromSteps} steps)` : ''}` : '',
+    ].filter(Boolean).join(', ');
+    const ms = Number.isNaN(r.medianMs) ? '' : `${r.medianMs.toFixed(3).padStart(10)} ms`;
+    console.log(`  ${r.name.padEnd(70)} ${ms.padStart(13)} ${r.throughput.toPrecision(4).padStart(10)} ${r.unit.padEnd(10)} ${extra}`);
+    rows.push({ platform, ...r });
   }
 }
+const find = (platform: string, suite: string, prefix: string) => rows.find((r) => r.platform === platform && r.suite === suite && r.name.startsWith(prefix));
 
-async function trainingStep(): Promise<void> {
-  const B = 128, D = 784;
-  const vae = await VAE.create({ inputDim: D, hiddenDims: [400], latentDim: 20, seed: 1 });
-  const scalar = await VAE.create({ inputDim: D, hiddenDims: [400], latentDim: 20, seed: 1 }, { wasm: 'scalar' });
-  const batch = randomArray(B * D, 5, 0, 1).map((v) => (v > 0.8 ? 1 : 0));
-  const naive = new NaiveStep([[D, 400], [400, 20], [400, 20], [20, 400], [400, D]]);
-  const eps = Float64Array.from(randomArray(B * 20, 6, -2, 2));
-  runSuite('training step 784-400-20, batch 128 (images/s)', [
-    { name: 'wasm-simd VAE.trainStep 784-400-20 b128', fn: () => vae.trainStep(batch), units: B, unit: 'images/s' },
-    { name: 'wasm-scalar VAE.trainStep 784-400-20 b128', fn: () => scalar.trainStep(batch), units: B, unit: 'images/s' },
-    { name: 'naive-js train step 784-400-20 b128', fn: () => naive.step(batch, B, eps), units: B, unit: 'images/s' },
-  ]);
+console.log(`wasm-vae bench (${mode}): ${cpus()[0].model}, ${cpus().length} cores, Node ${process.version}`);
+const images = readIdxImages(mnistPaths().train).data;
+const wasmBytes = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url));
+const rawExports = async (path: string) => (await WebAssembly.instantiate(wasmBytes(path), {})).instance.exports as any;
+
+// Node: peak, kernels, a naive-JS product beside them.
+const peak = measurePeak(await rawExports('build/probe.wasm'));
+report('node', [peak]);
+const kernelRows = await measureKernels(Benchmark, await rawExports('build/release.wasm'), images, peak.throughput, settings.maxTime);
+const x = images.subarray(0, B * D), w1 = Float32Array.from({ length: 400 * D }, () => Math.random() - 0.5), b1 = new Float32Array(400);
+const naive = await timeCall(Benchmark, () => denseForwardRef(x, w1, b1, B, D, 400), settings.maxTime);
+kernelRows.push({ suite: 'kernels', name: 'naive-JS forward x·Wᵀ+b 128×784→400 (float64 loops)', ...naive, throughput: 2 * B * D * 400 / (naive.medianMs / 1000) / 1e9, unit: 'GFLOP/s' });
+report('node', kernelRows);
+
+// Node: the training step and its peers.
+const stepRows: Row[] = [];
+for (const build of ['simd', 'scalar'] as const) stepRows.push(await measureTrainStep(Benchmark, VAE, images, build, settings.maxTime));
+const naiveStep = new NaiveStep([[D, 400], [400, 20], [400, 20], [20, 400], [400, D]]);
+const eps = Float64Array.from({ length: B * 20 }, () => Math.random() * 2 - 1);
+const naiveTiming = await timeCall(Benchmark, () => naiveStep.step(x, B, eps), settings.maxTime);
+stepRows.push({ suite: 'training step', name: 'naive-JS train step 784-400-20 b128 (float64 loops)', ...naiveTiming, throughput: B / (naiveTiming.medianMs / 1000), unit: 'images/s' });
+for (const [backend, steps] of [['wasm', settings.tfjsWasmSteps], ['cpu', settings.tfjsCpuSteps]] as const) {
+  await tf.setBackend(backend);
+  await tf.ready();
+  stepRows.push(await measureTfjs(tf, timeTfjsSteps, images, `tfjs-${backend}`, steps));
 }
+report('node', stepRows);
 
-/** The same bundle trained in headless Chromium and in Node, alternating rounds (bench/browser-vs-node.ts). */
-async function chromiumAgainstNode(): Promise<void> {
-  const labels = { measureTrainStep: 'VAE.trainStep', measureFitEpoch: 'VAE.fit (per batch, yielding)' } as const;
-  const results = await browserVsNode(['measureTrainStep', 'measureFitEpoch']);
-  for (const [name, r] of Object.entries(results) as Array<[keyof typeof labels, typeof results.measureTrainStep]>) {
-    const title = `${labels[name]} 784-400-20 b128: Chromium vs Node (dist/index.js)`;
-    console.log(`\n${title}`);
-    for (const [who, ms] of [['chromium-wasm-simd', r.chromiumMs], ['node-wasm-simd', r.nodeMs]] as const) {
-      const throughput = `${(128 / (ms / 1000)).toFixed(0)} images/s`;
-      rows.push({ suite: title, name: `${who} ${labels[name]}`, medianMs: ms, throughput, samples: r.rounds.length });
-      console.log(`  ${`${who} ${labels[name]}`.padEnd(44)} median ${ms.toFixed(3).padStart(9)} ms  ${throughput.padStart(16)}  (median of ${r.rounds.length} rounds)`);
-    }
-    console.log(`  → Chromium takes ${r.ratio.toFixed(3)}× Node's time per step (${r.ratio < 1 ? 'faster' : 'slower'} by ${(Math.abs(r.ratio - 1) * 100).toFixed(1)}%)`);
+// Node: one MNIST epoch, and PyTorch's.
+const epochRows: Row[] = [await measureEpoch(VAE, images, settings.epochs)];
+const python = findTorchPython();
+let pytorch: PytorchRun | null = null;
+if (python === null) {
+  console.log('\nPyTorch: skipped (no python3 here imports torch; on Debian: apt-get install python3-torch libopenblas0-pthread)');
+} else {
+  pytorch = runPytorch(python, mnistPaths().train, [...new Set([1, cpus().length])], settings.torchSteps);
+  for (const r of pytorch.results) {
+    epochRows.push({ suite: 'epoch', name: `pytorch ${pytorch.torch} pytorch/examples recipe, ${r.threads} thread${r.threads > 1 ? 's' : ''}`, medianMs: 1000 * r.epochSeconds!, samples: 1, throughput: 60000 / r.epochSeconds!, unit: 'images/s', epochSeconds: r.epochSeconds, threads: r.threads });
+    stepRows.push({ suite: 'training step', name: `pytorch ${pytorch.torch} train step, ${r.threads} thread${r.threads > 1 ? 's' : ''}`, medianMs: r.stepMs, samples: r.steps, throughput: B / (r.stepMs / 1000), unit: 'images/s', threads: r.threads });
   }
+  console.log(`\nPyTorch ${pytorch.torch} via ${python}, OpenBLAS core ${pytorch.openblas?.core ?? 'unknown'} (${pytorch.openblas?.library ?? 'not found'})`);
+  report('node', stepRows.filter((r) => r.name.startsWith('pytorch')));
 }
+report('node', epochRows);
 
-await denseKernels();
-await trainingStep();
-await chromiumAgainstNode();
-mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results/latest.json', import.meta.url), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2)}\n`);
-console.log('\nwrote bench/results/latest.json');
+// Node: the step's time budget.
+const budget = await stepBudget(images);
+report('node', budget.map((l) => ({ suite: 'step budget', name: l.part, medianMs: l.ms, samples: 15, throughput: l.gflops ?? 1000 / l.ms, unit: l.gflops ? 'GFLOP/s' : 'calls/s', ...(l.fractionOfDense !== undefined ? { stepsRun: l.fractionOfDense } : {}) })));
+console.log(`  sum of parts ${budget.reduce((s, l) => s + l.ms, 0).toFixed(2)} ms against VAE.trainStep ${find('node', 'training step', 'wasm-vae simd')!.medianMs.toFixed(2)} ms`);
+
+// Chromium: the portable suites, then Node and Chromium in alternating rounds on the training step.
+const chromium = await runChromiumSuites({ maxTime: settings.maxTime, tfjsSteps: settings.tfjsWasmSteps, epochs: settings.epochs });
+report('chromium', chromium.rows as unknown as Row[]);
+const alternating = await browserVsNode(['measureTrainStep'], settings.rounds, settings.maxTime);
+const versus = alternating.measureTrainStep;
+console.log(`\nChromium ${chromium.version} vs Node, VAE.trainStep in alternating rounds: ${versus.chromiumMs.toFixed(2)} ms vs ${versus.nodeMs.toFixed(2)} ms (Chromium takes ${versus.ratio.toFixed(2)}× Node's time)`);
+
+// Ratios against the peers measured above.
+const ours = find('node', 'epoch', 'wasm-vae')!.epochSeconds!;
+const ratios: Record<string, number> = {};
+const torch1 = rows.find((r) => r.suite === 'epoch' && r.threads === 1);
+const torchBest = rows.filter((r) => r.suite === 'epoch' && r.name.startsWith('pytorch')).sort((a, b) => a.epochSeconds! - b.epochSeconds!)[0];
+if (torch1) ratios['epoch: wasm-vae / PyTorch 1 thread'] = ours / torch1.epochSeconds!;
+if (torchBest) ratios[`epoch: wasm-vae / PyTorch best (${torchBest.threads} threads)`] = ours / torchBest.epochSeconds!;
+for (const backend of ['wasm', 'cpu']) ratios[`epoch: tfjs-${backend} / wasm-vae`] = find('node', 'training step', `tfjs-${backend}`)!.epochSeconds! / ours;
+ratios['sampling: wasm normal_fill / plain-JS Box–Muller'] = find('node', 'sampling', 'wasm')!.throughput / find('node', 'sampling', 'plain-JS')!.throughput;
+ratios['step: Chromium / Node time (alternating rounds)'] = versus.ratio;
+const chromiumEpoch = find('chromium', 'epoch', 'wasm-vae')?.epochSeconds;
+if (chromiumEpoch) ratios['epoch: tfjs-wasm / wasm-vae, both in Chromium'] = find('chromium', 'training step', 'tfjs-wasm')!.epochSeconds! / chromiumEpoch;
+console.log('\nratios (same run)');
+for (const [name, value] of Object.entries(ratios)) console.log(`  ${name.padEnd(56)} ${value.toFixed(2)}×`);
+
+const result = {
+  date: new Date().toISOString(), mode, settings,
+  machine: { cpu: cpus()[0].model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30) },
+  engines: { node: process.version, v8: process.versions.v8, chromium: chromium.version, chromiumUserAgent: chromium.userAgent },
+  packages: {
+    'wasm-vae': versionOf('..'), assemblyscript: versionOf('assemblyscript'), benchmark: versionOf('benchmark'),
+    '@tensorflow/tfjs': versionOf('@tensorflow/tfjs'), '@tensorflow/tfjs-backend-wasm': versionOf('@tensorflow/tfjs-backend-wasm'),
+    ...(pytorch ? { torch: pytorch.torch } : {}),
+  },
+  pytorch: pytorch ? { python: pytorch.python, openblas: pytorch.openblas, environment: 'OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset; OPENBLAS_NUM_THREADS = OMP_NUM_THREADS = threads' } : null,
+  ratios, chromiumVersusNode: versus, rows,
+};
+const dir = new URL('./results/', import.meta.url);
+mkdirSync(dir, { recursive: true });
+const file = `${mode}-${result.date.slice(0, 16).replace(/:/g, '-')}.json`;
+writeFileSync(new URL(file, dir), `${JSON.stringify(result, null, 2)}\n`);
+console.log(`\nwrote bench/results/${file}`);
