@@ -6,7 +6,7 @@
 // result has the same bits either way, so the choice never changes training, only its speed.
 import { gemm, INIT_ACCUMULATE, INIT_BIAS, INIT_ZERO } from './gemm';
 import { nonzero_fraction, row_block_lists, panel_lists, gemm_listed_rows, gemm_listed_panels } from './skip-zeros';
-import { LANES, vsplat, vload, vstore, vadd } from '~lib/lanes';
+import { LANES, vsplat, vload, vstore, vadd, transpose4x4 } from '~lib/lanes';
 
 /** Zero-skipping policy: decide per batch (the default), never skip, or always skip (tests, benchmarks). */
 export const SKIP_AUTO: i32 = 0;
@@ -25,19 +25,22 @@ const MAX_LISTED_FRACTION: f64 = 0.8;
   return policy == SKIP_ALWAYS || nonzero_fraction(x, n) <= MAX_NONZERO_FRACTION;
 }
 
-/** out(cols, rows) = in(rows, cols)ᵀ. Overwrites out; out and in must not overlap. */
+/** out(cols, rows) = in(rows, cols)ᵀ. Overwrites out; out and in must not overlap. Bit-exact moves. */
 export function transpose(out: usize, inp: usize, rows: i32, cols: i32): void {
-  // 8×8 blocks keep both the reads and the writes within a few cache lines.
-  for (let i0 = 0; i0 < rows; i0 += 8) {
-    const i1 = min(i0 + 8, rows);
-    for (let j0 = 0; j0 < cols; j0 += 8) {
-      const j1 = min(j0 + 8, cols);
-      for (let i = i0; i < i1; i++) {
-        for (let j = j0; j < j1; j++) {
-          store<f32>(out + ((<usize>j * rows + i) << 2), load<f32>(inp + ((<usize>i * cols + j) << 2)));
-        }
+  // 4×4 blocks through the lanes' block transpose, column strips of 8 blocks so the writes stay in a few
+  // cache lines; the ragged right and bottom edges float by float.
+  const rows4 = rows & ~3, cols4 = cols & ~3, inRowB = <usize>cols << 2, outRowB = <usize>rows << 2;
+  for (let j0 = 0; j0 < cols4; j0 += 32) {
+    const j1 = min(j0 + 32, cols4);
+    for (let i = 0; i < rows4; i += 4) {
+      for (let j = j0; j < j1; j += 4) {
+        transpose4x4(out + <usize>j * outRowB + (<usize>i << 2), outRowB, inp + <usize>i * inRowB + (<usize>j << 2), inRowB);
       }
     }
+  }
+  for (let i = 0; i < rows; i++) {
+    const j0 = i < rows4 ? cols4 : 0;
+    for (let j = j0; j < cols; j++) store<f32>(out + ((<usize>j * rows + i) << 2), load<f32>(inp + ((<usize>i * cols + j) << 2)));
   }
 }
 

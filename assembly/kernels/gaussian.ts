@@ -12,12 +12,16 @@ import {
   isplat, iload, istore, iadd, ishl, ishrU, ior, ixor, ifirst, convertU
 } from '~lib/lanes';
 import { vlog, vsincos, vexp } from './vmath';
+import { constant, constantBits, splatOf, isplatOf } from './constants';
 import { paddedBytes } from './padding';
 
 export const RNG_STATE_BYTES: usize = 64;
 /** Lane groups per step of the four generators: 1 in the SIMD build, 4 in the scalar build. */
 const GROUPS: usize = 4 / LANES;
 const TWO_POW_M24: f32 = 5.9604644775390625e-8;
+// normal_fill's loop constants as table entries (./constants.ts: one load each instead of a rebuilt v128).
+const UNIT = constant(TWO_POW_M24), TWO_PI = constant(6.283185307179586), PI = constant(3.141592653589793);
+const MINUS_TWO = constant(-2.0), INT_ONE = constantBits(1);
 
 /** Seeds the four generators from (seed, stream): distinct streams of one seed are independent sequences. */
 export function rng_seed(state: usize, seed: u32, stream: u32): void {
@@ -100,10 +104,10 @@ export function normal_fill(out: usize /* (n) */, n: i32, state: usize): void {
         if (draw == 0) first = result; else second = result;
       }
       // u₁ in (0, 1] so that ln u₁ is finite; θ = 2π·u₂ - π.
-      const u1 = vmul(convertU(iadd(ishrU(first, 8), isplat(1))), vsplat(TWO_POW_M24));
-      const u2 = vmul(convertU(ishrU(second, 8)), vsplat(TWO_POW_M24));
-      const theta = vsub(vmul(u2, vsplat(6.283185307179586)), vsplat(3.141592653589793));
-      const r = vsqrt(vmul(vsplat(-2.0), vlog(u1)));
+      const u1 = vmul(convertU(iadd(ishrU(first, 8), isplatOf(INT_ONE))), splatOf(UNIT));
+      const u2 = vmul(convertU(ishrU(second, 8)), splatOf(UNIT));
+      const theta = vsub(vmul(u2, splatOf(TWO_PI)), splatOf(PI));
+      const r = vsqrt(vmul(splatOf(MINUS_TWO), vlog(u1)));
       const c = vsincos(theta, sinTmp);
       vstore(p + o, vmul(r, c));
       if (p + 16 < end) vstore(p + 16 + o, vmul(r, vload(sinTmp)));

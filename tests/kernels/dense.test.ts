@@ -122,7 +122,7 @@ describe('dense layer', () => {
 
   it('transpose is exact', async () => {
     const k = await kernels();
-    for (const [r, c] of [[1, 1], [3, 17], [20, 400], [9, 8]]) {
+    for (const [r, c] of [[1, 1], [3, 17], [20, 400], [9, 8], [37, 45], [64, 36]]) {
       const a = randomArray(r * c, r + c), po = k.zeros(r * c);
       k.w.transpose(po, k.put(a), r, c);
       const out = k.get(po, r * c);

@@ -85,6 +85,14 @@ export const VBYTES: usize = 4;
 /** True when every lane of the mask is true. */
 // @ts-ignore: decorator
 @inline export function iallTrue(mask: VecI): bool { return mask != 0; }
+/** Transposes the 4×4 block of floats at `src` (rows `srcRowB` bytes apart) into `dst` (rows `dstRowB` apart). */
+// @ts-ignore: decorator
+@inline export function transpose4x4(dst: usize, dstRowB: usize, src: usize, srcRowB: usize): void {
+  for (let i: usize = 0; i < 4; i++) {
+    for (let j: usize = 0; j < 4; j++) store<f32>(dst + j * dstRowB + (i << 2), load<f32>(src + i * srcRowB + (j << 2)));
+  }
+}
+
 /** True when any bit of any lane is set. */
 // @ts-ignore: decorator
 @inline export function ianyTrue(a: VecI): bool { return a != 0; }

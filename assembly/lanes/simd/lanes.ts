@@ -97,6 +97,21 @@ export const VBYTES: usize = 16;
 // @ts-ignore: decorator
 @inline export function laneMask(valid: i32): VecI { return i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(valid)); }
 
+/**
+ * Transposes the 4×4 block of floats at `src` (rows `srcRowB` bytes apart) into `dst` (rows `dstRowB` apart):
+ * four loads, eight shuffles, four stores. The scalar build moves the same 16 floats one by one.
+ */
+// @ts-ignore: decorator
+@inline export function transpose4x4(dst: usize, dstRowB: usize, src: usize, srcRowB: usize): void {
+  const r0 = v128.load(src), r1 = v128.load(src + srcRowB), r2 = v128.load(src + 2 * srcRowB), r3 = v128.load(src + 3 * srcRowB);
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+  v128.store(dst + dstRowB, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+  v128.store(dst + 2 * dstRowB, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * dstRowB, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+}
+
 /** The bits of a float vector as integers, and back (no conversion). */
 // @ts-ignore: decorator
 @inline export function bitsOf(a: VecF): VecI { return a; }
