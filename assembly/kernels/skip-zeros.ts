@@ -83,8 +83,10 @@ export function panel_lists(lists: usize, b: usize, ldb: i32, k: i32, n: i32): i
   return total;
 }
 
-/** gemm's 4×2-vector tile, visiting only the `count` k indices of `list`. */
-function tile4x2vListed(c: usize, ldcB: usize, a: usize, rowB: usize, kB: usize, b: usize, ldbB: usize, bias: usize,
+/** gemm's 4×2-vector tile, visiting only the `count` k indices of `list`. Inlined into its callers: V8 then
+ *  keeps the loop's addresses in registers (a called tile runs ≈ 10% slower). */
+// @ts-ignore: decorator
+@inline function tile4x2vListed(c: usize, ldcB: usize, a: usize, rowB: usize, kB: usize, b: usize, ldbB: usize, bias: usize,
   list: usize, count: i32, mode: i32, epilogue: i32): void {
   let c00 = initVector(c, bias, mode), c01 = initVector(c + VBYTES, bias + VBYTES, mode);
   let c10 = initVector(c + ldcB, bias, mode), c11 = initVector(c + ldcB + VBYTES, bias + VBYTES, mode);
