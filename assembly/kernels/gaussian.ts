@@ -56,7 +56,7 @@ export function rng_seed(state: usize, seed: u32, stream: u32): void {
 /** Uniforms in [0, 1) from one lane group: top 24 bits times 2^-24. */
 // @ts-ignore: decorator
 @inline function uniform(lanes: usize): VecF {
-  return vmul(convertU(ishrU(rngNext(lanes), 8)), vsplat(TWO_POW_M24));
+  return vmul(convertU(ishrU(rngNext(lanes), 8)), splatOf(UNIT));
 }
 
 /** A uniform integer in [0, bound), by Lemire's multiply-shift on lane 0 (bias < bound / 2^32). */
@@ -80,39 +80,22 @@ export function uniform_fill(out: usize /* (n) */, n: i32, state: usize, lo: f32
 
 /**
  * out = n standard normals. Each step makes eight (four cosines, then four sines), so the stream consumed
- * depends only on n. Padding rule (./padding.ts). The generator words stay in registers for the whole fill
- * (rngNext would load and store them at every draw); lane groups are independent generators, so filling one
- * group after the other writes the same values as stepping them together.
+ * depends only on n. Padding rule (./padding.ts).
  */
 export function normal_fill(out: usize /* (n) */, n: i32, state: usize): void {
   const end = out + paddedBytes(n);
   const sinTmp = state + RNG_STATE_BYTES; // 16 bytes of scratch owned by the state record
-  for (let g: usize = 0; g < GROUPS; g++) {
-    const lanes = state + g * VBYTES, o = g * VBYTES;
-    let s0 = iload(lanes), s1 = iload(lanes + 16), s2 = iload(lanes + 32), s3 = iload(lanes + 48);
-    for (let p = out; p < end; p += 32) {
-      let first = isplat(0), second = isplat(0);
-      for (let draw = 0; draw < 2; draw++) { // xoshiro128+ (rngNext) twice: u₁, then θ
-        const result = iadd(s0, s3);
-        const t = ishl(s1, 9);
-        s2 = ixor(s2, s0);
-        s3 = ixor(s3, s1);
-        s1 = ixor(s1, s2);
-        s0 = ixor(s0, s3);
-        s2 = ixor(s2, t);
-        s3 = ior(ishl(s3, 11), ishrU(s3, 21));
-        if (draw == 0) first = result; else second = result;
-      }
+  for (let p = out; p < end; p += 32) {
+    for (let g: usize = 0; g < GROUPS; g++) {
+      const o = g * VBYTES;
       // u₁ in (0, 1] so that ln u₁ is finite; θ = 2π·u₂ - π.
-      const u1 = vmul(convertU(iadd(ishrU(first, 8), isplatOf(INT_ONE))), splatOf(UNIT));
-      const u2 = vmul(convertU(ishrU(second, 8)), splatOf(UNIT));
-      const theta = vsub(vmul(u2, splatOf(TWO_PI)), splatOf(PI));
+      const u1 = vmul(convertU(iadd(ishrU(rngNext(state + o), 8), isplatOf(INT_ONE))), splatOf(UNIT));
+      const theta = vsub(vmul(uniform(state + o), splatOf(TWO_PI)), splatOf(PI));
       const r = vsqrt(vmul(splatOf(MINUS_TWO), vlog(u1)));
       const c = vsincos(theta, sinTmp);
       vstore(p + o, vmul(r, c));
       if (p + 16 < end) vstore(p + 16 + o, vmul(r, vload(sinTmp)));
     }
-    istore(lanes, s0); istore(lanes + 16, s1); istore(lanes + 32, s2); istore(lanes + 48, s3);
   }
 }
 

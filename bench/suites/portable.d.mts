@@ -13,8 +13,8 @@ type Exports = Record<string, any>;
 
 export function median(values: number[]): number;
 export function timeCall(benchmark: typeof Benchmark, fn: () => void, maxTime: number): Promise<{ medianMs: number; samples: number }>;
-export function measurePeak(probe: Exports): Row;
-export function measureKernels(benchmark: typeof Benchmark, wasm: Exports, images: Float32Array, peak: number, maxTime: number): Promise<Row[]>;
+export function measurePeak(probe: Exports, rounds?: number): Row;
+export function measureKernels(benchmark: typeof Benchmark, wasm: Exports, probe: Exports, images: Float32Array, maxTime: number): Promise<Row[]>;
 export function measureTrainStep(benchmark: typeof Benchmark, vae: typeof VAE, images: Float32Array, wasm: 'simd' | 'scalar', maxTime: number): Promise<Row>;
 export function measureEpoch(vae: typeof VAE, images: Float32Array, epochs: number): Promise<Row>;
 export function measureTfjs(tf: unknown, timeTfjsSteps: unknown, images: Float32Array, label: string, steps: number): Promise<Row>;
