@@ -9,7 +9,7 @@
 // Normals: Box–Muller (Box & Muller 1958), eight per step: r = √(-2 ln u₁), θ uniform on [-π, π), r·cos θ, r·sin θ.
 import {
   VecF, VecI, LANES, VBYTES, vsplat, vload, vstore, vadd, vsub, vmul, vsqrt,
-  isplat, iload, istore, iadd, ishl, ishrU, ior, ixor, ifirst, convertU
+  isplat, iload, istore, iadd, ishl, ishrU, ior, ixor, ifirst, convertS
 } from '~lib/lanes';
 import { vlog, vsincos, vexp } from './vmath';
 import { constant, constantBits, splatOf, isplatOf } from './constants';
@@ -53,10 +53,14 @@ export function rng_seed(state: usize, seed: u32, stream: u32): void {
   return result;
 }
 
-/** Uniforms in [0, 1) from one lane group: top 24 bits times 2^-24. */
+/**
+ * Uniforms in [0, 1) from one lane group: top 24 bits times 2^-24. The 24-bit integers (and u₁'s, at most 2^24)
+ * are below 2^31, so the signed conversion is exact and equal to the unsigned one, which x64 lacks (V8 emits a
+ * long sequence for f32x4.convert_i32x4_u).
+ */
 // @ts-ignore: decorator
 @inline function uniform(lanes: usize): VecF {
-  return vmul(convertU(ishrU(rngNext(lanes), 8)), splatOf(UNIT));
+  return vmul(convertS(ishrU(rngNext(lanes), 8)), splatOf(UNIT));
 }
 
 /** A uniform integer in [0, bound), by Lemire's multiply-shift on lane 0 (bias < bound / 2^32). */
@@ -89,7 +93,7 @@ export function normal_fill(out: usize /* (n) */, n: i32, state: usize): void {
     for (let g: usize = 0; g < GROUPS; g++) {
       const o = g * VBYTES;
       // u₁ in (0, 1] so that ln u₁ is finite; θ = 2π·u₂ - π.
-      const u1 = vmul(convertU(iadd(ishrU(rngNext(state + o), 8), isplatOf(INT_ONE))), splatOf(UNIT));
+      const u1 = vmul(convertS(iadd(ishrU(rngNext(state + o), 8), isplatOf(INT_ONE))), splatOf(UNIT));
       const theta = vsub(vmul(uniform(state + o), splatOf(TWO_PI)), splatOf(PI));
       const r = vsqrt(vmul(splatOf(MINUS_TWO), vlog(u1)));
       const c = vsincos(theta, sinTmp);
