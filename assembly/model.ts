@@ -176,7 +176,7 @@ export function model_reserve(batch: i32): i32 {
 
 function layerForward(l: i32, batch: i32): void {
   const outDim = <i32>field(l, OUT);
-  // ReLU and leaky ReLU are applied by gemm as it stores (one pass over y); tanh and sigmoid run after it.
+  // ReLU and leaky ReLU are applied by gemm to each finished tile (no second pass over y); tanh and sigmoid after.
   const act = field(l, ACT) != 0, fused = act && fusable(activation);
   const epilogue = !fused ? EPILOGUE_NONE : activation == RELU ? EPILOGUE_RELU : EPILOGUE_LEAKY_RELU;
   dense_forward(field(l, Y), field(l, X), field(l, W), field(l, B), wt, lists, batch, <i32>field(l, IN), outDim, epilogue, skipPolicy);

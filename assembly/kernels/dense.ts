@@ -13,9 +13,10 @@ export const SKIP_AUTO: i32 = 0;
 export const SKIP_NEVER: i32 = 1;
 export const SKIP_ALWAYS: i32 = 2;
 
-// Thresholds from `npm run bench` (suite "zero-skipping"): the listed tile costs ≈ 10% more per k step than the
-// dense one, so a list must drop at least 20% of the steps; lists are unions over 4 rows or 2·LANES columns, so
-// an operand more than half non-zero never gets there and is not even scanned for lists.
+// Thresholds: at full density the listed tile costs ≈ 10% more per k step than the dense one (measured beside it
+// when it was written; `npm run bench` shows both paths on MNIST pixels), so a list must drop at least 20% of the
+// steps. Lists are unions over 4 rows or 2·LANES columns, so an operand more than half non-zero never gets there
+// and is not even scanned for lists.
 const MAX_NONZERO_FRACTION: f64 = 0.5;
 const MAX_LISTED_FRACTION: f64 = 0.8;
 
