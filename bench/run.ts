@@ -21,32 +21,19 @@ import { NaiveStep } from './naive-step.js';
 import { stepBudget } from './step-budget.js';
 import { runChromiumSuites } from './chromium.js';
 import { browserVsNode } from './browser-vs-node.js';
+import { Report } from './report.js';
 
 const full = process.argv.includes('--full');
 const mode = full ? 'full' : 'quick';
 const settings = full
   ? { maxTime: 5, tfjsWasmSteps: 40, tfjsCpuSteps: 8, epochs: 3, torchSteps: 200, rounds: 3 }
-  : { maxTime: 1.5, tfjsWasmSteps: 12, tfjsCpuSteps: 3, epochs: 1, torchSteps: 60, rounds: 1 };
+  : { maxTime: 1.5, tfjsWasmSteps: 12, tfjsCpuSteps: 3, epochs: 1, torchSteps: 60, rounds: 3 };
 const B = 128, D = 784;
 const require = createRequire(import.meta.url);
 const versionOf = (pkg: string) => (require(`${pkg}/package.json`) as { version: string }).version;
 
-const rows: Array<Row & { platform: string }> = [];
-function report(platform: string, found: Row[]): void {
-  let suite = '';
-  for (const r of found) {
-    if (r.suite !== suite) { suite = r.suite; console.log(`\n${platform} · ${suite}`); }
-    const extra = [
-      r.fractionOfPeak !== undefined ? `${(100 * r.fractionOfPeak).toFixed(0)}% of peak` : '',
-      r.stepsRun !== undefined && r.stepsRun < 1 ? `${(100 * r.stepsRun).toFixed(0)}% of k steps run` : '',
-      r.epochSeconds !== undefined ? `epoch ${r.epochSeconds.toFixed(2)} s${r.epochScaledFromSteps ? ` (scaled from ${r.epochScaledFromSteps} steps)` : ''}` : '',
-    ].filter(Boolean).join(', ');
-    const ms = Number.isNaN(r.medianMs) ? '' : `${r.medianMs.toFixed(3).padStart(10)} ms`;
-    console.log(`  ${r.name.padEnd(70)} ${ms.padStart(13)} ${r.throughput.toPrecision(4).padStart(10)} ${r.unit.padEnd(10)} ${extra}`);
-    rows.push({ platform, ...r });
-  }
-}
-const find = (platform: string, suite: string, prefix: string) => rows.find((r) => r.platform === platform && r.suite === suite && r.name.startsWith(prefix));
+const report = new Report();
+const find = report.find.bind(report);
 
 console.log(`wasm-vae bench (${mode}): ${cpus()[0].model}, ${cpus().length} cores, Node ${process.version}`);
 const images = readIdxImages(mnistPaths().train).data;
@@ -55,12 +42,12 @@ const rawExports = async (path: string) => (await WebAssembly.instantiate(wasmBy
 
 // Node: peak, kernels, a naive-JS product beside them.
 const probe = await rawExports('build/probe.wasm');
-report('node', [measurePeak(probe)]);
+report.add('node', [measurePeak(probe)]);
 const kernelRows = await measureKernels(Benchmark, await rawExports('build/release.wasm'), probe, images, settings.maxTime);
 const x = images.subarray(0, B * D), w1 = Float32Array.from({ length: 400 * D }, () => Math.random() - 0.5), b1 = new Float32Array(400);
 const naive = await timeCall(Benchmark, () => denseForwardRef(x, w1, b1, B, D, 400), settings.maxTime);
 kernelRows.push({ suite: 'kernels', name: 'naive-JS forward x·Wᵀ+b 128×784→400 (float64 loops)', ...naive, throughput: 2 * B * D * 400 / (naive.medianMs / 1000) / 1e9, unit: 'GFLOP/s' });
-report('node', kernelRows);
+report.add('node', kernelRows);
 
 // Node: the training step and its peers.
 const stepRows: Row[] = [];
@@ -74,7 +61,7 @@ for (const [backend, steps] of [['wasm', settings.tfjsWasmSteps], ['cpu', settin
   await tf.ready();
   stepRows.push(await measureTfjs(tf, timeTfjsSteps, images, `tfjs-${backend}`, steps));
 }
-report('node', stepRows);
+report.add('node', stepRows);
 
 // Node: one MNIST epoch, and PyTorch's.
 const epochRows: Row[] = [await measureEpoch(VAE, images, settings.epochs)];
@@ -89,18 +76,18 @@ if (python === null) {
     stepRows.push({ suite: 'training step', name: `pytorch ${pytorch.torch} train step, ${r.threads} thread${r.threads > 1 ? 's' : ''}`, medianMs: r.stepMs, samples: r.steps, throughput: B / (r.stepMs / 1000), unit: 'images/s', threads: r.threads });
   }
   console.log(`\nPyTorch ${pytorch.torch} via ${python}, OpenBLAS core ${pytorch.openblas?.core ?? 'unknown'} (${pytorch.openblas?.library ?? 'not found'})`);
-  report('node', stepRows.filter((r) => r.name.startsWith('pytorch')));
+  report.add('node', stepRows.filter((r) => r.name.startsWith('pytorch')));
 }
-report('node', epochRows);
+report.add('node', epochRows);
 
 // Node: the step's time budget.
 const budget = await stepBudget(images);
-report('node', budget.map((l) => ({ suite: 'step budget', name: l.part, medianMs: l.ms, samples: 15, throughput: l.gflops ?? 1000 / l.ms, unit: l.gflops ? 'GFLOP/s' : 'calls/s', ...(l.fractionOfDense !== undefined ? { stepsRun: l.fractionOfDense } : {}) })));
+report.add('node', budget.map((l) => ({ suite: 'step budget', name: l.part, medianMs: l.ms, samples: 15, throughput: l.gflops ?? 1000 / l.ms, unit: l.gflops ? 'GFLOP/s' : 'calls/s', ...(l.fractionOfDense !== undefined ? { stepsRun: l.fractionOfDense } : {}) })));
 console.log(`  sum of parts ${budget.reduce((s, l) => s + l.ms, 0).toFixed(2)} ms against VAE.trainStep ${find('node', 'training step', 'wasm-vae simd')!.medianMs.toFixed(2)} ms`);
 
 // Chromium: the portable suites, then Node and Chromium in alternating rounds on the training step.
 const chromium = await runChromiumSuites({ maxTime: settings.maxTime, tfjsSteps: settings.tfjsWasmSteps, epochs: settings.epochs });
-report('chromium', chromium.rows as unknown as Row[]);
+report.add('chromium', chromium.rows as unknown as Row[]);
 const alternating = await browserVsNode(['measureTrainStep'], settings.rounds, settings.maxTime);
 const versus = alternating.measureTrainStep;
 console.log(`\nChromium ${chromium.version} vs Node, VAE.trainStep in alternating rounds: ${versus.chromiumMs.toFixed(2)} ms vs ${versus.nodeMs.toFixed(2)} ms (Chromium takes ${versus.ratio.toFixed(2)}× Node's time)`);
@@ -108,8 +95,8 @@ console.log(`\nChromium ${chromium.version} vs Node, VAE.trainStep in alternatin
 // Ratios against the peers measured above.
 const ours = find('node', 'epoch', 'wasm-vae')!.epochSeconds!;
 const ratios: Record<string, number> = {};
-const torch1 = rows.find((r) => r.suite === 'epoch' && r.threads === 1);
-const torchBest = rows.filter((r) => r.suite === 'epoch' && r.name.startsWith('pytorch')).sort((a, b) => a.epochSeconds! - b.epochSeconds!)[0];
+const torch1 = report.rows.find((r) => r.suite === 'epoch' && r.threads === 1);
+const torchBest = report.rows.filter((r) => r.suite === 'epoch' && r.name.startsWith('pytorch')).sort((a, b) => a.epochSeconds! - b.epochSeconds!)[0];
 if (torch1) ratios['epoch: wasm-vae / PyTorch 1 thread'] = ours / torch1.epochSeconds!;
 if (torchBest) ratios[`epoch: wasm-vae / PyTorch best (${torchBest.threads} threads)`] = ours / torchBest.epochSeconds!;
 for (const backend of ['wasm', 'cpu']) ratios[`epoch: tfjs-${backend} / wasm-vae`] = find('node', 'training step', `tfjs-${backend}`)!.epochSeconds! / ours;
@@ -130,7 +117,7 @@ const result = {
     ...(pytorch ? { torch: pytorch.torch } : {}),
   },
   pytorch: pytorch ? { python: pytorch.python, openblas: pytorch.openblas, environment: 'OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset; OPENBLAS_NUM_THREADS = OMP_NUM_THREADS = threads' } : null,
-  ratios, chromiumVersusNode: versus, rows,
+  ratios, chromiumVersusNode: versus, rows: report.rows,
 };
 const dir = new URL('./results/', import.meta.url);
 mkdirSync(dir, { recursive: true });
