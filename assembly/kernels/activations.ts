@@ -24,7 +24,7 @@ export const LEAKY_SLOPE: f32 = 0.01;
 // @ts-ignore: decorator
 @inline export function leakyRelu1(x: f32): f32 { return x > 0 ? x : x * LEAKY_SLOPE; }
 
-/** True for the activations that gemm can apply as it stores its tiles (cheap, element-wise, no exp). */
+/** True for the activations gemm applies to each finished tile (cheap, element-wise, no exp). */
 export function fusable(kind: i32): bool { return kind == RELU || kind == LEAKY_RELU; }
 
 /** y = f(y) in place: relu max(0,x); leaky x>0 ? x : 0.01x; tanh; sigmoid 1/(1+e^-x). */

@@ -9,7 +9,7 @@
 // Normals: Box–Muller (Box & Muller 1958), eight per step: r = √(-2 ln u₁), θ uniform on [-π, π), r·cos θ, r·sin θ.
 import {
   VecF, VecI, LANES, VBYTES, vsplat, vload, vstore, vadd, vsub, vmul, vsqrt,
-  isplat, iload, istore, iadd, ishl, ishrU, ior, ixor, ifirst, convertS
+  iload, istore, iadd, ishl, ishrU, ior, ixor, ifirst, convertS
 } from '~lib/lanes';
 import { vlog, vsincos, vexp } from './vmath';
 import { constant, constantBits, splatOf, isplatOf } from './constants';

@@ -10,7 +10,7 @@
 // in the SIMD build, 4×2 in the scalar build); column tails use 1-vector and scalar tiles, row tails 1-row
 // tiles, so any M, N, K >= 0 is exact. Each output sums its K products in k order in either build.
 // Why 4×2 vectors: it is the largest tile whose 8 accumulators, 2 B vectors and a broadcast stay in V8's xmm
-// registers; a 6×2 tile (15 live vectors) spills and runs at half the rate (bench: "probe" and "gemm").
+// registers; a 6×2 tile (15 live vectors) spills and ran at about half the rate when measured in Node 20.
 // Epilogue: the accumulators start from the bias (INIT_BIAS), and ReLU or leaky ReLU is applied to each finished
 // tile while it is in L1, so a dense layer's forward makes no second pass over its output.
 import { VecF, LANES, VBYTES, vsplat, vload, vloadSplat, vstore, vadd, vmul } from '~lib/lanes';

@@ -2,10 +2,12 @@
 // pixels are ≈ 81% exact zeros, so the first layer's forward product and its weight gradient shrink ≈ 2.5×.
 //
 // Exactness: a skipped term is 0·w = ±0 for finite w, and s + ±0 = s for every s ≠ 0; a zero s stays a zero
-// (+0 + ±0 = +0). So for finite weights and accumulators that do not start at −0 (gemm's zero init and the
-// model's biases never do), every output has the bits of gemm's dense sum: the listed tile adds the same
-// non-zero terms in the same ascending k order. −0 inputs count as zeros. A NaN or infinite weight facing a
-// zero input gives NaN in the dense product but is skipped here (a diverged model; the caller checks finiteness).
+// (+0 + ±0 = +0). So for finite weights and accumulators that do not start at −0, every output has the bits of
+// gemm's dense sum: the listed tile adds the same non-zero terms in the same ascending k order. gemm's zero
+// init never is −0, and neither is a bias from initialisation or Adam; a loaded file's −0 bias can only change
+// the sign of an all-zero row's output. −0 inputs count as zeros. A NaN or infinite weight facing a zero input
+// gives NaN in the dense product but is skipped here: a model already diverged, which nothing checks yet (the
+// divergence guard belongs to the model-files issue).
 //
 // Lists: the k indices to visit, ascending, as i32 records of (count, k₀, k₁, … up to K entries):
 //   rows form (forward, x·Wᵀ): one record per block of 4 rows of A — the k where any of the 4 rows is non-zero
