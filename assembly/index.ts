@@ -5,14 +5,15 @@ export { arena_alloc, arena_mark, arena_reset } from './arena';
 export {
   model_init, model_reserve, model_encode, model_decode, model_decode_mean, model_sample,
   model_compute_gradients, model_apply_adam, model_train_step, model_evaluate, model_reseed, model_set_skip_policy,
-  model_stream, model_step, model_parameter_floats, model_results, model_input, model_mean, model_logvar,
+  model_gradients_finite, model_stream, model_state, model_state_bytes, model_parameters, model_adam_m, model_adam_v,
+  model_step, model_parameter_floats, model_results, model_input, model_mean, model_logvar,
   model_eps, model_latent, model_output, model_capacity,
   model_tensor_count, model_tensor_ptr, model_tensor_grad_ptr, model_tensor_rows, model_tensor_cols,
 } from './model';
 export { gemm } from './kernels/gemm';
 export { transpose, dense_forward, dense_backward_input, dense_backward_params, column_sums } from './kernels/dense';
 export { nonzero_fraction, row_block_lists, panel_lists, gemm_listed_rows, gemm_listed_panels, skip_list_bytes } from './kernels/skip-zeros';
-export { activation_forward, activation_backward } from './kernels/activations';
+export { activation_forward, activation_backward, clamp_forward, clamp_backward } from './kernels/activations';
 export {
   rng_seed, rng_below, uniform_fill, normal_fill, reparameterize_forward, reparameterize_backward,
 } from './kernels/gaussian';

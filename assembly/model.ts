@@ -12,7 +12,8 @@ import { arena_alloc, arena_mark, arena_reset } from './arena';
 import { dense_forward, dense_backward_input, dense_backward_params, SKIP_AUTO } from './kernels/dense';
 import { skip_list_bytes } from './kernels/skip-zeros';
 import { EPILOGUE_NONE, EPILOGUE_RELU, EPILOGUE_LEAKY_RELU } from './kernels/gemm';
-import { activation_forward, activation_backward, fusable, RELU, SIGMOID } from './kernels/activations';
+import { activation_forward, activation_backward, clamp_forward, clamp_backward, fusable, RELU, SIGMOID } from './kernels/activations';
+import { first_outside } from './kernels/checks';
 import { rng_seed, normal_fill, uniform_fill, reparameterize_forward, reparameterize_backward } from './kernels/gaussian';
 import { bernoulli_logits_loss, gaussian_unit_loss, kl_forward, kl_backward } from './kernels/losses';
 import { adam_step } from './kernels/optim';
@@ -29,8 +30,18 @@ export const STREAM_EVAL: i32 = 4;    // ε of evaluate(), re-seeded at each cal
 const STREAMS: i32 = 5;
 const RNG_RECORD: usize = 80;         // 64 bytes of xoshiro state + 16 bytes of scratch for normal_fill
 
-// State record: step (i32), seed (u32), 8 bytes spare, then the RNG records.
+// State record: step (i32), seed (u32), 8 bytes spare, then the RNG records. With the parameter block and
+// Adam's moments it is the whole training state: saving and resuming copy these and nothing else.
 const STATE_BYTES: usize = 16 + RNG_RECORD * <usize>STREAMS;
+
+// The divergence guard. Log-variances are clamped to [LOGVAR_MIN, LOGVAR_MAX] where the encoder produces them
+// (the bounds of Stable Diffusion's DiagonalGaussianDistribution): σ² stays within [e⁻³⁰, e²⁰], so exp(logVar) in
+// the KL and σ = exp(½·logVar) can neither overflow nor vanish. A step whose loss is not finite, or whose
+// gradient holds a value beyond ±GRADIENT_LIMIT (NaN and ±∞ included), is skipped before Adam runs; the limit
+// keeps g², and with it Adam's second moment, finite in f32 (1e19² = 1e38 < 3.4e38).
+export const LOGVAR_MIN: f32 = -30;
+export const LOGVAR_MAX: f32 = 20;
+const GRADIENT_LIMIT: f32 = 1e19;
 
 // Layer record fields (u32 each).
 const IN = 0, OUT = 1, W = 2, B = 3, DW = 4, DB = 5, X = 6, Y = 7, DX = 8, DY = 9, ACT = 10, ACCUMULATE_DX = 11;
@@ -193,6 +204,7 @@ function layerBackward(l: i32, batch: i32): void {
 /** Encoder: x → (μ, logVar) for `batch` rows of the input buffer. */
 export function model_encode(batch: i32): void {
   for (let l = 0; l <= logvarLayer(); l++) layerForward(l, batch);
+  clamp_forward(logvar, batch * latentDim, LOGVAR_MIN, LOGVAR_MAX);
 }
 
 /** Decoder: z → logits (or Gaussian means) in the output buffer. */
@@ -239,6 +251,7 @@ export function model_compute_gradients(batch: i32, beta: f32): void {
   const n = batch * latentDim;
   kl_backward(dmu, dlogvar, mu, logvar, n, beta * scale);
   reparameterize_backward(dmu, dlogvar, dz, logvar, eps, n);
+  clamp_backward(dlogvar, logvar, n, LOGVAR_MIN, LOGVAR_MAX);
   for (let l = logvarLayer(); l >= 0; l--) layerBackward(l, batch);
   const rec = load<f64>(results, 8) / <f64>batch, kl = load<f64>(results, 16) / <f64>batch;
   store<f64>(results, rec + <f64>beta * kl, 0);
@@ -253,10 +266,21 @@ export function model_apply_adam(lr: f32, beta1: f32, beta2: f32, epsilon: f32):
   adam_step(params, grads, adamM, adamV, paramFloats, lr, beta1, beta2, epsilon, t);
 }
 
-/** One training step on the `batch` rows of the input buffer: forward, loss, backward, Adam. */
-export function model_train_step(batch: i32, beta: f32, lr: f32, beta1: f32, beta2: f32, epsilon: f32): void {
+/** 1 when the last computed loss and gradients pass the divergence guard (see GRADIENT_LIMIT), else 0. */
+export function model_gradients_finite(): i32 {
+  return i32(isFinite<f64>(load<f64>(results, 0))) & i32(first_outside(grads, paramFloats, -GRADIENT_LIMIT, GRADIENT_LIMIT) < 0);
+}
+
+/**
+ * One training step on the `batch` rows of the input buffer: forward, loss, backward, then Adam only when the
+ * guard passes. Returns 1 when the step was applied, 0 when it was skipped (weights, moments and step count
+ * untouched; the training stream has still advanced, so a retry draws new noise).
+ */
+export function model_train_step(batch: i32, beta: f32, lr: f32, beta1: f32, beta2: f32, epsilon: f32): i32 {
   model_compute_gradients(batch, beta);
+  if (!model_gradients_finite()) return 0;
   model_apply_adam(lr, beta1, beta2, epsilon);
+  return 1;
 }
 
 /** Negative-ELBO terms summed over `batch` rows with ε from the evaluation stream (results[1], results[2]). */
@@ -275,6 +299,11 @@ export function model_reseed(s: i32): void {
 }
 
 export function model_stream(s: i32): usize { return stream(s); }
+export function model_state(): usize { return state; }
+export function model_state_bytes(): i32 { return <i32>STATE_BYTES; }
+export function model_parameters(): usize { return params; }
+export function model_adam_m(): usize { return adamM; }
+export function model_adam_v(): usize { return adamV; }
 export function model_step(): i32 { return load<i32>(state); }
 export function model_parameter_floats(): i32 { return paramFloats; }
 export function model_results(): usize { return results; }

@@ -23,7 +23,14 @@ export interface WasmExports {
   model_compute_gradients(batch: number, beta: number): void;
   model_set_skip_policy(policy: number): void;
   model_apply_adam(lr: number, beta1: number, beta2: number, epsilon: number): void;
-  model_train_step(batch: number, beta: number, lr: number, beta1: number, beta2: number, epsilon: number): void;
+  /** 1 when the step was applied, 0 when the divergence guard skipped it. */
+  model_train_step(batch: number, beta: number, lr: number, beta1: number, beta2: number, epsilon: number): number;
+  model_gradients_finite(): number;
+  model_state(): number;
+  model_state_bytes(): number;
+  model_parameters(): number;
+  model_adam_m(): number;
+  model_adam_v(): number;
   model_evaluate(batch: number): void;
   model_reseed(stream: number): void;
   model_stream(stream: number): number;
@@ -62,6 +69,8 @@ export interface WasmExports {
   skip_list_bytes(m: number, n: number, k: number): number;
   activation_forward(kind: number, y: number, n: number): void;
   activation_backward(kind: number, dy: number, y: number, n: number): void;
+  clamp_forward(y: number, n: number, lo: number, hi: number): void;
+  clamp_backward(dy: number, y: number, n: number, lo: number, hi: number): void;
   rng_seed(state: number, seed: number, stream: number): void;
   rng_below(state: number, bound: number): number;
   uniform_fill(out: number, n: number, state: number, lo: number, hi: number): void;
@@ -83,7 +92,8 @@ export interface WasmExports {
 const REQUIRED_EXPORTS = ['memory', 'build_lanes', 'arena_alloc', 'first_outside', 'rng_below', 'model_init',
   'model_reserve', 'model_train_step', 'model_evaluate', 'model_encode', 'model_decode_mean', 'model_sample',
   'model_reseed', 'model_stream', 'model_results', 'model_input', 'model_mean', 'model_logvar', 'model_latent',
-  'model_output', 'model_capacity', 'model_tensor_ptr', 'model_tensor_rows', 'model_tensor_cols'];
+  'model_output', 'model_capacity', 'model_tensor_count', 'model_tensor_ptr', 'model_tensor_rows', 'model_tensor_cols',
+  'model_state', 'model_state_bytes', 'model_parameters', 'model_adam_m', 'model_adam_v'];
 
 /** One wasm instance: its exports and copies in and out of its memory. */
 export class Engine {
@@ -119,6 +129,15 @@ export class Engine {
 
   write(ptr: number, values: ArrayLike<number>): void {
     this.f32(ptr, values.length).set(values);
+  }
+
+  /** Copies n bytes out of memory. */
+  bytes(ptr: number, n: number): Uint8Array {
+    return new Uint8Array(this.wasm.memory.buffer, ptr, n).slice();
+  }
+
+  writeBytes(ptr: number, bytes: Uint8Array): void {
+    new Uint8Array(this.wasm.memory.buffer, ptr, bytes.length).set(bytes);
   }
 
   f64(ptr: number, index: number): number {

@@ -1,37 +1,150 @@
-// wasm-vae's model file: safetensors with PyTorch's [out, in] weights, tensor names by role, and the
-// configuration plus a format version in __metadata__.
+// wasm-vae's model file: safetensors (./safetensors.ts) with PyTorch's [out, in] weights, and in __metadata__
+// the format, its version, the configuration, the tensor naming and, for checkpoints, the training state
+// (./checkpoint.ts). Two namings: ours (encoder.0, encoder.mean, …) and pytorch/examples' vae/main.py
+// (fc1, fc21, fc22, fc3, fc4), which is also what a state dict saved from that script holds.
+// decodeModelFile checks everything against the configuration before any wasm exists: a bad file never
+// yields a half-built model.
+import { decodeTrainingMetadata, encodeTrainingMetadata, type TrainingState } from './checkpoint.js';
+import { resolveConfig } from './config.js';
 import { VAEError } from './errors.js';
-import type { VAEConfig } from './types.js';
+import { tensorShapesOf } from './layout.js';
+import { decodeSafetensors, encodeSafetensors, type Tensor } from './safetensors.js';
+import type { TensorNaming, VAEConfig } from './types.js';
 
 export const FORMAT = 'wasm-vae';
 export const FORMAT_VERSION = '1';
+/** __metadata__ keys this library writes; save({ metadata }) may add any others. */
+export const RESERVED_METADATA = ['format', 'format_version', 'config', 'naming', 'training'];
+const NAMINGS: readonly TensorNaming[] = ['wasm-vae', 'pytorch-examples'];
+const OPTIMIZER_PREFIX = { m: 'optimizer.adam_m.', v: 'optimizer.adam_v.' } as const;
 
-/** Tensor names in the wasm parameter order: per layer its weight, then its bias. */
-export function tensorNames(hiddenCount: number): string[] {
-  const layers: string[] = [];
-  for (let i = 0; i < hiddenCount; i++) layers.push(`encoder.${i}`);
-  layers.push('encoder.mean', 'encoder.logvar');
-  for (let i = 0; i < hiddenCount; i++) layers.push(`decoder.${i}`);
-  layers.push('decoder.out');
-  return layers.flatMap((layer) => [`${layer}.weight`, `${layer}.bias`]);
+// pytorch/examples vae/main.py: fc1 784→400, fc21/fc22 400→20 (μ, log σ²), fc3 20→400, fc4 400→784.
+const PYTORCH_EXAMPLES: Record<string, string> = {
+  'encoder.0': 'fc1', 'encoder.mean': 'fc21', 'encoder.logvar': 'fc22', 'decoder.0': 'fc3', 'decoder.out': 'fc4',
+};
+
+export interface ModelFile {
+  config: VAEConfig;
+  naming: TensorNaming;
+  /** Per wasm tensor index. */
+  tensors: Float32Array[];
+  training: TrainingState | null;
+  /** The __metadata__ keys that are not ours. */
+  userMetadata: Record<string, string>;
 }
 
-export function modelMetadata(config: VAEConfig): Record<string, string> {
-  return { format: FORMAT, format_version: FORMAT_VERSION, config: JSON.stringify(config) };
+/** The file's name of each tensor, in the wasm tensor order. */
+export function fileNames(config: VAEConfig, naming: TensorNaming, method: string): string[] {
+  const ours = tensorShapesOf(config).map((t) => t.name);
+  if (naming === 'wasm-vae') return ours;
+  if (config.hiddenDims.length !== 1) {
+    throw new VAEError('INVALID_ARGUMENT', `${method}: options.names "pytorch-examples" needs exactly one hidden layer, ` +
+      `as pytorch/examples' VAE has; this model has hiddenDims [${config.hiddenDims}]`);
+  }
+  return ours.map((name) => {
+    const dot = name.lastIndexOf('.');
+    return `${PYTORCH_EXAMPLES[name.slice(0, dot)]}${name.slice(dot)}`;
+  });
 }
 
-/** The configuration stored in a file's metadata (still to be checked by resolveConfig). */
-export function configFromMetadata(metadata: Record<string, string>): unknown {
-  const fail = (detail: string): never => {
-    throw new VAEError('INVALID_MODEL_FILE', `VAE.load: expected a ${FORMAT} model file; ${detail}`);
+export function checkNaming(value: unknown, method: string): TensorNaming {
+  if (!NAMINGS.includes(value as TensorNaming)) {
+    throw new VAEError('INVALID_ARGUMENT', `${method}: options.names must be one of ${NAMINGS.map((n) => `"${n}"`).join(', ')}; received ${JSON.stringify(value)}`);
+  }
+  return value as TensorNaming;
+}
+
+export function encodeModelFile(file: ModelFile, method: string): Uint8Array {
+  const names = fileNames(file.config, file.naming, method);
+  const shapes = tensorShapesOf(file.config);
+  const tensors: Array<[string, Tensor]> = names.map((name, t) => [name, { shape: shapes[t].shape, data: file.tensors[t] }]);
+  const metadata: Record<string, string> = {
+    ...file.userMetadata, format: FORMAT, format_version: FORMAT_VERSION, config: JSON.stringify(file.config), naming: file.naming,
   };
-  if (metadata.format !== FORMAT) fail(`__metadata__.format is ${JSON.stringify(metadata.format)}`);
-  if (metadata.format_version !== FORMAT_VERSION) {
-    fail(`__metadata__.format_version is ${JSON.stringify(metadata.format_version)}, this version reads "${FORMAT_VERSION}"`);
+  if (file.training) {
+    const { m, v, state, fit } = file.training;
+    names.forEach((name, t) => tensors.push([OPTIMIZER_PREFIX.m + name, { shape: shapes[t].shape, data: m[t] }]));
+    names.forEach((name, t) => tensors.push([OPTIMIZER_PREFIX.v + name, { shape: shapes[t].shape, data: v[t] }]));
+    metadata.training = encodeTrainingMetadata(state, fit);
   }
-  try {
-    return JSON.parse(metadata.config ?? '');
-  } catch {
-    return fail('__metadata__.config is not JSON');
+  return encodeSafetensors(tensors, metadata);
+}
+
+/** Reads and checks a model file: ours (either naming), or a pytorch/examples state dict without our metadata. */
+export function decodeModelFile(bytes: Uint8Array, method: string): ModelFile {
+  const fail = (detail: string): never => {
+    throw new VAEError('INVALID_MODEL_FILE', `${method}: ${detail}`);
+  };
+  const { metadata, tensors } = decodeSafetensors(bytes, method);
+  const ours = metadata.format === FORMAT;
+  let config: VAEConfig, naming: TensorNaming;
+  if (ours) {
+    if (metadata.format_version !== FORMAT_VERSION) {
+      fail(`expected __metadata__.format_version "${FORMAT_VERSION}"; received ${JSON.stringify(metadata.format_version)}`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(metadata.config ?? '');
+    } catch {
+      fail('expected the configuration as JSON in __metadata__.config; it is missing or not JSON');
+    }
+    config = resolveConfig(parsed, `${method} (config in __metadata__)`, 'INVALID_MODEL_FILE');
+    naming = metadata.naming === undefined ? 'wasm-vae' : metadata.naming as TensorNaming;
+    if (!NAMINGS.includes(naming)) fail(`expected __metadata__.naming to be one of ${NAMINGS.join(', ')}; received ${JSON.stringify(naming)}`);
+    if (naming === 'pytorch-examples' && config.hiddenDims.length !== 1) fail('expected one hidden layer with pytorch-examples names');
+  } else {
+    config = inferPytorchExamplesConfig(tensors, method, fail);
+    naming = 'pytorch-examples';
   }
+
+  const names = fileNames(config, naming, method);
+  const shapes = tensorShapesOf(config);
+  const hasOptimizer = ours && metadata.training !== undefined;
+  const expectedNames = new Set(hasOptimizer ? [...names, ...names.map((n) => OPTIMIZER_PREFIX.m + n), ...names.map((n) => OPTIMIZER_PREFIX.v + n)] : names);
+  const unknown = [...tensors.keys()].filter((name) => !expectedNames.has(name));
+  if (unknown.length > 0) {
+    fail(`expected only the tensors of this configuration${hasOptimizer ? ' and its optimizer state' : ''}; received unknown ` +
+      `${unknown.slice(0, 3).map((n) => JSON.stringify(n)).join(', ')}${unknown.length > 3 ? ` and ${unknown.length - 3} more` : ''}`);
+  }
+  const take = (name: string, t: number, check: 'finite' | 'non-negative'): Float32Array => {
+    const tensor = tensors.get(name);
+    const shape = shapes[t].shape;
+    if (!tensor) return fail(`expected tensor "${name}" of shape [${shape}]; it is missing`);
+    if (tensor.shape.length !== shape.length || tensor.shape.some((d, i) => d !== shape[i])) {
+      fail(`expected tensor "${name}" of shape [${shape}]; received [${tensor.shape}]`);
+    }
+    const data = tensor.data;
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isFinite(data[i])) fail(`expected finite values in tensor "${name}"; received ${data[i]} at index ${i}`);
+      if (check === 'non-negative' && data[i] < 0) fail(`expected Adam's second moment "${name}" to be >= 0; received ${data[i]} at index ${i}`);
+    }
+    return data;
+  };
+  const weights = names.map((name, t) => take(name, t, 'finite'));
+  let training: TrainingState | null = null;
+  if (hasOptimizer) {
+    const { state, fit } = decodeTrainingMetadata(metadata.training, config.seed, method);
+    const m = names.map((name, t) => take(OPTIMIZER_PREFIX.m + name, t, 'finite'));
+    const v = names.map((name, t) => take(OPTIMIZER_PREFIX.v + name, t, 'non-negative'));
+    training = { state, m, v, fit };
+  }
+  const userMetadata: Record<string, string> = {};
+  if (ours) for (const [k, value] of Object.entries(metadata)) if (!RESERVED_METADATA.includes(k)) userMetadata[k] = value;
+  return { config, naming, tensors: weights, training, userMetadata };
+}
+
+/**
+ * A pytorch/examples state dict: the five layers fc1, fc21, fc22, fc3, fc4 (weight and bias each), sizes from
+ * fc1 (hidden × input) and fc21 (latent × hidden); ReLU and a Bernoulli likelihood, as that script trains.
+ */
+function inferPytorchExamplesConfig(tensors: Map<string, Tensor>, method: string, fail: (detail: string) => never): VAEConfig {
+  const fc1 = tensors.get('fc1.weight'), fc21 = tensors.get('fc21.weight');
+  if (!fc1 || !fc21 || fc1.shape.length !== 2 || fc21.shape.length !== 2) {
+    const seen = [...tensors.keys()].slice(0, 3).map((n) => JSON.stringify(n)).join(', ') || 'no tensors';
+    fail(`expected a ${FORMAT} model file (__metadata__.format "${FORMAT}") or a pytorch/examples VAE state dict ` +
+      `(fc1, fc21, fc22, fc3, fc4 with 2-D weights); received ${seen}`);
+  }
+  const [hidden, inputDim] = fc1!.shape, [latentDim] = fc21!.shape;
+  return resolveConfig({ inputDim, hiddenDims: [hidden], latentDim, activation: 'relu', likelihood: 'bernoulli', seed: 0 },
+    `${method} (sizes inferred from a pytorch/examples state dict)`, 'INVALID_MODEL_FILE');
 }

@@ -37,6 +37,30 @@ export interface LossTerms {
   kl: number;
 }
 
+/** What trainStep returns: the batch's loss terms, and whether the divergence guard skipped the update. */
+export interface StepResult extends LossTerms {
+  /**
+   * True when the loss or a gradient was not finite (or beyond ±1e19): the step was not applied, and the
+   * weights, Adam's moments and the step count kept their last good values.
+   */
+  skipped: boolean;
+}
+
+/** Tensor names in a saved file: ours (encoder.0, encoder.mean, …) or pytorch/examples' (fc1, fc21, fc22, fc3, fc4). */
+export type TensorNaming = 'wasm-vae' | 'pytorch-examples';
+
+export interface SaveOptions {
+  /**
+   * 'pytorch-examples' writes the names of pytorch/examples' vae/main.py, so that its `load_state_dict` accepts
+   * the weights (one hidden layer only). Default 'wasm-vae'.
+   */
+  names?: TensorNaming;
+  /** Also store Adam's moments, the step count, every RNG stream and fit's position: a file to resume from. */
+  includeOptimizer?: boolean;
+  /** Extra __metadata__ entries (string → string); the keys format, format_version, config, naming, training are ours. */
+  metadata?: Record<string, string>;
+}
+
 export interface TrainStepOptions {
   /** Adam's step size; default 1e-3. */
   learningRate?: number;
@@ -44,7 +68,7 @@ export interface TrainStepOptions {
   beta?: number;
 }
 
-export interface BatchLog extends LossTerms {
+export interface BatchLog extends StepResult {
   epoch: number;
   batch: number;
   batches: number;
@@ -56,6 +80,8 @@ export interface EpochLog extends LossTerms {
   seconds: number;
   /** Examples trained on in this epoch (fewer than the data when aborted). */
   examples: number;
+  /** Steps of this epoch that the divergence guard skipped (their loss is not in the means). */
+  skipped: number;
   valLoss?: number;
   valReconstruction?: number;
   valKl?: number;
@@ -72,6 +98,14 @@ export interface FitOptions extends TrainStepOptions {
   shuffle?: boolean;
   /** Evaluated at each epoch's end into valLoss, valReconstruction, valKl. */
   validationData?: Float32Array;
+  /**
+   * Continue the run this model was in: its epoch, batch and shuffle order (from a fit in this process, or from a
+   * file saved with includeOptimizer). `epochs` is then the run's total. Without it, fit starts a new run of
+   * `epochs` epochs (the weights and Adam's state carry on either way). Default false.
+   */
+  resume?: boolean;
+  /** After this many consecutive skipped steps fit throws VAEError DIVERGED, the model intact. Default 20. */
+  maxConsecutiveSkips?: number;
   /** Stops training at the next batch boundary; the model stays consistent and usable. */
   signal?: AbortSignal;
   onBatchEnd?: (log: BatchLog) => void;

@@ -1,34 +1,25 @@
 // class VAE — the API users see. A thin facade: it checks arguments, copies data in and out of the wasm
 // instance, and makes one wasm call per training step; the model itself lives in assembly/model.ts.
+import { STATE_RECORD_BYTES, type FitPosition, type TrainingState } from './checkpoint.js';
 import { ACTIVATIONS, LIKELIHOODS, resolveConfig } from './config.js';
 import { Engine, type WasmExports } from './engine.js';
 import { describe, VAEError } from './errors.js';
-import { configFromMetadata, modelMetadata, tensorNames } from './model-file.js';
-import { yieldToEventLoop } from './platform.js';
-import { decodeSafetensors, encodeSafetensors, type Tensor } from './safetensors.js';
+import { parameterCountOf } from './layout.js';
+import { checkNaming, decodeModelFile, encodeModelFile, RESERVED_METADATA, type ModelFile } from './model-file.js';
+import { runFit, type FitHost } from './training.js';
 import type {
-  EngineOptions, EpochLog, Encoding, EvaluateOptions, FitOptions, LossTerms, TrainStepOptions, VAEConfig, VAEOptions,
+  EngineOptions, EpochLog, Encoding, EvaluateOptions, FitOptions, LossTerms, SaveOptions, StepResult, TrainStepOptions,
+  VAEConfig, VAEOptions,
 } from './types.js';
 
 // Adam's moment decays and ε, as PyTorch's defaults (Kingma & Ba 2015 recommend the same).
 const ADAM_BETA1 = 0.9, ADAM_BETA2 = 0.999, ADAM_EPSILON = 1e-8;
-const DEFAULT_BATCH = 128, DEFAULT_LEARNING_RATE = 1e-3;
+const DEFAULT_BATCH = 128, DEFAULT_LEARNING_RATE = 1e-3, DEFAULT_MAX_CONSECUTIVE_SKIPS = 20;
 const READ_CHUNK = 1024; // rows per wasm call for encode/decode/sample beyond the training capacity
 const STREAM_SHUFFLE = 2, STREAM_EVAL = 4; // assembly/model.ts
+const GENERATOR_BYTES = 64;                // a stream's xoshiro state (kernels/gaussian.ts)
 const FLOAT_MAX = 3.4028234663852886e38;
 const MAX_MODEL_BYTES = 2 ** 31; // leaves room below wasm32's 4 GiB for activations
-
-/** Weights and biases of every layer, from the configuration alone. */
-function parameterCountOf(c: VAEConfig): number {
-  const h = c.hiddenDims, H = h.length;
-  const dims: Array<[number, number]> = [];
-  for (let i = 0; i < H; i++) dims.push([i === 0 ? c.inputDim : h[i - 1], h[i]]);
-  const encOut = H > 0 ? h[H - 1] : c.inputDim;
-  dims.push([encOut, c.latentDim], [encOut, c.latentDim]);
-  for (let i = 0; i < H; i++) dims.push([i === 0 ? c.latentDim : h[H - i], h[H - 1 - i]]);
-  dims.push([H > 0 ? h[0] : c.latentDim, c.inputDim]);
-  return dims.reduce((sum, [inDim, outDim]) => sum + (inDim + 1) * outDim, 0);
-}
 
 export class VAE {
   /** The architecture and seed, as saved with the model. */
@@ -39,6 +30,8 @@ export class VAE {
   readonly simd: boolean;
   #engine: Engine | null;
   #busy = false;
+  /** Where the last fit stands (saved with includeOptimizer; fit's `resume` continues from it). */
+  #position: FitPosition | null = null;
 
   private constructor(engine: Engine, config: VAEConfig) {
     this.#engine = engine;
@@ -76,49 +69,56 @@ export class VAE {
     return vae;
   }
 
-  /** Reads a model written by save(): weights bit-exact, configuration from the file's metadata. */
+  /**
+   * Reads a model file: one written by save() (weights bit-exact; with includeOptimizer, the whole training
+   * state), or a pytorch/examples VAE state dict (fc1, fc21, fc22, fc3, fc4; sizes inferred from the shapes).
+   * F32, F16 and BF16 tensors are accepted. Every check runs before the model is built, so a bad file throws
+   * VAEError INVALID_MODEL_FILE with the reason and leaves nothing behind.
+   */
   static async load(bytes: Uint8Array, engine: EngineOptions = {}): Promise<VAE> {
     const method = 'VAE.load';
     const engineOptions = checkEngineOptions(method, engine);
-    const file = decodeSafetensors(bytes);
-    const config = resolveConfig(configFromMetadata(file.metadata), 'VAE.load (config in __metadata__)', 'INVALID_MODEL_FILE');
-    const vae = await VAE.#build(method, config, engineOptions);
-    try {
-      vae.#writeTensors(file.tensors);
-    } catch (error) {
-      vae.dispose();
-      throw error;
-    }
+    const file = decodeModelFile(bytes, method);
+    const vae = await VAE.#build(method, file.config, engineOptions);
+    vae.#restore(file);
     return vae;
   }
 
-  /** One Adam step on `batch` (n·inputDim values) → the batch's loss terms, nats per example. */
-  trainStep(batch: Float32Array, options: TrainStepOptions = {}): LossTerms {
+  /**
+   * One Adam step on `batch` (n·inputDim values) → the batch's loss terms, nats per example. When the loss or a
+   * gradient is not finite, the step is skipped (`skipped: true`) and the model keeps its last good state.
+   */
+  trainStep(batch: Float32Array, options: TrainStepOptions = {}): StepResult {
     const method = 'VAE.trainStep';
-    const w = this.#alive(method);
+    this.#alive(method);
     this.#idle(method);
     const { learningRate, beta } = checkStepOptions(method, options);
     const rows = this.#rowCount(method, 'batch', batch, this.config.inputDim);
     this.#reserve(method, rows);
-    this.#engine!.write(w.model_input(), batch);
+    this.#engine!.write(this.#engine!.wasm.model_input(), batch);
     this.#checkInput(method, 'batch', rows);
-    w.model_train_step(rows, beta, learningRate, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON);
-    return this.#results(beta);
+    return this.#step(rows, learningRate, beta);
   }
 
   /**
    * Trains for `epochs` passes over `data`, yielding to the event loop after every batch. `signal` stops at the
-   * next batch boundary; the model is then exactly as after its last completed step.
+   * next batch boundary; the model is then exactly as after its last completed step. Steps the divergence guard
+   * skips are counted in the logs; `maxConsecutiveSkips` of them in a row throw VAEError DIVERGED.
    */
   async fit(data: Float32Array, options: FitOptions = {}): Promise<EpochLog[]> {
     const method = 'VAE.fit';
-    const w = this.#alive(method);
+    this.#alive(method);
     this.#idle(method);
     const { learningRate, beta } = checkStepOptions(method, options);
     const epochs = options.epochs ?? 1, batchSize = options.batchSize ?? DEFAULT_BATCH, shuffle = options.shuffle ?? true;
+    const resume = options.resume ?? false, maxConsecutiveSkips = options.maxConsecutiveSkips ?? DEFAULT_MAX_CONSECUTIVE_SKIPS;
     if (!Number.isInteger(epochs) || epochs < 0) throw argumentError(method, 'options.epochs', 'a non-negative integer', epochs);
     if (!Number.isInteger(batchSize) || batchSize < 1) throw argumentError(method, 'options.batchSize', 'a positive integer', batchSize);
     if (typeof shuffle !== 'boolean') throw argumentError(method, 'options.shuffle', 'a boolean', shuffle);
+    if (typeof resume !== 'boolean') throw argumentError(method, 'options.resume', 'a boolean', resume);
+    if (!Number.isInteger(maxConsecutiveSkips) || maxConsecutiveSkips < 1) {
+      throw argumentError(method, 'options.maxConsecutiveSkips', 'a positive integer', maxConsecutiveSkips);
+    }
     for (const name of ['onBatchEnd', 'onEpochEnd'] as const) {
       if (options[name] !== undefined && typeof options[name] !== 'function') throw argumentError(method, `options.${name}`, 'a function', options[name]);
     }
@@ -129,51 +129,16 @@ export class VAE {
       this.#rowCount(method, 'options.validationData', options.validationData, D);
       this.#checkAll(method, 'options.validationData', options.validationData);
     }
-
     this.#busy = true;
-    const logs: EpochLog[] = [];
     try {
-      const order = new Uint32Array(n);
-      const batches = Math.ceil(n / batchSize);
       this.#reserve(method, Math.min(batchSize, n));
-      for (let epoch = 1; epoch <= epochs && !options.signal?.aborted; epoch++) {
-        for (let i = 0; i < n; i++) order[i] = i;
-        if (shuffle) this.#shuffle(order);
-        const start = performance.now();
-        let examples = 0, loss = 0, reconstruction = 0, kl = 0, aborted = false;
-        for (let b = 0; b < batches; b++) {
-          if (options.signal?.aborted) { aborted = true; break; }
-          const rows = Math.min(batchSize, n - b * batchSize);
-          const input = this.#engine!.f32(w.model_input(), rows * D);
-          for (let r = 0; r < rows; r++) {
-            const src = order[b * batchSize + r] * D;
-            input.set(data.subarray(src, src + D), r * D);
-          }
-          w.model_train_step(rows, beta, learningRate, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON);
-          const step = this.#results(beta);
-          examples += rows; loss += step.loss * rows; reconstruction += step.reconstruction * rows; kl += step.kl * rows;
-          options.onBatchEnd?.({ epoch, batch: b + 1, batches, ...step });
-          await yieldToEventLoop();
-          this.#alive(method); // dispose() may have run while we yielded
-        }
-        if (examples === 0) break;
-        const log: EpochLog = {
-          epoch, loss: loss / examples, reconstruction: reconstruction / examples, kl: kl / examples,
-          seconds: (performance.now() - start) / 1000, examples,
-        };
-        if (aborted) log.aborted = true;
-        else if (options.validationData) {
-          const val = this.#evaluate(method, options.validationData, DEFAULT_BATCH);
-          log.valLoss = val.loss; log.valReconstruction = val.reconstruction; log.valKl = val.kl;
-        }
-        logs.push(log);
-        options.onEpochEnd?.(log);
-        if (aborted) break;
-      }
+      return await runFit(method, this.#fitHost(method), data, {
+        epochs, batchSize, shuffle, learningRate, beta, resume, maxConsecutiveSkips, validationData: options.validationData,
+        signal: options.signal, onBatchEnd: options.onBatchEnd, onEpochEnd: options.onEpochEnd,
+      });
     } finally {
       this.#busy = false;
     }
-    return logs;
   }
 
   /**
@@ -242,16 +207,27 @@ export class VAE {
     return out;
   }
 
-  /** The model as safetensors bytes: weights [out, in] as PyTorch stores them, config in __metadata__. */
-  save(): Uint8Array {
-    const w = this.#alive('VAE.save');
-    const names = tensorNames(this.config.hiddenDims.length);
-    const tensors: Array<[string, Tensor]> = names.map((name, t) => {
-      const rows = w.model_tensor_rows(t), cols = w.model_tensor_cols(t);
-      const shape = cols === 0 ? [rows] : [rows, cols];
-      return [name, { shape, data: this.#engine!.read(w.model_tensor_ptr(t), rows * Math.max(cols, 1)) }];
-    });
-    return encodeSafetensors(tensors, modelMetadata(this.config));
+  /**
+   * The model as safetensors bytes: weights [out, in] as PyTorch stores them, the configuration in __metadata__.
+   * `names: 'pytorch-examples'` writes pytorch/examples' names; `includeOptimizer` adds everything a resume needs.
+   */
+  save(options: SaveOptions = {}): Uint8Array {
+    const method = 'VAE.save';
+    this.#alive(method);
+    if (typeof options !== 'object' || options === null) throw argumentError(method, 'options', 'an object', options);
+    const naming = checkNaming(options.names ?? 'wasm-vae', method);
+    const includeOptimizer = options.includeOptimizer ?? false;
+    if (typeof includeOptimizer !== 'boolean') throw argumentError(method, 'options.includeOptimizer', 'a boolean', includeOptimizer);
+    const userMetadata = checkUserMetadata(method, options.metadata ?? {});
+    const tensors = this.#tensorIndices().map((t) => this.#readTensor(t, 0));
+    return encodeModelFile({
+      config: this.config, naming, tensors, userMetadata, training: includeOptimizer ? this.#trainingState() : null,
+    }, method);
+  }
+
+  /** Bytes of WebAssembly memory this model holds (parameters, optimiser state, activations and scratch). */
+  get memoryBytes(): number {
+    return this.#alive('VAE.memoryBytes').memory.buffer.byteLength;
   }
 
   /** Frees the wasm instance; every later call throws VAEError DISPOSED. Idempotent. */
@@ -329,6 +305,7 @@ export class VAE {
       const sums = this.#results(1);
       reconstruction += sums.reconstruction; kl += sums.kl;
     }
+    w.model_reseed(STREAM_EVAL); // leave no trace in the state record: saved state depends on training alone
     return { loss: (reconstruction + kl) / n, reconstruction: reconstruction / n, kl: kl / n };
   }
 
@@ -348,23 +325,67 @@ export class VAE {
     return { loss: reconstruction + beta * kl, reconstruction, kl };
   }
 
-  #writeTensors(tensors: Map<string, Tensor>): void {
+  #step(rows: number, learningRate: number, beta: number): StepResult {
+    const applied = this.#engine!.wasm.model_train_step(rows, beta, learningRate, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON);
+    return { ...this.#results(beta), skipped: applied === 0 };
+  }
+
+  #fitHost(method: string): FitHost {
+    const e = this.#engine!, w = e.wasm, generator = () => w.model_stream(STREAM_SHUFFLE);
+    const vae = this;
+    return {
+      inputDim: this.config.inputDim,
+      input: (rows) => e.f32(w.model_input(), rows * this.config.inputDim),
+      step: (rows, learningRate, beta) => this.#step(rows, learningRate, beta),
+      shuffleGenerator: () => e.bytes(generator(), GENERATOR_BYTES),
+      setShuffleGenerator: (bytes) => e.writeBytes(generator(), bytes),
+      shuffle: (order) => this.#shuffle(order),
+      evaluate: (data) => this.#evaluate(method, data, DEFAULT_BATCH),
+      alive: () => { this.#alive(method); },
+      get position() { return vae.#position; },
+      set position(p) { vae.#position = p; },
+    };
+  }
+
+  #tensorIndices(): number[] {
+    return Array.from({ length: this.#engine!.wasm.model_tensor_count() }, (_, t) => t);
+  }
+
+  /** Tensor t of the parameter block (block 0), or of the same place in Adam's m or v block. */
+  #tensorPtr(t: number, block: number): number {
     const w = this.#engine!.wasm;
-    const names = tensorNames(this.config.hiddenDims.length);
-    const unknown = [...tensors.keys()].filter((name) => !names.includes(name));
-    if (unknown.length > 0) {
-      throw new VAEError('INVALID_MODEL_FILE', `VAE.load: expected only the tensors of this configuration; received unknown ${unknown.slice(0, 3).join(', ')}`);
+    const offset = w.model_tensor_ptr(t) - w.model_parameters();
+    return [w.model_parameters(), w.model_adam_m(), w.model_adam_v()][block] + offset;
+  }
+
+  #readTensor(t: number, block: number): Float32Array {
+    const w = this.#engine!.wasm;
+    return this.#engine!.read(this.#tensorPtr(t, block), w.model_tensor_rows(t) * Math.max(w.model_tensor_cols(t), 1));
+  }
+
+  #trainingState(): TrainingState {
+    const e = this.#engine!, ts = this.#tensorIndices();
+    return {
+      state: e.bytes(e.wasm.model_state(), STATE_RECORD_BYTES),
+      m: ts.map((t) => this.#readTensor(t, 1)), v: ts.map((t) => this.#readTensor(t, 2)),
+      fit: this.#position && { ...this.#position, totals: { ...this.#position.totals } },
+    };
+  }
+
+  /** Writes a checked file's tensors (and training state) into this freshly built model. */
+  #restore(file: ModelFile): void {
+    const e = this.#engine!;
+    if (e.wasm.model_state_bytes() !== STATE_RECORD_BYTES) {
+      throw new VAEError('INVALID_ARGUMENT', `VAE.load: expected a wasm build with a ${STATE_RECORD_BYTES}-byte state record; this one has ${e.wasm.model_state_bytes()}`);
     }
-    names.forEach((name, t) => {
-      const tensor = tensors.get(name);
-      const rows = w.model_tensor_rows(t), cols = w.model_tensor_cols(t);
-      const shape = cols === 0 ? [rows] : [rows, cols];
-      if (!tensor) throw new VAEError('INVALID_MODEL_FILE', `VAE.load: expected tensor "${name}" of shape [${shape}]; it is missing`);
-      if (tensor.shape.length !== shape.length || tensor.shape.some((d, i) => d !== shape[i])) {
-        throw new VAEError('INVALID_MODEL_FILE', `VAE.load: expected tensor "${name}" of shape [${shape}]; received [${tensor.shape}]`);
-      }
-      this.#engine!.write(w.model_tensor_ptr(t), tensor.data);
-    });
+    file.tensors.forEach((data, t) => e.write(this.#tensorPtr(t, 0), data));
+    if (file.training) {
+      const { state, m, v, fit } = file.training;
+      m.forEach((data, t) => e.write(this.#tensorPtr(t, 1), data));
+      v.forEach((data, t) => e.write(this.#tensorPtr(t, 2), data));
+      e.writeBytes(e.wasm.model_state(), state);
+      this.#position = fit;
+    }
   }
 }
 
@@ -374,6 +395,15 @@ function argumentError(method: string, name: string, expected: string, value: un
 
 function valueError(method: string, name: string, expected: string, index: number, value: number): VAEError {
   return new VAEError('INVALID_ARGUMENT', `${method}: ${name} must hold ${expected}; received ${value} at index ${index}`);
+}
+
+function checkUserMetadata(method: string, metadata: unknown): Record<string, string> {
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) throw argumentError(method, 'options.metadata', 'an object of strings', metadata);
+  for (const [key, value] of Object.entries(metadata)) {
+    if (RESERVED_METADATA.includes(key)) throw argumentError(method, `options.metadata key "${key}"`, `none of ${RESERVED_METADATA.join(', ')}`, key);
+    if (typeof value !== 'string') throw argumentError(method, `options.metadata.${key}`, 'a string', value);
+  }
+  return { ...metadata as Record<string, string> };
 }
 
 function checkEngineOptions(method: string, options: EngineOptions): EngineOptions {

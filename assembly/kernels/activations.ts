@@ -1,6 +1,6 @@
 // Element-wise activations, forward in place and backward from the activation's output.
 // Padding rule (./padding.ts): they process ⌈n/4⌉ whole groups of four floats.
-import { VecF, VBYTES, vsplat, vload, vstore, vsub, vmul, vmax, vgt, vselect, vkeep } from '~lib/lanes';
+import { VecF, VBYTES, vsplat, vload, vstore, vsub, vmul, vmin, vmax, vgt, vlt, vselect, vkeep, iand } from '~lib/lanes';
 import { vsigmoid, vtanh } from './vmath';
 import { paddedBytes } from './padding';
 
@@ -56,5 +56,23 @@ export function activation_backward(kind: i32, dy: usize /* (n) */, y: usize /* 
     else if (kind == TANH) d = vmul(g, vsub(one, vmul(out, out)));
     else d = vmul(g, vmul(out, vsub(one, out)));
     vstore(dy + o, d);
+  }
+}
+
+/** y = min(max(y, lo), hi) in place (PyTorch's hardtanh / torch.clamp). Padding rule. */
+export function clamp_forward(y: usize /* (n) */, n: i32, lo: f32, hi: f32): void {
+  const bytes = paddedBytes(n), l = vsplat(lo), h = vsplat(hi);
+  for (let o: usize = 0; o < bytes; o += VBYTES) vstore(y + o, vmin(vmax(vload(y + o), l), h));
+}
+
+/**
+ * dy = dy·[lo < y < hi] in place, from the clamped output y: no gradient flows through a value held at a bound
+ * (torch.clamp's gradient, except at exactly the bound, where PyTorch passes it and this does not). Padding rule.
+ */
+export function clamp_backward(dy: usize /* (n) */, y: usize /* (n) */, n: i32, lo: f32, hi: f32): void {
+  const bytes = paddedBytes(n), l = vsplat(lo), h = vsplat(hi);
+  for (let o: usize = 0; o < bytes; o += VBYTES) {
+    const out = vload(y + o);
+    vstore(dy + o, vkeep(vload(dy + o), iand(vgt(out, l), vlt(out, h))));
   }
 }

@@ -2,7 +2,9 @@
 // bias corrections so that training curves compare:  m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;
 //   p ← p − (lr / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε)
 // Padding rule: n is a multiple of 4 (the model's blocks are), so there is no tail.
-import { VBYTES, vsplat, vload, vstore, vadd, vsub, vmul, vdiv, vsqrt } from '~lib/lanes';
+import { VBYTES, vsplat, vload, vstore, vadd, vsub, vmul, vdiv, vsqrt, vmin, vmax } from '~lib/lanes';
+
+const FLOAT_MAX: f32 = 3.4028234663852886e38;
 
 /** base^t for t >= 0 by binary exponentiation: f64 products only, so every engine gives the same bits (and the
  *  module carries no general pow). */
@@ -30,6 +32,8 @@ export function adam_step(
  * The update with the bias corrections folded in: stepSize = lr/(1−β₁ᵗ), invSqrtBc2 = 1/√(1−β₂ᵗ). A function of
  * its own so that they arrive as parameters: Node 20's V8 otherwise schedules their f64 sqrt and divisions
  * inside the loop, once per vector, which doubles the step's cost (bench "Adam").
+ * The new parameters are clamped to ±FLOAT_MAX so that even an absurd step size leaves them finite (the
+ * divergence guard's promise); for any finite result the clamp changes no bit.
  */
 export function adam_update(
   p: usize, g: usize, m: usize, v: usize, // each (n)
@@ -38,6 +42,7 @@ export function adam_update(
   const step = vsplat(stepSize), correction = vsplat(invSqrtBc2);
   const b1 = vsplat(beta1), b2 = vsplat(beta2);
   const c1 = vsplat(1 - beta1), c2 = vsplat(1 - beta2), e = vsplat(eps);
+  const hi = vsplat(FLOAT_MAX), lo = vsplat(-FLOAT_MAX);
   const bytes = <usize>n << 2;
   for (let o: usize = 0; o < bytes; o += VBYTES) {
     const grad = vload(g + o);
@@ -46,6 +51,6 @@ export function adam_update(
     const denom = vadd(vmul(vsqrt(vt), correction), e);
     vstore(m + o, mt);
     vstore(v + o, vt);
-    vstore(p + o, vsub(vload(p + o), vdiv(vmul(step, mt), denom)));
+    vstore(p + o, vmin(vmax(vsub(vload(p + o), vdiv(vmul(step, mt), denom)), lo), hi));
   }
 }

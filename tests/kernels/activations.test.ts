@@ -37,3 +37,39 @@ describe('activations', () => {
     expect(dfd).toBeLessThan(1e-5);
   });
 });
+
+describe('clamp (the log-variance bounds)', () => {
+  const x = randomArray(1001, 5, -40, 30);
+  x[0] = -30; x[1] = 20; x[2] = -0; x[3] = Infinity; x[4] = -Infinity;
+  const clampRef = (v: number) => Math.min(Math.max(v, -30), 20);
+
+  it('forward matches min(max(x, lo), hi), infinities included', async () => {
+    const k = await kernels();
+    const p = k.put(x);
+    k.w.clamp_forward(p, x.length, -30, 20);
+    const d = maxAbsDiff(k.get(p, x.length), Array.from(x, clampRef));
+    console.log(`clamp forward: max abs difference ${d}`);
+    expect(d).toBe(0);
+  });
+
+  it('backward passes the gradient strictly inside the bounds only, as finite differences say', async () => {
+    const k = await kernels();
+    const g = randomArray(x.length, 8);
+    const py = k.put(x), pg = k.put(g);
+    k.w.clamp_forward(py, x.length, -30, 20);
+    k.w.clamp_backward(pg, py, x.length, -30, 20);
+    const got = k.get(pg, x.length);
+    // finite differences away from the two kinks
+    const x64 = Float64Array.from(x.slice(5, 200)).map((v) => (Math.abs(v + 30) < 1e-2 || Math.abs(v - 20) < 1e-2 ? v + 0.1 : v));
+    const fd = finiteDifferences(() => x64.reduce((s, v, i) => s + g[5 + i] * clampRef(v), 0), x64);
+    const py2 = k.put(x64), pg2 = k.put(g.slice(5, 200));
+    k.w.clamp_forward(py2, x64.length, -30, 20);
+    k.w.clamp_backward(pg2, py2, x64.length, -30, 20);
+    const dfd = maxAbsDiff(k.get(pg2, x64.length), fd);
+    console.log(`clamp backward: max abs difference ${dfd.toExponential(2)} (finite differences)`);
+    expect(dfd).toBeLessThan(1e-5);
+    expect(got[0]).toBe(0); expect(got[1]).toBe(0); expect(got[3]).toBe(0); // held at a bound: no gradient
+    expect(got[2]).toBe(g[2]);
+    expect(got.filter((v) => v === 0).length).toBeGreaterThan(100); // values beyond the bounds exist in x
+  });
+});

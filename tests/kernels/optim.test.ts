@@ -21,3 +21,16 @@ describe('adam_step', () => {
     expect(maxScaledDiff(k.get(pv, n), v)).toBeLessThan(1e-5);
   });
 });
+
+describe('adam_update', () => {
+  it('keeps parameters finite whatever the step size (the divergence guard relies on it)', async () => {
+    const k = await kernels();
+    const n = 64;
+    const p = randomArray(n, 2, -3e38, 3e38);
+    const pp = k.put(p), pg = k.put(randomArray(n, 3)), pm = k.zeros(n), pv = k.zeros(n);
+    k.w.adam_step(pp, pg, pm, pv, n, 1e38, 0.9, 0.999, 1e-8, 1);
+    const after = k.get(pp, n);
+    expect(after.every(Number.isFinite)).toBe(true);
+    expect(after.some((v) => Math.abs(v) === 3.4028234663852886e38)).toBe(true); // the clamp did act
+  });
+});
