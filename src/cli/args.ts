@@ -15,7 +15,16 @@ export interface TrainCommand {
   testData?: string;
   limit?: number;
   out: string;
+  /** Batches between checkpoints (besides every epoch end and Ctrl-C); 0 turns them off. */
+  checkpointEvery: number;
+  /** A checkpoint.safetensors to continue from. */
+  resume?: string;
+  /** The options given on the command line (a resumed run takes the others from its checkpoint). */
+  given: string[];
 }
+
+/** The options a resumed run may set; the rest come from the checkpoint, so that the run stays the same run. */
+export const RESUMABLE_OPTIONS = ['resume', 'out', 'epochs', 'checkpoint-every'];
 
 export const USAGE = `Usage: wasm-vae train [options]
 
@@ -36,7 +45,12 @@ Options:
   --test-data FILE     test images, IDX (default: MNIST's 10k test images)
   --limit N            train on the first N training images only
   --out DIR            output directory (default out): model.safetensors, samples.png,
-                       reconstructions.png, history.json
+                       reconstructions.png, history.json, checkpoint.safetensors
+  --checkpoint-every N also write the checkpoint every N batches (default 100; 0: only at epoch ends
+                       and on Ctrl-C). Every file is written atomically: a kill leaves the last one whole.
+  --resume FILE        continue the run saved in FILE (a checkpoint.safetensors) to the same bytes as an
+                       uninterrupted run; takes its options from the checkpoint (only --out, --epochs and
+                       --checkpoint-every may be given; --out defaults to FILE's directory)
   -h, --help           this text
 `;
 
@@ -49,6 +63,18 @@ function number(name: string, text: string | undefined, fallback: number, intege
   return value;
 }
 
+/** The command as a complete, canonical argument list (what a checkpoint stores to resume the same run). */
+export function toArgv(cmd: TrainCommand): string[] {
+  const argv = ['--epochs', String(cmd.epochs), '--batch-size', String(cmd.batchSize), '--hidden', cmd.hiddenDims.join(','),
+    '--latent', String(cmd.latentDim), '--activation', cmd.activation, '--likelihood', cmd.likelihood,
+    '--lr', String(cmd.learningRate), '--beta', String(cmd.beta), '--seed', String(cmd.seed),
+    '--checkpoint-every', String(cmd.checkpointEvery), '--out', cmd.out];
+  if (cmd.data !== undefined) argv.push('--data', cmd.data);
+  if (cmd.testData !== undefined) argv.push('--test-data', cmd.testData);
+  if (cmd.limit !== undefined) argv.push('--limit', String(cmd.limit));
+  return argv;
+}
+
 /** null means: print the usage. */
 export function parseTrainArgs(argv: string[]): TrainCommand | null {
   const { values, positionals } = parseArgs({
@@ -59,9 +85,18 @@ export function parseTrainArgs(argv: string[]): TrainCommand | null {
       latent: { type: 'string' }, activation: { type: 'string' }, likelihood: { type: 'string' },
       lr: { type: 'string' }, beta: { type: 'string' }, seed: { type: 'string' }, data: { type: 'string' },
       'test-data': { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' },
+      'checkpoint-every': { type: 'string' }, resume: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
+  const given = Object.keys(values).filter((k) => values[k as keyof typeof values] !== undefined);
+  if (values.resume !== undefined) {
+    const refused = given.filter((k) => !RESUMABLE_OPTIONS.includes(k) && k !== 'help');
+    if (refused.length > 0) {
+      throw new Error(`--resume takes the run's options from the checkpoint; only --out, --epochs and --checkpoint-every ` +
+        `may be given with it, not --${refused.join(', --')}`);
+    }
+  }
   if (values.help) return null;
   if (positionals.length > 1 || (positionals.length === 1 && positionals[0] !== 'train')) {
     throw new Error(`unknown command ${JSON.stringify(positionals.join(' '))}; the command is "train"`);
@@ -82,5 +117,8 @@ export function parseTrainArgs(argv: string[]): TrainCommand | null {
     testData: values['test-data'],
     limit: values.limit === undefined ? undefined : number('limit', values.limit, 0, true, 1),
     out: values.out ?? 'out',
+    checkpointEvery: number('checkpoint-every', values['checkpoint-every'], 100, true, 0),
+    resume: values.resume,
+    given,
   };
 }

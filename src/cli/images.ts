@@ -1,6 +1,6 @@
 // Image grids as PNG (pngjs): greyscale tiles of values in [0, 1], separated by a 2-pixel border.
-import { writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
+import { writeFileAtomic } from './atomic-write.js';
 
 const BORDER = 2;
 
@@ -24,7 +24,7 @@ export function writeGrid(path: string, tiles: Float32Array[], height: number, w
       }
     }
   });
-  writeFileSync(path, PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false }));
+  writeFileAtomic(path, PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false }));
 }
 
 /** Splits n·size values into n tiles (views, no copies). */

@@ -1,17 +1,18 @@
 // The main job: train a VAE on IDX images (MNIST by default) with a progress bar and a line per epoch,
-// then write the model, a grid of samples and input-vs-reconstruction pairs.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// checkpointing as it goes (./checkpoint.ts), then write the model and pictures (./outputs.ts).
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { VAE } from '../index.js';
 import type { Activation, EpochLog, Likelihood } from '../types.js';
 import type { TrainCommand } from './args.js';
+import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { mnistPaths, readIdxImages } from './idx.js';
-import { tilesOf, writeGrid } from './images.js';
+import { writeOutputs } from './outputs.js';
 
-const SAMPLES = 64, PAIRS = 32, COLUMNS = 8;
-
-export async function runTrain(cmd: TrainCommand): Promise<void> {
+export async function runTrain(given: TrainCommand): Promise<void> {
+  const resumed = given.resume ? await readCheckpoint(given) : null;
+  const cmd = resumed?.cmd ?? given;
   const paths = cmd.data ? { train: cmd.data, test: cmd.testData } : { ...mnistPaths(), ...(cmd.testData ? { test: cmd.testData } : {}) };
   const train = readIdxImages(paths.train);
   const test = paths.test ? readIdxImages(paths.test) : undefined;
@@ -22,17 +23,24 @@ export async function runTrain(cmd: TrainCommand): Promise<void> {
   const count = Math.min(train.count, cmd.limit ?? train.count);
   const data = train.data.subarray(0, count * inputDim);
 
-  const vae = await VAE.create({
+  const vae = resumed?.vae ?? await VAE.create({
     inputDim, hiddenDims: cmd.hiddenDims, latentDim: cmd.latentDim, seed: cmd.seed,
     activation: cmd.activation as Activation, likelihood: cmd.likelihood as Likelihood,
   });
+  if (vae.config.inputDim !== inputDim) throw new Error(`the checkpoint's model takes ${vae.config.inputDim} values per image; the data has ${inputDim}`);
+  const history: EpochLog[] = resumed ? [...resumed.history] : [];
   const arch = [inputDim, ...cmd.hiddenDims, cmd.latentDim].join('-');
   console.log(`wasm-vae: ${count} training${test ? ` and ${test.count} test` : ''} images of ${train.shape.join('×')}; ` +
     `model ${arch}, ${cmd.activation}, ${cmd.likelihood}, ${vae.parameterCount} parameters; ` +
     `Adam lr ${cmd.learningRate}, batch ${cmd.batchSize}, ${cmd.epochs} epochs, seed ${cmd.seed}`);
+  if (resumed) console.log(`resuming ${given.resume} after ${history.length} complete epochs`);
   console.log('losses are nats per example (negative ELBO = reconstruction + KL)');
 
-  // Ctrl-C stops at the next batch boundary; the model and images are still written.
+  mkdirSync(cmd.out, { recursive: true });
+  const checkpointPath = join(cmd.out, CHECKPOINT_FILE);
+  const checkpoint = () => writeCheckpoint(checkpointPath, vae, cmd, history);
+
+  // Ctrl-C stops at the next batch boundary; the checkpoint, the model and the images are still written.
   const stop = new AbortController();
   const onSigint = () => { console.log('\nstopping after this batch…'); stop.abort(); };
   process.once('SIGINT', onSigint);
@@ -40,38 +48,35 @@ export async function runTrain(cmd: TrainCommand): Promise<void> {
     format: 'epoch {epoch} [{bar}] {percentage}% | {value}/{total} batches | loss {loss} | {eta_formatted} left',
     hideCursor: true, clearOnComplete: true,
   }, cliProgress.Presets.shades_classic);
+  let barEpoch = 0;
 
-  const history = await vae.fit(data, {
-    epochs: cmd.epochs, batchSize: cmd.batchSize, learningRate: cmd.learningRate, beta: cmd.beta,
-    validationData: test?.data, signal: stop.signal,
-    onBatchEnd: (log) => {
-      if (log.batch === 1) bar.start(log.batches, 0, { epoch: `${log.epoch}/${cmd.epochs}`, loss: '…' });
-      bar.update(log.batch, { loss: log.loss.toFixed(2) });
-    },
-    onEpochEnd: (log) => { bar.stop(); console.log(epochLine(log, cmd.epochs)); },
-  });
-  bar.stop();
-  process.off('SIGINT', onSigint);
-
-  mkdirSync(cmd.out, { recursive: true });
-  const modelPath = join(cmd.out, 'model.safetensors');
-  writeFileSync(modelPath, vae.save());
-  writeFileSync(join(cmd.out, 'history.json'), `${JSON.stringify({ config: vae.config, history }, null, 2)}\n`);
-  const written = [modelPath, join(cmd.out, 'history.json')];
-  if (train.shape.length === 2) {
-    const [height, width] = train.shape;
-    const samplesPath = join(cmd.out, 'samples.png');
-    writeGrid(samplesPath, tilesOf(vae.sample(SAMPLES), inputDim), height, width, COLUMNS);
-    // Rows alternate: COLUMNS inputs, then their reconstructions.
-    const source = (test ?? train).data.subarray(0, PAIRS * inputDim);
-    const inputs = tilesOf(source, inputDim), recons = tilesOf(vae.reconstruct(source), inputDim);
-    const tiles: Float32Array[] = [];
-    for (let r = 0; r < PAIRS; r += COLUMNS) tiles.push(...inputs.slice(r, r + COLUMNS), ...recons.slice(r, r + COLUMNS));
-    const pairsPath = join(cmd.out, 'reconstructions.png');
-    writeGrid(pairsPath, tiles, height, width, COLUMNS);
-    written.push(samplesPath, pairsPath);
+  let logs: EpochLog[];
+  try {
+    logs = await vae.fit(data, {
+      epochs: cmd.epochs, batchSize: cmd.batchSize, learningRate: cmd.learningRate, beta: cmd.beta,
+      validationData: test?.data, signal: stop.signal, resume: resumed !== null,
+      onBatchEnd: (log) => {
+        if (barEpoch !== log.epoch) { barEpoch = log.epoch; bar.start(log.batches, log.batch - 1, { epoch: `${log.epoch}/${cmd.epochs}`, loss: '…' }); }
+        bar.update(log.batch, { loss: log.skipped ? 'skipped' : log.loss.toFixed(2) });
+        if (cmd.checkpointEvery > 0 && log.batch % cmd.checkpointEvery === 0 && log.batch < log.batches) checkpoint();
+      },
+      onEpochEnd: (log) => {
+        bar.stop();
+        console.log(epochLine(log, cmd.epochs));
+        if (!log.aborted) { history.push(log); checkpoint(); }
+      },
+    });
+  } finally {
+    bar.stop();
+    process.off('SIGINT', onSigint);
   }
-  console.log(`wrote ${written.join(', ')}`);
+  const partial = logs.filter((log) => log.aborted);
+  if (stop.signal.aborted) {
+    checkpoint();
+    console.log(`checkpoint written: continue with  wasm-vae train --resume ${checkpointPath}`);
+  }
+  const written = writeOutputs(cmd.out, vae, [...history, ...partial], test ?? train);
+  console.log(`wrote ${written.join(', ')}, ${checkpointPath}`);
   vae.dispose();
 }
 
@@ -79,6 +84,7 @@ function epochLine(log: EpochLog, epochs: number): string {
   const parts = [`epoch ${String(log.epoch).padStart(String(epochs).length)}/${epochs}`,
     `train loss ${log.loss.toFixed(2)} (rec ${log.reconstruction.toFixed(2)}, kl ${log.kl.toFixed(2)})`];
   if (log.valLoss !== undefined) parts.push(`test loss ${log.valLoss.toFixed(2)} (rec ${log.valReconstruction!.toFixed(2)}, kl ${log.valKl!.toFixed(2)})`);
+  if (log.skipped > 0) parts.push(`${log.skipped} steps skipped (non-finite)`);
   parts.push(`${log.seconds.toFixed(1)} s${log.aborted ? ' (stopped early)' : ''}`);
   return parts.join('  ');
 }

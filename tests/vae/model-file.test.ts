@@ -1,4 +1,3 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VAE, VAEError } from '../../src/index.js';
 import { decodeSafetensors, encodeSafetensors } from '../../src/safetensors.js';
