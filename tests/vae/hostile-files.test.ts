@@ -49,7 +49,9 @@ describe('hostile model files', () => {
       } catch (error) {
         if (!(error instanceof VAEError) || error.code !== 'INVALID_MODEL_FILE') throw error;
         counts.rejected++;
-        const reason = error.message.replace(/^VAE\.load[^:]*: (expected a safetensors file; )?/, '').split(/[";[(0-9]/)[0].trim();
+        // The reason without its particulars (names, numbers), so that like failures count together.
+        const reason = error.message.replace(/^VAE\.load[^:]*: (expected a safetensors file; )?/, '')
+          .replace(/"[^"]*"/g, '"…"').replace(/\[[^\]]*\]/g, '[…]').replace(/(?<![\w-])-?\d[\d.e+]*/g, 'N').slice(0, 60);
         reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
         return;
       }

@@ -64,6 +64,9 @@ describe('save() / VAE.load()', () => {
     await invalid(rebuild((n) => [...all(n), ['extra', { shape: [1], data: new Float32Array(1) }]]), /unknown "extra"/);
     await invalid(rebuild(all, { ...good.metadata, format: 'other' }), /expected a wasm-vae model file \(__metadata__\.format "wasm-vae"\) or a pytorch\/examples VAE state dict/);
     await invalid(rebuild(all, { ...good.metadata, config: JSON.stringify({ ...config, latentDim: -3 }) }), /latentDim/);
+    // a valid configuration that the tensors do not fit
+    await invalid(rebuild(all, { ...good.metadata, config: JSON.stringify({ ...config, latentDim: 4 }) }),
+      /expected tensor "encoder\.mean\.weight" of shape \[4,6\]; received \[3,6\]/);
     // a header whose tensors overlap
     const header = JSON.stringify({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] }, b: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } });
     const bytes = new Uint8Array(8 + header.length + 4);
