@@ -1,10 +1,11 @@
 // The main job end to end, on a small IDX file made here: options, output files, PNG dimensions.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { writeFileAtomic } from '../../src/cli/atomic-write.js';
 import { readIdxImages } from '../../src/cli/idx.js';
 import { VAE } from '../../src/index.js';
 import { prototypeData } from '../helpers/data.js';
@@ -58,5 +59,16 @@ describe('wasm-vae train', () => {
     expect(await main(['train', '--epochs', 'many'])).toBe(1);
     spy.mockRestore();
     expect(errors).toEqual(['wasm-vae: --epochs must be an integer >= 0; received "many"']);
+  });
+
+  it('writes files atomically: whole new content, no temporary file left behind', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wasm-vae-atomic-'));
+    const path = join(dir, 'f.bin');
+    writeFileAtomic(path, new Uint8Array([1, 2, 3]));
+    writeFileAtomic(path, 'replaced');
+    expect(readFileSync(path, 'utf8')).toBe('replaced');
+    expect(readdirSync(dir)).toEqual(['f.bin']);
+    expect(() => writeFileAtomic(join(dir, 'missing', 'f.bin'), 'x')).toThrow(/ENOENT/);
+    expect(readdirSync(dir)).toEqual(['f.bin']);
   });
 });
