@@ -3,7 +3,7 @@
 export { build_lanes } from './build';
 export { arena_alloc, arena_mark, arena_reset } from './arena';
 export {
-  model_init, model_reserve, model_encode, model_decode, model_decode_mean, model_sample,
+  model_init, model_reserve, model_encode, model_encode_sample, model_log_likelihood, model_conditions, model_row_results, model_decode, model_decode_mean, model_sample,
   model_compute_gradients, model_apply_adam, model_train_step, model_evaluate, model_reseed, model_set_skip_policy,
   model_gradients_finite, model_stream, model_state, model_state_bytes, model_parameters, model_adam_m, model_adam_v,
   model_step, model_parameter_floats, model_results, model_input, model_mean, model_logvar,
@@ -20,3 +20,6 @@ export {
 export { bernoulli_logits_loss, gaussian_unit_loss, kl_forward, kl_backward } from './kernels/losses';
 export { adam_step, adam_update } from './kernels/optim';
 export { first_outside } from './kernels/checks';
+export {
+  kl_rows, log_weight_rows, logsumexp_update, logmeanexp_finish, free_bits_backward, concat_rows, take_columns,
+} from './kernels/estimators';

@@ -3,11 +3,13 @@
 // one flat block each for parameters, gradients and Adam's two moments, and the activations of one batch.
 //
 // Layers, in order (H hidden layers h₀..h_{H-1}, input D, latent L):
-//   encoder.i   (i < H)   D|h_{i-1} → h_i, activation
+//   encoder.i   (i < H)   D+C|h_{i-1} → h_i, activation
 //   encoder.mean          h_{H-1} → L
 //   encoder.logvar        h_{H-1} → L
-//   decoder.i   (i < H)   L|h_{H-i} → h_{H-1-i}, activation
+//   decoder.i   (i < H)   L+C|h_{H-i} → h_{H-1-i}, activation
 //   decoder.out           h_0 → D   (logits for Bernoulli, means for the Gaussian)
+// A conditional VAE (C = conditionDim > 0; Sohn, Lee & Yan 2015) joins the condition c to the encoder's input
+// [x, c] and to the decoder's input [z, c]; the first layer of each side is then one GEMM over the joined rows.
 import { arena_alloc, arena_mark, arena_reset } from './arena';
 import { dense_forward, dense_backward_input, dense_backward_params, SKIP_AUTO } from './kernels/dense';
 import { skip_list_bytes } from './kernels/skip-zeros';
@@ -17,6 +19,9 @@ import { first_outside } from './kernels/checks';
 import { rng_seed, normal_fill, uniform_fill, reparameterize_forward, reparameterize_backward } from './kernels/gaussian';
 import { bernoulli_logits_loss, gaussian_unit_loss, kl_forward, kl_backward } from './kernels/losses';
 import { adam_step } from './kernels/optim';
+import {
+  kl_rows, log_weight_rows, logsumexp_update, logmeanexp_finish, free_bits_backward, concat_rows, take_columns,
+} from './kernels/estimators';
 
 export const BERNOULLI: i32 = 0;
 export const GAUSSIAN: i32 = 1;
@@ -47,13 +52,15 @@ const GRADIENT_LIMIT: f32 = 1e19;
 const IN = 0, OUT = 1, W = 2, B = 3, DW = 4, DB = 5, X = 6, Y = 7, DX = 8, DY = 9, ACT = 10, ACCUMULATE_DX = 11;
 const FIELDS = 12;
 
-let inputDim = 0, latentDim = 0, hiddenCount = 0, activation = 0, likelihood = 0;
+let inputDim = 0, latentDim = 0, hiddenCount = 0, activation = 0, likelihood = 0, conditionDim = 0;
 let state: usize = 0, layers: usize = 0, layerCount = 0;
 let params: usize = 0, grads: usize = 0, adamM: usize = 0, adamV: usize = 0, paramFloats = 0;
 let capacity = 0, activationsMark: usize = 0;
 let xBuf: usize = 0, mu: usize = 0, logvar: usize = 0, eps: usize = 0, z: usize = 0;
 let dmu: usize = 0, dlogvar: usize = 0, dz: usize = 0, logits: usize = 0, dlogits: usize = 0, wt: usize = 0;
 let lists: usize = 0;            // zero-skipping scratch (kernels/skip-zeros.ts)
+let conditions: usize = 0, joinedX: usize = 0, joinedZ: usize = 0, djoinedZ: usize = 0; // (B, C), (B, D+C), (B, L+C) ×2
+let rowNll: usize = 0, rowWeight: usize = 0, rowMax: usize = 0, rowSum: usize = 0, rowOut: usize = 0; // f64 × B each
 let skipPolicy: i32 = SKIP_AUTO; // kernels/dense.ts SKIP_*: the results are the same bits under every policy
 let results: usize = 0; // f64 × 4: loss, reconstruction, kl (per example for a step; sums for evaluate)
 
@@ -73,8 +80,8 @@ function floats(n: i32): usize { return (<usize>n + 3) & ~(<usize>3); } // tenso
 function stream(s: i32): usize { return state + 16 + RNG_RECORD * <usize>s; }
 
 /** Lays out the model for `hidden` (H × u32 dims) and initialises it like PyTorch's nn.Linear. 0 on failure. */
-export function model_init(inDim: i32, latent: i32, hidden: usize, count: i32, act: i32, lik: i32, seed: u32): i32 {
-  inputDim = inDim; latentDim = latent; hiddenCount = count; activation = act; likelihood = lik;
+export function model_init(inDim: i32, latent: i32, hidden: usize, count: i32, act: i32, lik: i32, seed: u32, cond: i32): i32 {
+  inputDim = inDim; latentDim = latent; hiddenCount = count; activation = act; likelihood = lik; conditionDim = cond;
   layerCount = 2 * count + 3;
   state = arena_alloc(STATE_BYTES);
   layers = arena_alloc(<usize>(layerCount * FIELDS) << 2);
@@ -82,14 +89,15 @@ export function model_init(inDim: i32, latent: i32, hidden: usize, count: i32, a
   store<u32>(state + 4, seed);
   for (let s = 0; s < STREAMS; s++) rng_seed(stream(s), seed, <u32>s);
 
-  const encoderOut = count > 0 ? hiddenDim(hidden, count - 1) : inDim;
-  for (let i = 0; i < count; i++) defineLayer(i, i == 0 ? inDim : hiddenDim(hidden, i - 1), hiddenDim(hidden, i), true);
+  const encoderIn = inDim + cond, decoderIn = latent + cond;
+  const encoderOut = count > 0 ? hiddenDim(hidden, count - 1) : encoderIn;
+  for (let i = 0; i < count; i++) defineLayer(i, i == 0 ? encoderIn : hiddenDim(hidden, i - 1), hiddenDim(hidden, i), true);
   defineLayer(meanLayer(), encoderOut, latent, false);
   defineLayer(logvarLayer(), encoderOut, latent, false);
   for (let i = 0; i < count; i++) {
-    defineLayer(firstDecoderLayer() + i, i == 0 ? latent : hiddenDim(hidden, count - i), hiddenDim(hidden, count - 1 - i), true);
+    defineLayer(firstDecoderLayer() + i, i == 0 ? decoderIn : hiddenDim(hidden, count - i), hiddenDim(hidden, count - 1 - i), true);
   }
-  defineLayer(outLayer(), count > 0 ? hiddenDim(hidden, 0) : latent, inDim, false);
+  defineLayer(outLayer(), count > 0 ? hiddenDim(hidden, 0) : decoderIn, inDim, false);
   setField(meanLayer(), ACCUMULATE_DX, 1); // backward runs logvar first, then mean adds into the same dx
 
   // Parameter block: weight then bias per layer, each tensor 16-byte aligned.
@@ -155,8 +163,19 @@ export function model_reserve(batch: i32): i32 {
   }
   wt = arena_alloc(wtFloats << 2);
   lists = arena_alloc(listBytes);
+  rowNll = arena_alloc(rows << 3); rowWeight = arena_alloc(rows << 3); rowMax = arena_alloc(rows << 3);
+  rowSum = arena_alloc(rows << 3); rowOut = arena_alloc(rows << 3);
   if (xBuf == 0 || logits == 0 || dlogits == 0 || mu == 0 || logvar == 0 || eps == 0 || z == 0
-      || dmu == 0 || dlogvar == 0 || dz == 0 || wt == 0 || lists == 0) { capacity = 0; return 0; }
+      || dmu == 0 || dlogvar == 0 || dz == 0 || wt == 0 || lists == 0
+      || rowNll == 0 || rowWeight == 0 || rowMax == 0 || rowSum == 0 || rowOut == 0) { capacity = 0; return 0; }
+  const C = <usize>conditionDim;
+  if (C > 0) {
+    conditions = arena_alloc(rows * (C << 2));
+    joinedX = arena_alloc(rows * ((<usize>inputDim + C) << 2));
+    joinedZ = arena_alloc(rows * ((<usize>latentDim + C) << 2));
+    djoinedZ = arena_alloc(rows * ((<usize>latentDim + C) << 2));
+    if (conditions == 0 || joinedX == 0 || joinedZ == 0 || djoinedZ == 0) { capacity = 0; return 0; }
+  }
   // Hidden activations and their gradients.
   for (let l = 0; l < layerCount; l++) {
     if (field(l, ACT) == 0) continue;
@@ -166,20 +185,21 @@ export function model_reserve(batch: i32): i32 {
   }
   // Wire each layer's input to the previous output.
   const H = hiddenCount;
+  const encoderIn = C > 0 ? joinedX : xBuf, decoderIn = C > 0 ? joinedZ : z, decoderDIn = C > 0 ? djoinedZ : dz;
   for (let i = 0; i < H; i++) {
-    setField(i, X, i == 0 ? xBuf : field(i - 1, Y));
+    setField(i, X, i == 0 ? encoderIn : field(i - 1, Y));
     setField(i, DX, i == 0 ? 0 : field(i - 1, DY));
   }
-  const encX = H > 0 ? field(H - 1, Y) : xBuf, encDX = H > 0 ? field(H - 1, DY) : 0;
+  const encX = H > 0 ? field(H - 1, Y) : encoderIn, encDX = H > 0 ? field(H - 1, DY) : 0;
   setField(meanLayer(), X, encX); setField(meanLayer(), DX, encDX); setField(meanLayer(), Y, mu); setField(meanLayer(), DY, dmu);
   setField(logvarLayer(), X, encX); setField(logvarLayer(), DX, encDX); setField(logvarLayer(), Y, logvar); setField(logvarLayer(), DY, dlogvar);
   for (let i = 0; i < H; i++) {
     const l = firstDecoderLayer() + i;
-    setField(l, X, i == 0 ? z : field(l - 1, Y));
-    setField(l, DX, i == 0 ? dz : field(l - 1, DY));
+    setField(l, X, i == 0 ? decoderIn : field(l - 1, Y));
+    setField(l, DX, i == 0 ? decoderDIn : field(l - 1, DY));
   }
   const o = outLayer();
-  setField(o, X, H > 0 ? field(o - 1, Y) : z); setField(o, DX, H > 0 ? field(o - 1, DY) : dz);
+  setField(o, X, H > 0 ? field(o - 1, Y) : decoderIn); setField(o, DX, H > 0 ? field(o - 1, DY) : decoderDIn);
   setField(o, Y, logits); setField(o, DY, dlogits);
   capacity = batch;
   return 1;
@@ -203,12 +223,14 @@ function layerBackward(l: i32, batch: i32): void {
 
 /** Encoder: x → (μ, logVar) for `batch` rows of the input buffer. */
 export function model_encode(batch: i32): void {
+  if (conditionDim > 0) concat_rows(joinedX, xBuf, inputDim, conditions, conditionDim, batch);
   for (let l = 0; l <= logvarLayer(); l++) layerForward(l, batch);
   clamp_forward(logvar, batch * latentDim, LOGVAR_MIN, LOGVAR_MAX);
 }
 
 /** Decoder: z → logits (or Gaussian means) in the output buffer. */
 export function model_decode(batch: i32): void {
+  if (conditionDim > 0) concat_rows(joinedZ, z, latentDim, conditions, conditionDim, batch);
   for (let l = firstDecoderLayer(); l <= outLayer(); l++) layerForward(l, batch);
 }
 
@@ -222,6 +244,14 @@ export function model_decode_mean(batch: i32): void {
 export function model_sample(batch: i32): void {
   normal_fill(z, batch * latentDim, stream(STREAM_SAMPLE));
   model_decode_mean(batch);
+}
+
+/** z ~ q(z|x) for each row, drawn from the sample stream (after model_encode's μ and logVar). */
+export function model_encode_sample(batch: i32): void {
+  const n = batch * latentDim;
+  model_encode(batch);
+  normal_fill(eps, n, stream(STREAM_SAMPLE));
+  reparameterize_forward(z, mu, logvar, eps, n);
 }
 
 /** One posterior sample per row: forward through the loss. Leaves the summed terms in results[1], results[2]. */
@@ -244,12 +274,17 @@ function forwardLoss(batch: i32, epsStream: i32, scale: f32): void {
  * between tensors stays zero from the arena). Results hold per-example means.
  * Kept apart from Adam so a batch can later be split across workers and the gradients reduced.
  */
-export function model_compute_gradients(batch: i32, beta: f32): void {
+export function model_compute_gradients(batch: i32, beta: f32, freeBits: f64): void {
   const scale = <f32>(1.0 / <f64>batch);
   forwardLoss(batch, STREAM_TRAIN, scale);
   for (let l = outLayer(); l >= firstDecoderLayer(); l--) layerBackward(l, batch);
+  if (conditionDim > 0) take_columns(dz, djoinedZ, batch, latentDim + conditionDim, latentDim);
   const n = batch * latentDim;
   kl_backward(dmu, dlogvar, mu, logvar, n, beta * scale);
+  // results[3]: the KL term the gradient is of, per example: Σⱼ max(λ, KLⱼ) under free bits, else the KL.
+  store<f64>(results, freeBits > 0
+    ? free_bits_backward(dmu, dlogvar, mu, logvar, batch, latentDim, freeBits)
+    : load<f64>(results, 16) / <f64>batch, 24);
   reparameterize_backward(dmu, dlogvar, dz, logvar, eps, n);
   clamp_backward(dlogvar, logvar, n, LOGVAR_MIN, LOGVAR_MAX);
   for (let l = logvarLayer(); l >= 0; l--) layerBackward(l, batch);
@@ -276,8 +311,8 @@ export function model_gradients_finite(): i32 {
  * guard passes. Returns 1 when the step was applied, 0 when it was skipped (weights, moments and step count
  * untouched; the training stream has still advanced, so a retry draws new noise).
  */
-export function model_train_step(batch: i32, beta: f32, lr: f32, beta1: f32, beta2: f32, epsilon: f32): i32 {
-  model_compute_gradients(batch, beta);
+export function model_train_step(batch: i32, beta: f32, lr: f32, beta1: f32, beta2: f32, epsilon: f32, freeBits: f64): i32 {
+  model_compute_gradients(batch, beta, freeBits);
   if (!model_gradients_finite()) return 0;
   model_apply_adam(lr, beta1, beta2, epsilon);
   return 1;
@@ -286,6 +321,47 @@ export function model_train_step(batch: i32, beta: f32, lr: f32, beta1: f32, bet
 /** Negative-ELBO terms summed over `batch` rows with ε from the evaluation stream (results[1], results[2]). */
 export function model_evaluate(batch: i32): void {
   forwardLoss(batch, STREAM_EVAL, 0);
+}
+
+/**
+ * Per-row estimates of log p(x) into the row results (f64 each), with ε from the evaluation stream: for k = 1 the
+ * ELBO with the closed-form KL; for k > 1 the importance-weighted bound L_k (kernels/estimators.ts).
+ */
+export function model_log_likelihood(batch: i32, k: i32): void {
+  const n = batch * latentDim;
+  model_encode(batch);
+  if (k > 1) {
+    for (let r = 0; r < batch; r++) { store<f64>(rowMax + (<usize>r << 3), -Infinity); store<f64>(rowSum + (<usize>r << 3), 0); }
+  }
+  for (let i = 0; i < k; i++) {
+    normal_fill(eps, n, stream(STREAM_EVAL));
+    reparameterize_forward(z, mu, logvar, eps, n);
+    model_decode(batch);
+    reconstructionRows(batch);
+    if (k == 1) {
+      kl_rows(rowWeight, mu, logvar, batch, latentDim);
+      for (let r = 0; r < batch; r++) {
+        const at = <usize>r << 3;
+        store<f64>(rowOut + at, -(load<f64>(rowNll + at) + load<f64>(rowWeight + at)));
+      }
+      return;
+    }
+    log_weight_rows(rowWeight, rowNll, z, eps, logvar, batch, latentDim);
+    logsumexp_update(rowMax, rowSum, rowWeight, batch);
+  }
+  logmeanexp_finish(rowOut, rowMax, rowSum, batch, k);
+}
+
+/** rowNll[r] = −log p(x_r | z_r), from the logits of the last decode (dlogits is scratch here). */
+function reconstructionRows(batch: i32): void {
+  const rowBytes = <usize>inputDim << 2;
+  for (let r = 0; r < batch; r++) {
+    const o = <usize>r * rowBytes;
+    const nll = likelihood == BERNOULLI
+      ? bernoulli_logits_loss(dlogits + o, logits + o, xBuf + o, inputDim, 0)
+      : gaussian_unit_loss(dlogits + o, logits + o, xBuf + o, inputDim, 0);
+    store<f64>(rowNll + (<usize>r << 3), nll);
+  }
 }
 
 /** Sets the zero-skipping policy (kernels/dense.ts SKIP_*). Every policy gives the same bits; tests prove it. */
@@ -308,6 +384,8 @@ export function model_step(): i32 { return load<i32>(state); }
 export function model_parameter_floats(): i32 { return paramFloats; }
 export function model_results(): usize { return results; }
 export function model_input(): usize { return xBuf; }
+export function model_conditions(): usize { return conditions; }
+export function model_row_results(): usize { return rowOut; }
 export function model_mean(): usize { return mu; }
 export function model_logvar(): usize { return logvar; }
 export function model_eps(): usize { return eps; }

@@ -8,6 +8,22 @@ import { VAEError } from './errors.js';
 export const STATE_RECORD_BYTES = 16 + 5 * 80;
 const STREAMS = 5, STREAM_BYTES = 80, GENERATOR_BYTES = 64;
 
+/** The options that shape a run's steps: a resume must be given the same. */
+export interface RunSettings {
+  beta: number;
+  klWarmup: number;
+  freeBits: number;
+  earlyStopping: { patience: number; minDelta: number; restoreBest: boolean } | null;
+}
+
+/** Early stopping's record: the best validation loss so far, its epoch, epochs since, and whether it ended the run. */
+export interface EarlyStoppingState {
+  best: number | null;
+  bestEpoch: number;
+  sinceBest: number;
+  stopped: boolean;
+}
+
 /** Where fit stands, so that a resumed fit draws the same shuffle and lands on the same batch. */
 export interface FitPosition {
   /** Epochs completed. */
@@ -24,6 +40,10 @@ export interface FitPosition {
   totals: { examples: number; loss: number; reconstruction: number; kl: number; skipped: number };
   /** Steps skipped in a row by the divergence guard. */
   consecutiveSkips: number;
+  /** Steps of the run so far (KL warm-up's s). */
+  step: number;
+  settings: RunSettings;
+  early: EarlyStoppingState;
 }
 
 export interface TrainingState {
@@ -33,6 +53,8 @@ export interface TrainingState {
   m: Float32Array[];
   v: Float32Array[];
   fit: FitPosition | null;
+  /** With earlyStopping.restoreBest: the best epoch's weights, in the wasm tensor order. */
+  best: Float32Array[] | null;
 }
 
 export function toHex(bytes: Uint8Array): string {
@@ -51,8 +73,15 @@ export function encodeTrainingMetadata(state: Uint8Array, fit: FitPosition | nul
   // Keys in one fixed order, so equal states give equal bytes however the position object was built.
   const position = fit && {
     epoch: fit.epoch, batch: fit.batch, examples: fit.examples, batchSize: fit.batchSize, shuffle: fit.shuffle,
-    epochStart: fit.epochStart, consecutiveSkips: fit.consecutiveSkips,
+    epochStart: fit.epochStart, consecutiveSkips: fit.consecutiveSkips, step: fit.step,
     totals: { examples: fit.totals.examples, loss: fit.totals.loss, reconstruction: fit.totals.reconstruction, kl: fit.totals.kl, skipped: fit.totals.skipped },
+    settings: {
+      beta: fit.settings.beta, klWarmup: fit.settings.klWarmup, freeBits: fit.settings.freeBits,
+      earlyStopping: fit.settings.earlyStopping && {
+        patience: fit.settings.earlyStopping.patience, minDelta: fit.settings.earlyStopping.minDelta, restoreBest: fit.settings.earlyStopping.restoreBest,
+      },
+    },
+    early: { best: fit.early.best, bestEpoch: fit.early.bestEpoch, sinceBest: fit.early.sinceBest, stopped: fit.early.stopped },
   };
   return JSON.stringify({ state: toHex(state), fit: position });
 }
@@ -91,7 +120,7 @@ export function decodeTrainingMetadata(text: string, seed: number, method: strin
 function checkFitPosition(value: unknown, fail: (detail: string) => never): FitPosition {
   if (typeof value !== 'object' || value === null) return fail('"fit" is not an object');
   const p = value as Record<string, unknown>;
-  for (const key of ['epoch', 'batch', 'examples', 'batchSize', 'consecutiveSkips'] as const) {
+  for (const key of ['epoch', 'batch', 'examples', 'batchSize', 'consecutiveSkips', 'step'] as const) {
     if (!isCount(p[key])) fail(`fit.${key} is not a non-negative integer`);
   }
   if ((p.examples as number) < 1 || (p.batchSize as number) < 1) fail('fit.examples and fit.batchSize must be positive');
@@ -104,11 +133,37 @@ function checkFitPosition(value: unknown, fail: (detail: string) => never): FitP
     fail('fit.totals is not { examples, loss, reconstruction, kl, skipped } of finite numbers');
   }
   const totals = t as FitPosition['totals'];
+  const s = p.settings as Record<string, unknown> | null;
+  if (typeof s !== 'object' || s === null || !isFiniteNumber(s.beta) || s.beta < 0 || !isCount(s.klWarmup)
+      || !isFiniteNumber(s.freeBits) || s.freeBits < 0) {
+    fail('fit.settings is not { beta, klWarmup, freeBits, earlyStopping } in range');
+  }
+  const es = s!.earlyStopping as Record<string, unknown> | null;
+  if (es !== null && (typeof es !== 'object' || !isCount(es.patience) || es.patience < 1 || !isFiniteNumber(es.minDelta)
+      || es.minDelta < 0 || typeof es.restoreBest !== 'boolean')) {
+    fail('fit.settings.earlyStopping is not null or { patience >= 1, minDelta >= 0, restoreBest }');
+  }
+  const e = p.early as Record<string, unknown> | null;
+  if (typeof e !== 'object' || e === null || !(e.best === null || isFiniteNumber(e.best)) || !isCount(e.bestEpoch)
+      || !isCount(e.sinceBest) || typeof e.stopped !== 'boolean') {
+    fail('fit.early is not { best, bestEpoch, sinceBest, stopped }');
+  }
   return {
     epoch: p.epoch as number, batch: p.batch as number, examples: p.examples as number, batchSize: p.batchSize as number,
     shuffle: p.shuffle as boolean, epochStart: p.epochStart as string, consecutiveSkips: p.consecutiveSkips as number,
+    step: p.step as number,
     totals: { examples: totals.examples, loss: totals.loss, reconstruction: totals.reconstruction, kl: totals.kl, skipped: totals.skipped },
+    settings: {
+      beta: s!.beta as number, klWarmup: s!.klWarmup as number, freeBits: s!.freeBits as number,
+      earlyStopping: es && { patience: es.patience as number, minDelta: es.minDelta as number, restoreBest: es.restoreBest as boolean },
+    },
+    early: { best: e!.best as number | null, bestEpoch: e!.bestEpoch as number, sinceBest: e!.sinceBest as number, stopped: e!.stopped as boolean },
   };
+}
+
+/** Whether a position holds a best-weights snapshot (restoreBest, after a first validation). */
+export function hasBestWeights(fit: FitPosition | null): boolean {
+  return fit !== null && fit.settings.earlyStopping?.restoreBest === true && fit.early.best !== null;
 }
 
 /** The 64 generator bytes of an epoch-start snapshot. */

@@ -11,11 +11,12 @@ export const DEFAULT_CONFIG = {
   activation: 'relu',
   likelihood: 'bernoulli',
   seed: 0,
+  conditionDim: 0,
 } as const;
 
 const MAX_DIM = 1 << 16;
 const MAX_HIDDEN_LAYERS = 16;
-const KEYS = ['inputDim', 'hiddenDims', 'latentDim', 'activation', 'likelihood', 'seed'];
+const KEYS = ['inputDim', 'hiddenDims', 'latentDim', 'activation', 'likelihood', 'seed', 'conditionDim'];
 
 function isDim(v: unknown): v is number {
   return Number.isInteger(v) && (v as number) >= 1 && (v as number) <= MAX_DIM;
@@ -47,6 +48,10 @@ export function resolveConfig(options: unknown, method: string, code: VAEErrorCo
   if (!Number.isInteger(seed) || (seed as number) < 0 || (seed as number) > 0xffffffff) {
     fail('seed', 'an integer in [0, 4294967295]', seed);
   }
+  const conditionDim = o.conditionDim ?? DEFAULT_CONFIG.conditionDim;
+  if (!Number.isInteger(conditionDim) || (conditionDim as number) < 0 || (conditionDim as number) > MAX_DIM) {
+    fail('conditionDim', `an integer in [0, ${MAX_DIM}]`, conditionDim);
+  }
   return Object.freeze({
     inputDim: inputDim as number,
     hiddenDims: Object.freeze([...(hiddenDims as number[])]),
@@ -54,5 +59,6 @@ export function resolveConfig(options: unknown, method: string, code: VAEErrorCo
     activation: activation as Activation,
     likelihood: likelihood as Likelihood,
     seed: seed as number,
+    conditionDim: conditionDim as number,
   });
 }

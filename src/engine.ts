@@ -14,17 +14,21 @@ export interface WasmExports {
   arena_mark(): number;
   arena_reset(mark: number): void;
   model_init(inputDim: number, latentDim: number, hidden: number, hiddenCount: number, activation: number,
-    likelihood: number, seed: number): number;
+    likelihood: number, seed: number, conditionDim: number): number;
+  model_encode_sample(batch: number): void;
+  model_log_likelihood(batch: number, samples: number): void;
+  model_conditions(): number;
+  model_row_results(): number;
   model_reserve(batch: number): number;
   model_encode(batch: number): void;
   model_decode(batch: number): void;
   model_decode_mean(batch: number): void;
   model_sample(batch: number): void;
-  model_compute_gradients(batch: number, beta: number): void;
+  model_compute_gradients(batch: number, beta: number, freeBits: number): void;
   model_set_skip_policy(policy: number): void;
   model_apply_adam(lr: number, beta1: number, beta2: number, epsilon: number): void;
   /** 1 when the step was applied, 0 when the divergence guard skipped it. */
-  model_train_step(batch: number, beta: number, lr: number, beta1: number, beta2: number, epsilon: number): number;
+  model_train_step(batch: number, beta: number, lr: number, beta1: number, beta2: number, epsilon: number, freeBits: number): number;
   model_gradients_finite(): number;
   model_state(): number;
   model_state_bytes(): number;
@@ -93,7 +97,8 @@ const REQUIRED_EXPORTS = ['memory', 'build_lanes', 'arena_alloc', 'first_outside
   'model_reserve', 'model_train_step', 'model_evaluate', 'model_encode', 'model_decode_mean', 'model_sample',
   'model_reseed', 'model_stream', 'model_results', 'model_input', 'model_mean', 'model_logvar', 'model_latent',
   'model_output', 'model_capacity', 'model_tensor_count', 'model_tensor_ptr', 'model_tensor_rows', 'model_tensor_cols',
-  'model_state', 'model_state_bytes', 'model_parameters', 'model_adam_m', 'model_adam_v'];
+  'model_state', 'model_state_bytes', 'model_parameters', 'model_adam_m', 'model_adam_v', 'model_encode_sample',
+  'model_log_likelihood', 'model_conditions', 'model_row_results'];
 
 /** One wasm instance: its exports and copies in and out of its memory. */
 export class Engine {
@@ -138,6 +143,11 @@ export class Engine {
 
   writeBytes(ptr: number, bytes: Uint8Array): void {
     new Uint8Array(this.wasm.memory.buffer, ptr, bytes.length).set(bytes);
+  }
+
+  /** Copies n float64 out of memory. */
+  readF64(ptr: number, n: number): Float64Array {
+    return new Float64Array(this.wasm.memory.buffer, ptr, n).slice();
   }
 
   f64(ptr: number, index: number): number {

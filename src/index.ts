@@ -4,7 +4,8 @@ export { VAEError, type VAEErrorCode } from './errors.js';
 export { simdSupported } from './builds.js';
 export { readMetadata } from './safetensors.js';
 export type {
-  Activation, BatchLog, Encoding, EngineOptions, EpochLog, EvaluateOptions, FitOptions, Likelihood, LossTerms, SaveOptions,
+  Activation, BatchLog, ConditionOptions, EarlyStopping, EncodeOptions, Encoding, EngineOptions, EpochLog, Evaluation,
+  EvaluateOptions, FitOptions, InterpolateOptions, LatentGridOptions, Likelihood, LossTerms, SaveOptions, ScoreOptions,
   StepResult, TensorNaming, TrainStepOptions,
   VAEConfig, VAEOptions, WasmSource,
 } from './types.js';

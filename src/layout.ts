@@ -18,13 +18,14 @@ export interface TensorShape {
 
 export function layersOf(c: VAEConfig): Layer[] {
   const h = c.hiddenDims, H = h.length;
+  const encoderIn = c.inputDim + c.conditionDim, decoderIn = c.latentDim + c.conditionDim; // [x, c] and [z, c]
   const layers: Layer[] = [];
-  for (let i = 0; i < H; i++) layers.push({ name: `encoder.${i}`, in: i === 0 ? c.inputDim : h[i - 1], out: h[i] });
-  const encoderOut = H > 0 ? h[H - 1] : c.inputDim;
+  for (let i = 0; i < H; i++) layers.push({ name: `encoder.${i}`, in: i === 0 ? encoderIn : h[i - 1], out: h[i] });
+  const encoderOut = H > 0 ? h[H - 1] : encoderIn;
   layers.push({ name: 'encoder.mean', in: encoderOut, out: c.latentDim });
   layers.push({ name: 'encoder.logvar', in: encoderOut, out: c.latentDim });
-  for (let i = 0; i < H; i++) layers.push({ name: `decoder.${i}`, in: i === 0 ? c.latentDim : h[H - i], out: h[H - 1 - i] });
-  layers.push({ name: 'decoder.out', in: H > 0 ? h[0] : c.latentDim, out: c.inputDim });
+  for (let i = 0; i < H; i++) layers.push({ name: `decoder.${i}`, in: i === 0 ? decoderIn : h[H - i], out: h[H - 1 - i] });
+  layers.push({ name: 'decoder.out', in: H > 0 ? h[0] : decoderIn, out: c.inputDim });
   return layers;
 }
 

@@ -4,7 +4,7 @@
 // (fc1, fc21, fc22, fc3, fc4), which is also what a state dict saved from that script holds.
 // decodeModelFile checks everything against the configuration before any wasm exists: a bad file never
 // yields a half-built model.
-import { decodeTrainingMetadata, encodeTrainingMetadata, type TrainingState } from './checkpoint.js';
+import { decodeTrainingMetadata, encodeTrainingMetadata, hasBestWeights, type TrainingState } from './checkpoint.js';
 import { resolveConfig } from './config.js';
 import { VAEError } from './errors.js';
 import { tensorShapesOf } from './layout.js';
@@ -16,7 +16,7 @@ export const FORMAT_VERSION = '1';
 /** __metadata__ keys this library writes; save({ metadata }) may add any others. */
 export const RESERVED_METADATA = ['format', 'format_version', 'config', 'naming', 'training'];
 const NAMINGS: readonly TensorNaming[] = ['wasm-vae', 'pytorch-examples'];
-const OPTIMIZER_PREFIX = { m: 'optimizer.adam_m.', v: 'optimizer.adam_v.' } as const;
+const OPTIMIZER_PREFIX = { m: 'optimizer.adam_m.', v: 'optimizer.adam_v.', best: 'early_stopping.best.' } as const;
 
 // pytorch/examples vae/main.py: fc1 784→400, fc21/fc22 400→20 (μ, log σ²), fc3 20→400, fc4 400→784.
 const PYTORCH_EXAMPLES: Record<string, string> = {
@@ -37,9 +37,9 @@ export interface ModelFile {
 export function fileNames(config: VAEConfig, naming: TensorNaming, method: string): string[] {
   const ours = tensorShapesOf(config).map((t) => t.name);
   if (naming === 'wasm-vae') return ours;
-  if (config.hiddenDims.length !== 1) {
+  if (config.hiddenDims.length !== 1 || config.conditionDim !== 0) {
     throw new VAEError('INVALID_ARGUMENT', `${method}: options.names "pytorch-examples" needs exactly one hidden layer, ` +
-      `as pytorch/examples' VAE has; this model has hiddenDims [${config.hiddenDims}]`);
+      `and no condition, as pytorch/examples' VAE has; this model has hiddenDims [${config.hiddenDims}] and conditionDim ${config.conditionDim}`);
   }
   return ours.map((name) => {
     const dot = name.lastIndexOf('.');
@@ -65,6 +65,8 @@ export function encodeModelFile(file: ModelFile, method: string): Uint8Array {
     const { m, v, state, fit } = file.training;
     names.forEach((name, t) => tensors.push([OPTIMIZER_PREFIX.m + name, { shape: shapes[t].shape, data: m[t] }]));
     names.forEach((name, t) => tensors.push([OPTIMIZER_PREFIX.v + name, { shape: shapes[t].shape, data: v[t] }]));
+    const best = file.training.best;
+    if (best) names.forEach((name, t) => tensors.push([OPTIMIZER_PREFIX.best + name, { shape: shapes[t].shape, data: best[t] }]));
     metadata.training = encodeTrainingMetadata(state, fit);
   }
   return encodeSafetensors(tensors, metadata);
@@ -100,7 +102,10 @@ export function decodeModelFile(bytes: Uint8Array, method: string): ModelFile {
   const names = fileNames(config, naming, method);
   const shapes = tensorShapesOf(config);
   const hasOptimizer = ours && metadata.training !== undefined;
-  const expectedNames = new Set(hasOptimizer ? [...names, ...names.map((n) => OPTIMIZER_PREFIX.m + n), ...names.map((n) => OPTIMIZER_PREFIX.v + n)] : names);
+  const training = hasOptimizer ? decodeTrainingMetadata(metadata.training, config.seed, method) : null;
+  const withBest = hasBestWeights(training?.fit ?? null);
+  const expectedNames = new Set(hasOptimizer ? [...names, ...names.map((n) => OPTIMIZER_PREFIX.m + n), ...names.map((n) => OPTIMIZER_PREFIX.v + n),
+    ...(withBest ? names.map((n) => OPTIMIZER_PREFIX.best + n) : [])] : names);
   const unknown = [...tensors.keys()].filter((name) => !expectedNames.has(name));
   if (unknown.length > 0) {
     fail(`expected only the tensors of this configuration${hasOptimizer ? ' and its optimizer state' : ''}; received unknown ` +
@@ -121,16 +126,16 @@ export function decodeModelFile(bytes: Uint8Array, method: string): ModelFile {
     return data;
   };
   const weights = names.map((name, t) => take(name, t, 'finite'));
-  let training: TrainingState | null = null;
-  if (hasOptimizer) {
-    const { state, fit } = decodeTrainingMetadata(metadata.training, config.seed, method);
+  let state: TrainingState | null = null;
+  if (training) {
     const m = names.map((name, t) => take(OPTIMIZER_PREFIX.m + name, t, 'finite'));
     const v = names.map((name, t) => take(OPTIMIZER_PREFIX.v + name, t, 'non-negative'));
-    training = { state, m, v, fit };
+    const best = withBest ? names.map((name, t) => take(OPTIMIZER_PREFIX.best + name, t, 'finite')) : null;
+    state = { ...training, m, v, best };
   }
   const userMetadata: Record<string, string> = {};
   if (ours) for (const [k, value] of Object.entries(metadata)) if (!RESERVED_METADATA.includes(k)) userMetadata[k] = value;
-  return { config, naming, tensors: weights, training, userMetadata };
+  return { config, naming, tensors: weights, training: state, userMetadata };
 }
 
 /**

@@ -1,6 +1,7 @@
-// fit: epochs of shuffled batches, the run's position (what a resumed fit continues from), the divergence
-// guard's bookkeeping, logs and abort. The model itself is reached through a FitHost, which VAE provides.
-import { epochStartBytes, toHex, type FitPosition } from './checkpoint.js';
+// fit: epochs of shuffled batches, the run's position (what a resumed fit continues from), the schedules
+// (KL warm-up, free bits), early stopping with restore-best, the divergence guard's bookkeeping, logs and abort.
+// The model itself is reached through a FitHost, which VAE provides.
+import { epochStartBytes, toHex, type FitPosition, type RunSettings } from './checkpoint.js';
 import { describe, VAEError } from './errors.js';
 import { yieldToEventLoop } from './platform.js';
 import type { BatchLog, EpochLog, LossTerms, StepResult } from './types.js';
@@ -8,59 +9,80 @@ import type { BatchLog, EpochLog, LossTerms, StepResult } from './types.js';
 /** What fit needs from a model; every call is synchronous and checks that the model is still alive. */
 export interface FitHost {
   readonly inputDim: number;
-  /** The input buffer for `rows` rows: a view, valid until the next call. */
+  readonly conditionDim: number;
+  /** The input and condition buffers for `rows` rows: views, valid until the next call. */
   input(rows: number): Float32Array;
-  step(rows: number, learningRate: number, beta: number): StepResult;
+  conditionInput(rows: number): Float32Array;
+  step(rows: number, learningRate: number, beta: number, freeBits: number): StepResult;
   /** The shuffle stream's generator bytes (a copy), and restoring them. */
   shuffleGenerator(): Uint8Array;
   setShuffleGenerator(bytes: Uint8Array): void;
   /** Fisher–Yates over `order` with draws from the shuffle stream. */
   shuffle(order: Uint32Array): void;
-  evaluate(data: Float32Array): LossTerms;
+  evaluate(data: Float32Array, conditions: Float32Array | undefined): LossTerms;
+  /** Copies of the weights, and writing such copies back (restore-best). */
+  weights(): Float32Array[];
+  setWeights(weights: Float32Array[]): void;
   /** Throws DISPOSED when dispose() ran while fit was waiting. */
   alive(): void;
   position: FitPosition | null;
+  /** The best epoch's weights while earlyStopping.restoreBest runs (saved with the position). */
+  bestWeights: Float32Array[] | null;
 }
 
-export interface FitSettings {
+export interface FitSettings extends RunSettings {
   epochs: number;
   batchSize: number;
   shuffle: boolean;
   learningRate: number;
-  beta: number;
   resume: boolean;
   maxConsecutiveSkips: number;
+  conditions?: Float32Array;
   validationData?: Float32Array;
+  validationConditions?: Float32Array;
   signal?: AbortSignal;
   onBatchEnd?: (log: BatchLog) => void;
   onEpochEnd?: (log: EpochLog) => void;
 }
 
+/** KL warm-up (Bowman et al. 2016; Sønderby et al. 2016): β_s = β·min(1, s/N) at the run's step s; N = 0 is off. */
+export function warmupBeta(beta: number, warmupSteps: number, step: number): number {
+  return warmupSteps === 0 ? beta : beta * Math.min(1, step / warmupSteps);
+}
+
 const emptyTotals = (): FitPosition['totals'] => ({ examples: 0, loss: 0, reconstruction: 0, kl: 0, skipped: 0 });
+
+function runSettings(s: FitSettings): RunSettings {
+  return { beta: s.beta, klWarmup: s.klWarmup, freeBits: s.freeBits, earlyStopping: s.earlyStopping };
+}
 
 /** The position fit starts from: the model's own when resuming the same run, else a new run's. */
 function startingPosition(method: string, host: FitHost, n: number, s: FitSettings): FitPosition {
   const p = host.position;
   if (!s.resume || p === null) {
+    host.bestWeights = null;
     return { epoch: 0, batch: 0, examples: n, batchSize: s.batchSize, shuffle: s.shuffle,
-      epochStart: toHex(host.shuffleGenerator()), totals: emptyTotals(), consecutiveSkips: 0 };
+      epochStart: toHex(host.shuffleGenerator()), totals: emptyTotals(), consecutiveSkips: 0, step: 0,
+      settings: runSettings(s), early: { best: null, bestEpoch: 0, sinceBest: 0, stopped: false } };
   }
   const mismatch = (what: string, saved: unknown, given: unknown) => new VAEError('INVALID_ARGUMENT',
     `${method}: options.resume continues a run of ${what} ${describe(saved)}; received ${describe(given)}`);
   if (p.examples !== n) throw mismatch('data rows', p.examples, n);
   if (p.batchSize !== s.batchSize) throw mismatch('options.batchSize', p.batchSize, s.batchSize);
   if (p.shuffle !== s.shuffle) throw mismatch('options.shuffle', p.shuffle, s.shuffle);
-  return { ...p, totals: { ...p.totals } };
+  const saved = JSON.stringify(p.settings), given = JSON.stringify(runSettings(s));
+  if (saved !== given) throw mismatch('settings', saved, given);
+  return { ...p, totals: { ...p.totals }, early: { ...p.early } };
 }
 
 export async function runFit(method: string, host: FitHost, data: Float32Array, s: FitSettings): Promise<EpochLog[]> {
-  const D = host.inputDim, n = data.length / D;
+  const D = host.inputDim, C = host.conditionDim, n = data.length / D;
   const position = startingPosition(method, host, n, s);
   host.position = position;
   const batches = Math.ceil(n / s.batchSize);
   const order = new Uint32Array(n);
   const logs: EpochLog[] = [];
-  while (position.epoch < s.epochs && !s.signal?.aborted) {
+  while (position.epoch < s.epochs && !position.early.stopped && !s.signal?.aborted) {
     const epoch = position.epoch + 1;
     // The permutation of this epoch: drawn fresh at a boundary, or redrawn from the snapshot when resuming inside it.
     if (position.batch === 0) position.epochStart = toHex(host.shuffleGenerator());
@@ -69,17 +91,20 @@ export async function runFit(method: string, host: FitHost, data: Float32Array, 
     if (s.shuffle) host.shuffle(order);
 
     const start = performance.now();
-    let aborted = false;
+    let aborted = false, beta = warmupBeta(s.beta, s.klWarmup, position.step);
     const totals = position.totals;
     for (let b = position.batch; b < batches; b++) {
       if (s.signal?.aborted) { aborted = true; break; }
       const rows = Math.min(s.batchSize, n - b * s.batchSize);
-      const input = host.input(rows);
+      const input = host.input(rows), conditionInput = C > 0 ? host.conditionInput(rows) : null;
       for (let r = 0; r < rows; r++) {
-        const src = order[b * s.batchSize + r] * D;
-        input.set(data.subarray(src, src + D), r * D);
+        const src = order[b * s.batchSize + r];
+        input.set(data.subarray(src * D, (src + 1) * D), r * D);
+        if (conditionInput) conditionInput.set(s.conditions!.subarray(src * C, (src + 1) * C), r * C);
       }
-      const step = host.step(rows, s.learningRate, s.beta);
+      beta = warmupBeta(s.beta, s.klWarmup, position.step);
+      const step = host.step(rows, s.learningRate, beta, s.freeBits);
+      position.step++;
       if (step.skipped) {
         totals.skipped++;
         position.consecutiveSkips++;
@@ -89,7 +114,7 @@ export async function runFit(method: string, host: FitHost, data: Float32Array, 
         position.consecutiveSkips = 0;
       }
       position.batch = b + 1;
-      s.onBatchEnd?.({ epoch, batch: b + 1, batches, ...step });
+      s.onBatchEnd?.({ epoch, batch: b + 1, batches, beta, ...step });
       if (position.consecutiveSkips >= s.maxConsecutiveSkips) {
         throw new VAEError('DIVERGED', `${method}: expected finite losses and gradients; the last ${position.consecutiveSkips} ` +
           `steps were not (epoch ${epoch}, batch ${b + 1}), so they were skipped and the model kept its last good weights. ` +
@@ -101,7 +126,8 @@ export async function runFit(method: string, host: FitHost, data: Float32Array, 
     if (aborted && totals.examples + totals.skipped === 0) break;
     const log: EpochLog = {
       epoch, loss: totals.loss / totals.examples, reconstruction: totals.reconstruction / totals.examples,
-      kl: totals.kl / totals.examples, seconds: (performance.now() - start) / 1000, examples: totals.examples, skipped: totals.skipped,
+      kl: totals.kl / totals.examples, seconds: (performance.now() - start) / 1000, examples: totals.examples,
+      skipped: totals.skipped, beta,
     };
     if (aborted) {
       log.aborted = true;
@@ -111,8 +137,9 @@ export async function runFit(method: string, host: FitHost, data: Float32Array, 
       position.batch = 0;
       position.totals = emptyTotals();
       if (s.validationData) {
-        const val = host.evaluate(s.validationData);
+        const val = host.evaluate(s.validationData, s.validationConditions);
         log.valLoss = val.loss; log.valReconstruction = val.reconstruction; log.valKl = val.kl;
+        if (s.earlyStopping) earlyStoppingStep(host, position, s, log);
       }
     }
     logs.push(log);
@@ -120,4 +147,24 @@ export async function runFit(method: string, host: FitHost, data: Float32Array, 
     if (aborted) break;
   }
   return logs;
+}
+
+/** After an epoch's validation: keep the best (and its weights), count epochs since, stop after `patience`. */
+function earlyStoppingStep(host: FitHost, position: FitPosition, s: FitSettings, log: EpochLog): void {
+  const { patience, minDelta, restoreBest } = s.earlyStopping!, early = position.early, loss = log.valLoss!;
+  if (early.best === null || loss < early.best - minDelta) {
+    early.best = loss; early.bestEpoch = log.epoch; early.sinceBest = 0;
+    if (restoreBest) host.bestWeights = host.weights();
+  } else {
+    early.sinceBest++;
+  }
+  log.bestEpoch = early.bestEpoch;
+  if (early.sinceBest >= patience) {
+    early.stopped = true;
+    log.stoppedEarly = true;
+    if (restoreBest && host.bestWeights) {
+      host.setWeights(host.bestWeights);
+      log.restoredEpoch = early.bestEpoch;
+    }
+  }
 }

@@ -12,6 +12,11 @@ export interface VAEConfig {
   readonly likelihood: Likelihood;
   /** Drives initialisation, shuffling and ε: the same seed and data give bit-identical models. */
   readonly seed: number;
+  /**
+   * Width of the condition of a conditional VAE (0: none). The condition (one-hot labels, or any features) is
+   * joined to the encoder's input and to the decoder's input, so every call then takes `conditions`.
+   */
+  readonly conditionDim: number;
 }
 
 /**
@@ -66,9 +71,32 @@ export interface TrainStepOptions {
   learningRate?: number;
   /** Weight of the KL term; default 1 (the ELBO). */
   beta?: number;
+  /**
+   * Free bits λ, nats per latent dimension (Kingma et al. 2016): a dimension whose batch-mean KL is below λ is
+   * not penalised (its KL gradient is zero), so latent dimensions are not switched off early. Default 0 (off).
+   */
+  freeBits?: number;
+  /** Conditional models: the batch's conditions, n × conditionDim. */
+  conditions?: Float32Array;
+}
+
+/** Options of calls that read a conditional model: the rows' conditions, n × conditionDim. */
+export interface ConditionOptions {
+  conditions?: Float32Array;
+}
+
+export interface EarlyStopping {
+  /** Epochs without an improvement of the validation loss after which fit stops. */
+  patience: number;
+  /** An improvement is a drop of more than this many nats; default 0. */
+  minDelta?: number;
+  /** On stopping, restore the weights of the best epoch exactly; default false. */
+  restoreBest?: boolean;
 }
 
 export interface BatchLog extends StepResult {
+  /** β of this step (it rises during klWarmup). */
+  beta: number;
   epoch: number;
   batch: number;
   batches: number;
@@ -87,6 +115,14 @@ export interface EpochLog extends LossTerms {
   valKl?: number;
   /** Present and true on the last log when `signal` stopped training inside this epoch. */
   aborted?: boolean;
+  /** β of the epoch's last step (it rises during klWarmup). */
+  beta: number;
+  /** With earlyStopping: the best epoch so far (by validation loss). */
+  bestEpoch?: number;
+  /** Present and true on the log of the epoch after which early stopping ended the run. */
+  stoppedEarly?: boolean;
+  /** With restoreBest: the epoch whose weights the model now holds. */
+  restoredEpoch?: number;
 }
 
 export interface FitOptions extends TrainStepOptions {
@@ -98,6 +134,15 @@ export interface FitOptions extends TrainStepOptions {
   shuffle?: boolean;
   /** Evaluated at each epoch's end into valLoss, valReconstruction, valKl. */
   validationData?: Float32Array;
+  /** Conditional models: the conditions of validationData's rows. */
+  validationConditions?: Float32Array;
+  /**
+   * KL warm-up: β rises linearly from 0 to `beta` over this many steps, β_s = beta·min(1, s/N) at the run's step s
+   * (Bowman et al. 2016; Sønderby et al. 2016). Default 0 (off).
+   */
+  klWarmup?: number;
+  /** Stop when the validation loss has not improved for `patience` epochs (needs validationData). */
+  earlyStopping?: EarlyStopping;
   /**
    * Continue the run this model was in: its epoch, batch and shuffle order (from a fit in this process, or from a
    * file saved with includeOptimizer). `epochs` is then the run's total. Without it, fit starts a new run of
@@ -112,14 +157,51 @@ export interface FitOptions extends TrainStepOptions {
   onEpochEnd?: (log: EpochLog) => void;
 }
 
-export interface EvaluateOptions {
+export interface EvaluateOptions extends ConditionOptions {
   /** Default 128. */
   batchSize?: number;
+  /**
+   * Importance samples k per example for `logLikelihood`: the bound of Burda et al. (2016); k = 1 is the ELBO.
+   * Without it, evaluate returns the loss terms only.
+   */
+  samples?: number;
+}
+
+/** evaluate's result: the negative ELBO's terms, and with `samples` the importance-weighted bound. */
+export interface Evaluation extends LossTerms {
+  /** log p(x) ≥ logLikelihood, nats per example (a mean); with samples = 1 it is exactly −loss. */
+  logLikelihood?: number;
+}
+
+export interface ScoreOptions extends ConditionOptions {
+  /** Importance samples per example; default 1 (the ELBO). */
+  samples?: number;
+  /** Default 128. */
+  batchSize?: number;
+}
+
+export interface EncodeOptions extends ConditionOptions {
+  /** Also draw z ~ q(z|x) from the model's sample stream; default false. */
+  sample?: boolean;
+}
+
+export interface InterpolateOptions extends ConditionOptions {
+  /** Spherical interpolation (slerp, White 2016) instead of linear; default false. */
+  spherical?: boolean;
+  /** Whether a and b are latent codes or inputs (encoded to their means). Inferred from their length when clear. */
+  space?: 'latent' | 'input';
+}
+
+export interface LatentGridOptions extends ConditionOptions {
+  /** The grid spans the normal quantiles of [lo, 1 − lo]; default 0.05 (as in the Keras VAE example). */
+  lo?: number;
 }
 
 export interface Encoding {
   /** n·latentDim posterior means. */
   mean: Float32Array;
-  /** n·latentDim posterior log-variances. */
+  /** n·latentDim posterior log-variances (clamped to [−30, 20]). */
   logVar: Float32Array;
+  /** With `sample: true`: n·latentDim draws z ~ q(z|x). */
+  z?: Float32Array;
 }

@@ -1,15 +1,17 @@
 // class VAE — the API users see. A thin facade: it checks arguments, copies data in and out of the wasm
 // instance, and makes one wasm call per training step; the model itself lives in assembly/model.ts.
-import { STATE_RECORD_BYTES, type FitPosition, type TrainingState } from './checkpoint.js';
+import { hasBestWeights, STATE_RECORD_BYTES, type FitPosition, type RunSettings, type TrainingState } from './checkpoint.js';
 import { ACTIVATIONS, LIKELIHOODS, resolveConfig } from './config.js';
 import { Engine, type WasmExports } from './engine.js';
 import { describe, VAEError } from './errors.js';
 import { parameterCountOf } from './layout.js';
 import { checkNaming, decodeModelFile, encodeModelFile, RESERVED_METADATA, type ModelFile } from './model-file.js';
+import { interpolatePoints, latentGridPoints } from './latent-tools.js';
 import { runFit, type FitHost } from './training.js';
 import type {
-  EngineOptions, EpochLog, Encoding, EvaluateOptions, FitOptions, LossTerms, SaveOptions, StepResult, TrainStepOptions,
-  VAEConfig, VAEOptions,
+  ConditionOptions, EncodeOptions, EngineOptions, EpochLog, Encoding, EvaluateOptions, Evaluation, FitOptions,
+  InterpolateOptions, LatentGridOptions, LossTerms, SaveOptions, ScoreOptions, StepResult, TrainStepOptions, VAEConfig,
+  VAEOptions,
 } from './types.js';
 
 // Adam's moment decays and ε, as PyTorch's defaults (Kingma & Ba 2015 recommend the same).
@@ -20,6 +22,7 @@ const STREAM_SHUFFLE = 2, STREAM_EVAL = 4; // assembly/model.ts
 const GENERATOR_BYTES = 64;                // a stream's xoshiro state (kernels/gaussian.ts)
 const FLOAT_MAX = 3.4028234663852886e38;
 const MAX_MODEL_BYTES = 2 ** 31; // leaves room below wasm32's 4 GiB for activations
+const MAX_SAMPLES = 100_000;      // importance samples per example
 
 export class VAE {
   /** The architecture and seed, as saved with the model. */
@@ -32,6 +35,8 @@ export class VAE {
   #busy = false;
   /** Where the last fit stands (saved with includeOptimizer; fit's `resume` continues from it). */
   #position: FitPosition | null = null;
+  /** The best epoch's weights while fit's earlyStopping.restoreBest runs (saved with the position). */
+  #bestWeights: Float32Array[] | null = null;
 
   private constructor(engine: Engine, config: VAEConfig) {
     this.#engine = engine;
@@ -62,7 +67,7 @@ export class VAE {
     const hidden = engine.alloc(4 * Math.max(1, config.hiddenDims.length));
     new Uint32Array(w.memory.buffer, hidden, config.hiddenDims.length).set(config.hiddenDims);
     const ok = w.model_init(config.inputDim, config.latentDim, hidden, config.hiddenDims.length,
-      ACTIVATIONS.indexOf(config.activation), LIKELIHOODS.indexOf(config.likelihood), config.seed);
+      ACTIVATIONS.indexOf(config.activation), LIKELIHOODS.indexOf(config.likelihood), config.seed, config.conditionDim);
     if (!ok) throw new VAEError('OUT_OF_MEMORY', `${method}: WebAssembly memory could not grow to hold the parameters`);
     const vae = new VAE(engine, config);
     vae.#reserve('VAE.create', DEFAULT_BATCH);
@@ -92,12 +97,14 @@ export class VAE {
     const method = 'VAE.trainStep';
     this.#alive(method);
     this.#idle(method);
-    const { learningRate, beta } = checkStepOptions(method, options);
+    const { learningRate, beta, freeBits } = checkStepOptions(method, options);
     const rows = this.#rowCount(method, 'batch', batch, this.config.inputDim);
+    const conditions = this.#conditions(method, 'options.conditions', options.conditions, rows);
     this.#reserve(method, rows);
     this.#engine!.write(this.#engine!.wasm.model_input(), batch);
     this.#checkInput(method, 'batch', rows);
-    return this.#step(rows, learningRate, beta);
+    this.#writeConditions(conditions, 0, rows);
+    return this.#step(rows, learningRate, beta, freeBits);
   }
 
   /**
@@ -109,8 +116,11 @@ export class VAE {
     const method = 'VAE.fit';
     this.#alive(method);
     this.#idle(method);
-    const { learningRate, beta } = checkStepOptions(method, options);
+    const { learningRate, beta, freeBits } = checkStepOptions(method, options);
     const epochs = options.epochs ?? 1, batchSize = options.batchSize ?? DEFAULT_BATCH, shuffle = options.shuffle ?? true;
+    const klWarmup = options.klWarmup ?? 0;
+    if (!Number.isInteger(klWarmup) || klWarmup < 0) throw argumentError(method, 'options.klWarmup', 'a non-negative integer (steps)', klWarmup);
+    const earlyStopping = checkEarlyStopping(method, options.earlyStopping, options.validationData !== undefined);
     const resume = options.resume ?? false, maxConsecutiveSkips = options.maxConsecutiveSkips ?? DEFAULT_MAX_CONSECUTIVE_SKIPS;
     if (!Number.isInteger(epochs) || epochs < 0) throw argumentError(method, 'options.epochs', 'a non-negative integer', epochs);
     if (!Number.isInteger(batchSize) || batchSize < 1) throw argumentError(method, 'options.batchSize', 'a positive integer', batchSize);
@@ -124,16 +134,20 @@ export class VAE {
     }
     const D = this.config.inputDim;
     const n = this.#rowCount(method, 'data', data, D);
+    const conditions = this.#conditions(method, 'options.conditions', options.conditions, n);
     this.#checkAll(method, 'data', data);
+    let validationConditions: Float32Array | undefined;
     if (options.validationData !== undefined) {
-      this.#rowCount(method, 'options.validationData', options.validationData, D);
+      const rows = this.#rowCount(method, 'options.validationData', options.validationData, D);
+      validationConditions = this.#conditions(method, 'options.validationConditions', options.validationConditions, rows);
       this.#checkAll(method, 'options.validationData', options.validationData);
     }
     this.#busy = true;
     try {
       this.#reserve(method, Math.min(batchSize, n));
       return await runFit(method, this.#fitHost(method), data, {
-        epochs, batchSize, shuffle, learningRate, beta, resume, maxConsecutiveSkips, validationData: options.validationData,
+        epochs, batchSize, shuffle, learningRate, beta, freeBits, klWarmup, earlyStopping, resume, maxConsecutiveSkips,
+        conditions, validationData: options.validationData, validationConditions,
         signal: options.signal, onBatchEnd: options.onBatchEnd, onEpochEnd: options.onEpochEnd,
       });
     } finally {
@@ -144,67 +158,142 @@ export class VAE {
   /**
    * The negative ELBO of `data` in nats per example, with one posterior sample per example drawn from a stream
    * re-seeded at every call: the same call returns the same number, and neither the model nor training moves.
+   * With `samples: k` it adds `logLikelihood`, the importance-weighted bound on log p(x) (Burda et al. 2016).
    */
-  evaluate(data: Float32Array, options: EvaluateOptions = {}): LossTerms {
+  evaluate(data: Float32Array, options: EvaluateOptions = {}): Evaluation {
     const method = 'VAE.evaluate';
     this.#alive(method);
-    const batchSize = options.batchSize ?? DEFAULT_BATCH;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw argumentError(method, 'options.batchSize', 'a positive integer', batchSize);
-    this.#rowCount(method, 'data', data, this.config.inputDim);
-    return this.#evaluate(method, data, batchSize);
+    const batchSize = checkBatchSize(method, options.batchSize);
+    const n = this.#rowCount(method, 'data', data, this.config.inputDim);
+    const conditions = this.#conditions(method, 'options.conditions', options.conditions, n);
+    const terms: Evaluation = this.#evaluate(method, data, conditions, batchSize);
+    if (options.samples !== undefined) {
+      const k = checkSamples(method, options.samples);
+      // k = 1 is the ELBO itself, so the same draws give −loss exactly; k > 1 is the importance-weighted bound.
+      terms.logLikelihood = k === 1 ? -terms.loss
+        : this.#logLikelihoods(method, data, conditions, k, batchSize).reduce((a, b) => a + b, 0) / n;
+    }
+    return terms;
   }
 
-  /** The posterior q(z|x) = N(mean, diag e^logVar) of each row of x. */
-  encode(x: Float32Array): Encoding {
+  /**
+   * One negative log-likelihood estimate per example, nats: −L_k of Burda et al. (2016) with `samples` = k
+   * importance samples (k = 1: the example's negative ELBO). For anomaly detection: unusual inputs score high.
+   */
+  scores(data: Float32Array, options: ScoreOptions = {}): Float64Array {
+    const method = 'VAE.scores';
+    this.#alive(method);
+    const batchSize = checkBatchSize(method, options.batchSize);
+    const n = this.#rowCount(method, 'data', data, this.config.inputDim);
+    const conditions = this.#conditions(method, 'options.conditions', options.conditions, n);
+    const k = checkSamples(method, options.samples ?? 1);
+    return this.#logLikelihoods(method, data, conditions, k, batchSize).map((v) => -v);
+  }
+
+  /** The posterior q(z|x) = N(mean, diag e^logVar) of each row of x; with `sample: true` also a draw z ~ q(z|x). */
+  encode(x: Float32Array, options: EncodeOptions = {}): Encoding {
     const method = 'VAE.encode';
     const w = this.#alive(method);
     const { inputDim: D, latentDim: L } = this.config;
     const n = this.#rowCount(method, 'x', x, D);
-    const mean = new Float32Array(n * L), logVar = new Float32Array(n * L);
+    const conditions = this.#conditions(method, 'options.conditions', options.conditions, n);
+    const sample = options.sample ?? false;
+    if (typeof sample !== 'boolean') throw argumentError(method, 'options.sample', 'a boolean', sample);
+    const mean = new Float32Array(n * L), logVar = new Float32Array(n * L), z = sample ? new Float32Array(n * L) : undefined;
     this.#chunks(method, n, (start, rows) => {
       this.#engine!.write(w.model_input(), x.subarray(start * D, (start + rows) * D));
       this.#checkInput(method, 'x', rows, start, false);
-      w.model_encode(rows);
+      this.#writeConditions(conditions, start, rows);
+      if (z) w.model_encode_sample(rows); else w.model_encode(rows);
       mean.set(this.#engine!.f32(w.model_mean(), rows * L), start * L);
       logVar.set(this.#engine!.f32(w.model_logvar(), rows * L), start * L);
+      z?.set(this.#engine!.f32(w.model_latent(), rows * L), start * L);
     });
-    return { mean, logVar };
+    return z ? { mean, logVar, z } : { mean, logVar };
   }
 
   /** The likelihood's mean for each row of z: Bernoulli probabilities, or Gaussian means. */
-  decode(z: Float32Array): Float32Array {
+  decode(z: Float32Array, options: ConditionOptions = {}): Float32Array {
     const method = 'VAE.decode';
     const w = this.#alive(method);
     const { inputDim: D, latentDim: L } = this.config;
     const n = this.#rowCount(method, 'z', z, L);
+    const conditions = this.#conditions(method, 'options.conditions', options.conditions, n);
     const out = new Float32Array(n * D);
     this.#chunks(method, n, (start, rows) => {
       this.#engine!.write(w.model_latent(), z.subarray(start * L, (start + rows) * L));
       const bad = w.first_outside(w.model_latent(), rows * L, -FLOAT_MAX, FLOAT_MAX);
       if (bad >= 0) throw valueError(method, 'z', 'finite numbers', start * L + bad, z[start * L + bad]);
+      this.#writeConditions(conditions, start, rows);
       w.model_decode_mean(rows);
       out.set(this.#engine!.f32(w.model_output(), rows * D), start * D);
     });
     return out;
   }
 
-  /** decode(encode(x).mean). */
-  reconstruct(x: Float32Array): Float32Array {
-    return this.decode(this.encode(x).mean);
+  /** decode(encode(x).mean), with the same conditions on both sides. */
+  reconstruct(x: Float32Array, options: ConditionOptions = {}): Float32Array {
+    return this.decode(this.encode(x, options).mean, options);
   }
 
   /** n draws z ~ N(0, I) from the model's sample stream, decoded: n·inputDim values. */
-  sample(n: number): Float32Array {
+  sample(n: number, options: ConditionOptions = {}): Float32Array {
     const method = 'VAE.sample';
     const w = this.#alive(method);
     if (!Number.isInteger(n) || n < 1) throw argumentError(method, 'n', 'a positive integer', n);
+    const conditions = this.#conditions(method, 'options.conditions', options.conditions, n);
     const D = this.config.inputDim;
     const out = new Float32Array(n * D);
     this.#chunks(method, n, (start, rows) => {
+      this.#writeConditions(conditions, start, rows);
       w.model_sample(rows);
       out.set(this.#engine!.f32(w.model_output(), rows * D), start * D);
     });
     return out;
+  }
+
+  /**
+   * `steps` points from a to b, decoded (steps × inputDim). a and b are latent codes or inputs (then encoded to
+   * their means); linear, or spherical with `spherical: true`. A conditional model takes one condition row.
+   */
+  interpolate(a: Float32Array, b: Float32Array, steps: number, options: InterpolateOptions = {}): Float32Array {
+    const method = 'VAE.interpolate';
+    this.#alive(method);
+    const { inputDim: D, latentDim: L, conditionDim: C } = this.config;
+    if (!Number.isInteger(steps) || steps < 1) throw argumentError(method, 'steps', 'a positive integer', steps);
+    const spherical = options.spherical ?? false;
+    if (typeof spherical !== 'boolean') throw argumentError(method, 'options.spherical', 'a boolean', spherical);
+    for (const [name, v] of [['a', a], ['b', b]] as const) {
+      if (!(v instanceof Float32Array)) throw argumentError(method, name, 'a Float32Array', v);
+    }
+    const inferred = L === D ? undefined : a.length === L ? 'latent' : a.length === D ? 'input' : undefined;
+    const space = options.space ?? inferred;
+    if (space !== 'latent' && space !== 'input') {
+      throw argumentError(method, 'options.space', `'latent' or 'input' (a has length ${a.length}; latentDim ${L}, inputDim ${D})`, space);
+    }
+    const dim = space === 'latent' ? L : D;
+    if (a.length !== dim || b.length !== dim) {
+      throw argumentError(method, 'a.length and b.length', `${dim} (one ${space === 'latent' ? 'latent code' : 'input'} each)`, `${a.length} and ${b.length}`);
+    }
+    const condition = this.#conditions(method, 'options.conditions', options.conditions, 1);
+    const ends = space === 'latent' ? [a, b] : [a, b].map((x) => this.encode(x, { conditions: condition }).mean);
+    const path = interpolatePoints(ends[0], ends[1], steps, spherical);
+    return this.decode(path, { conditions: condition && repeatRows(condition, C, steps) });
+  }
+
+  /**
+   * For a 2-D latent: the n × n grid of decoded codes at normal quantiles (Kingma & Welling 2014, Figure 4),
+   * row-major from the top-left, z₁ growing rightwards and z₂ upwards; n²·inputDim values.
+   */
+  latentGrid(n: number, options: LatentGridOptions = {}): Float32Array {
+    const method = 'VAE.latentGrid';
+    this.#alive(method);
+    if (this.config.latentDim !== 2) throw argumentError(method, 'the model', 'one with latentDim 2', `latentDim ${this.config.latentDim}`);
+    if (!Number.isInteger(n) || n < 1 || n > 1024) throw argumentError(method, 'n', 'an integer in [1, 1024]', n);
+    const lo = options.lo ?? 0.05;
+    if (!(typeof lo === 'number' && lo > 0 && lo < 0.5)) throw argumentError(method, 'options.lo', 'a number in (0, 0.5)', lo);
+    const condition = this.#conditions(method, 'options.conditions', options.conditions, 1);
+    return this.decode(latentGridPoints(n, lo), { conditions: condition && repeatRows(condition, this.config.conditionDim, n * n) });
   }
 
   /**
@@ -292,7 +381,7 @@ export class VAE {
     });
   }
 
-  #evaluate(method: string, data: Float32Array, batchSize: number): LossTerms {
+  #evaluate(method: string, data: Float32Array, conditions: Float32Array | undefined, batchSize: number): LossTerms {
     const w = this.#engine!.wasm, D = this.config.inputDim, n = data.length / D;
     w.model_reseed(STREAM_EVAL);
     this.#reserve(method, Math.min(batchSize, n));
@@ -301,12 +390,52 @@ export class VAE {
       const rows = Math.min(batchSize, n - start);
       this.#engine!.write(w.model_input(), data.subarray(start * D, (start + rows) * D));
       this.#checkInput(method, 'data', rows, start);
+      this.#writeConditions(conditions, start, rows);
       w.model_evaluate(rows);
       const sums = this.#results(1);
       reconstruction += sums.reconstruction; kl += sums.kl;
     }
     w.model_reseed(STREAM_EVAL); // leave no trace in the state record: saved state depends on training alone
     return { loss: (reconstruction + kl) / n, reconstruction: reconstruction / n, kl: kl / n };
+  }
+
+  /** Per-example log-likelihood estimates with k importance samples (assembly/model.ts model_log_likelihood). */
+  #logLikelihoods(method: string, data: Float32Array, conditions: Float32Array | undefined, k: number, batchSize: number): Float64Array {
+    const w = this.#engine!.wasm, D = this.config.inputDim, n = data.length / D;
+    const out = new Float64Array(n);
+    w.model_reseed(STREAM_EVAL);
+    this.#reserve(method, Math.min(batchSize, n));
+    for (let start = 0; start < n; start += batchSize) {
+      const rows = Math.min(batchSize, n - start);
+      this.#engine!.write(w.model_input(), data.subarray(start * D, (start + rows) * D));
+      this.#checkInput(method, 'data', rows, start);
+      this.#writeConditions(conditions, start, rows);
+      w.model_log_likelihood(rows, k);
+      out.set(this.#engine!.readF64(w.model_row_results(), rows), start);
+    }
+    w.model_reseed(STREAM_EVAL);
+    return out;
+  }
+
+  /** A conditional model's conditions for n rows (checked: n × conditionDim finite values); undefined otherwise. */
+  #conditions(method: string, name: string, conditions: unknown, n: number): Float32Array | undefined {
+    const C = this.config.conditionDim;
+    if (C === 0) {
+      if (conditions !== undefined) throw argumentError(method, name, 'absent (this model has conditionDim 0)', conditions);
+      return undefined;
+    }
+    if (!(conditions instanceof Float32Array)) throw argumentError(method, name, `a Float32Array of ${n} × ${C} conditions (conditionDim ${C})`, conditions);
+    if (conditions.length !== n * C) throw argumentError(method, `${name}.length`, `${n} × ${C} = ${n * C}`, conditions.length);
+    for (let i = 0; i < conditions.length; i++) {
+      if (!Number.isFinite(conditions[i])) throw valueError(method, name, 'finite numbers', i, conditions[i]);
+    }
+    return conditions;
+  }
+
+  #writeConditions(conditions: Float32Array | undefined, start: number, rows: number): void {
+    if (!conditions) return;
+    const C = this.config.conditionDim;
+    this.#engine!.write(this.#engine!.wasm.model_conditions(), conditions.subarray(start * C, (start + rows) * C));
   }
 
   /** Fisher–Yates with draws from the model's shuffle stream. */
@@ -325,8 +454,8 @@ export class VAE {
     return { loss: reconstruction + beta * kl, reconstruction, kl };
   }
 
-  #step(rows: number, learningRate: number, beta: number): StepResult {
-    const applied = this.#engine!.wasm.model_train_step(rows, beta, learningRate, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON);
+  #step(rows: number, learningRate: number, beta: number, freeBits: number): StepResult {
+    const applied = this.#engine!.wasm.model_train_step(rows, beta, learningRate, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, freeBits);
     return { ...this.#results(beta), skipped: applied === 0 };
   }
 
@@ -335,15 +464,21 @@ export class VAE {
     const vae = this;
     return {
       inputDim: this.config.inputDim,
+      conditionDim: this.config.conditionDim,
       input: (rows) => e.f32(w.model_input(), rows * this.config.inputDim),
-      step: (rows, learningRate, beta) => this.#step(rows, learningRate, beta),
+      conditionInput: (rows) => e.f32(w.model_conditions(), rows * this.config.conditionDim),
+      step: (rows, learningRate, beta, freeBits) => this.#step(rows, learningRate, beta, freeBits),
       shuffleGenerator: () => e.bytes(generator(), GENERATOR_BYTES),
       setShuffleGenerator: (bytes) => e.writeBytes(generator(), bytes),
       shuffle: (order) => this.#shuffle(order),
-      evaluate: (data) => this.#evaluate(method, data, DEFAULT_BATCH),
+      evaluate: (data, conditions) => this.#evaluate(method, data, conditions, DEFAULT_BATCH),
+      weights: () => this.#tensorIndices().map((t) => this.#readTensor(t, 0)),
+      setWeights: (weights) => weights.forEach((data, t) => e.write(this.#tensorPtr(t, 0), data)),
       alive: () => { this.#alive(method); },
       get position() { return vae.#position; },
       set position(p) { vae.#position = p; },
+      get bestWeights() { return vae.#bestWeights; },
+      set bestWeights(b) { vae.#bestWeights = b; },
     };
   }
 
@@ -368,7 +503,8 @@ export class VAE {
     return {
       state: e.bytes(e.wasm.model_state(), STATE_RECORD_BYTES),
       m: ts.map((t) => this.#readTensor(t, 1)), v: ts.map((t) => this.#readTensor(t, 2)),
-      fit: this.#position && { ...this.#position, totals: { ...this.#position.totals } },
+      fit: this.#position && { ...this.#position, totals: { ...this.#position.totals }, early: { ...this.#position.early } },
+      best: hasBestWeights(this.#position) ? this.#bestWeights : null,
     };
   }
 
@@ -385,6 +521,7 @@ export class VAE {
       v.forEach((data, t) => e.write(this.#tensorPtr(t, 2), data));
       e.writeBytes(e.wasm.model_state(), state);
       this.#position = fit;
+      this.#bestWeights = file.training.best;
     }
   }
 }
@@ -411,14 +548,48 @@ function checkEngineOptions(method: string, options: EngineOptions): EngineOptio
   return options;
 }
 
-function checkStepOptions(method: string, options: TrainStepOptions): { learningRate: number; beta: number } {
+function checkStepOptions(method: string, options: TrainStepOptions): { learningRate: number; beta: number; freeBits: number } {
   if (typeof options !== 'object' || options === null) throw argumentError(method, 'options', 'an object', options);
-  const learningRate = options.learningRate ?? DEFAULT_LEARNING_RATE, beta = options.beta ?? 1;
+  const learningRate = options.learningRate ?? DEFAULT_LEARNING_RATE, beta = options.beta ?? 1, freeBits = options.freeBits ?? 0;
+  if (!(typeof freeBits === 'number' && freeBits >= 0 && Number.isFinite(freeBits))) {
+    throw argumentError(method, 'options.freeBits', 'a finite number >= 0 (nats per latent dimension)', freeBits);
+  }
   if (!(typeof learningRate === 'number' && learningRate > 0 && Number.isFinite(learningRate))) {
     throw argumentError(method, 'options.learningRate', 'a finite number > 0', learningRate);
   }
   if (!(typeof beta === 'number' && beta >= 0 && Number.isFinite(beta))) {
     throw argumentError(method, 'options.beta', 'a finite number >= 0', beta);
   }
-  return { learningRate, beta };
+  return { learningRate, beta, freeBits };
+}
+
+function checkBatchSize(method: string, batchSize: unknown = DEFAULT_BATCH): number {
+  if (!Number.isInteger(batchSize) || (batchSize as number) < 1) throw argumentError(method, 'options.batchSize', 'a positive integer', batchSize);
+  return batchSize as number;
+}
+
+function checkSamples(method: string, samples: unknown): number {
+  if (!Number.isInteger(samples) || (samples as number) < 1 || (samples as number) > MAX_SAMPLES) {
+    throw argumentError(method, 'options.samples', `an integer in [1, ${MAX_SAMPLES}]`, samples);
+  }
+  return samples as number;
+}
+
+function checkEarlyStopping(method: string, value: unknown, validating: boolean): RunSettings['earlyStopping'] {
+  if (value === undefined) return null;
+  const name = 'options.earlyStopping';
+  if (typeof value !== 'object' || value === null) throw argumentError(method, name, 'an object { patience, minDelta, restoreBest }', value);
+  if (!validating) throw argumentError(method, name, 'given with options.validationData (it watches the validation loss)', value);
+  const { patience, minDelta = 0, restoreBest = false } = value as Record<string, unknown>;
+  if (!Number.isInteger(patience) || (patience as number) < 1) throw argumentError(method, `${name}.patience`, 'a positive integer (epochs)', patience);
+  if (!(typeof minDelta === 'number' && minDelta >= 0 && Number.isFinite(minDelta))) throw argumentError(method, `${name}.minDelta`, 'a finite number >= 0', minDelta);
+  if (typeof restoreBest !== 'boolean') throw argumentError(method, `${name}.restoreBest`, 'a boolean', restoreBest);
+  return { patience: patience as number, minDelta, restoreBest };
+}
+
+/** `row` (one row of `width` values) repeated `count` times. */
+function repeatRows(row: Float32Array, width: number, count: number): Float32Array {
+  const out = new Float32Array(width * count);
+  for (let i = 0; i < count; i++) out.set(row, i * width);
+  return out;
 }

@@ -9,13 +9,13 @@ describe('wasm memory during training', () => {
     const k = await kernels(), w = k.w, batch = 32;
     const hidden = k.zeros(1);
     new Uint32Array(w.memory.buffer, hidden, 1).set([64]);
-    expect(w.model_init(784, 8, hidden, 1, 0, 0, 3)).toBe(1);
+    expect(w.model_init(784, 8, hidden, 1, 0, 0, 3, 0)).toBe(1);
     expect(w.model_reserve(batch)).toBe(1);
     const before = w.memory.buffer.byteLength, mark = w.arena_mark();
     const images = sparseImages(batch, 5), dense = images.map((v, i) => (v > 0 ? v : (i % 7) / 7));
     for (let step = 0; step < 6; step++) {
       k.engine.write(w.model_input(), step % 2 ? dense : images); // both paths: zero-skipping and dense
-      w.model_train_step(batch, 1, 1e-3, 0.9, 0.999, 1e-8);
+      w.model_train_step(batch, 1, 1e-3, 0.9, 0.999, 1e-8, 0);
     }
     w.model_evaluate(batch);
     w.model_sample(batch);

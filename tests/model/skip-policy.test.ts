@@ -10,13 +10,13 @@ async function trainedParameters(policy: number, activation: number): Promise<Fl
   const k = await kernels(), w = k.w, batch = 16;
   const hidden = k.put([64, 32]);
   new Uint32Array(w.memory.buffer, hidden, 2).set([64, 32]);
-  expect(w.model_init(784, 8, hidden, 2, activation, 0, 7)).toBe(1);
+  expect(w.model_init(784, 8, hidden, 2, activation, 0, 7, 0)).toBe(1);
   expect(w.model_reserve(batch)).toBe(1);
   w.model_set_skip_policy(policy);
   const data = sparseImages(batch * 3, 9);
   for (let step = 0; step < 3; step++) {
     k.engine.write(w.model_input(), data.subarray(step * batch * 784, (step + 1) * batch * 784));
-    w.model_train_step(batch, 1, 1e-3, 0.9, 0.999, 1e-8);
+    w.model_train_step(batch, 1, 1e-3, 0.9, 0.999, 1e-8, 0);
   }
   const first = w.model_tensor_ptr(0), count = w.model_parameter_floats();
   return k.get(first, count);

@@ -41,7 +41,7 @@ describe('save() / VAE.load()', () => {
     expect(header['decoder.out.weight'].shape).toEqual([20, 10]);
     expect(header.__metadata__.format).toBe('wasm-vae');
     expect(header.__metadata__.format_version).toBe('1');
-    expect(JSON.parse(header.__metadata__.config)).toEqual(config);
+    expect(JSON.parse(header.__metadata__.config)).toEqual({ ...config, conditionDim: 0 });
   });
 
   const invalid = async (bytes: Uint8Array, pattern: RegExp) => {

@@ -19,7 +19,7 @@ function maxDifference(a: Float32Array, b: Float32Array): number {
 describe('PyTorch interop (pytorch/examples vae/main.py)', () => {
   it('loads its state dict, inferring the sizes, and matches PyTorch encode/decode within 1e-5', async () => {
     const vae = await VAE.load(await fixture('pytorch-examples-vae.safetensors'));
-    expect(vae.config).toEqual({ inputDim: 784, hiddenDims: [32], latentDim: 4, activation: 'relu', likelihood: 'bernoulli', seed: 0 });
+    expect(vae.config).toEqual({ inputDim: 784, hiddenDims: [32], latentDim: 4, activation: 'relu', likelihood: 'bernoulli', seed: 0, conditionDim: 0 });
     const io = decodeSafetensors(await fixture('pytorch-examples-io.safetensors')).tensors;
     const { mean, logVar } = vae.encode(io.get('x')!.data);
     const decoded = vae.decode(io.get('z')!.data);

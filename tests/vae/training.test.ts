@@ -9,7 +9,7 @@ const data = prototypeData(300, D);
 describe('VAE.create', () => {
   it('fills the documented defaults and counts parameters like PyTorch (784-400-20: 652,824)', async () => {
     const vae = await VAE.create({ inputDim: 784 });
-    expect(vae.config).toEqual({ inputDim: 784, hiddenDims: [400], latentDim: 20, activation: 'relu', likelihood: 'bernoulli', seed: 0 });
+    expect(vae.config).toEqual({ inputDim: 784, hiddenDims: [400], latentDim: 20, activation: 'relu', likelihood: 'bernoulli', seed: 0, conditionDim: 0 });
     // fc1 784·400+400, fc21 and fc22 400·20+20, fc3 20·400+400, fc4 400·784+784
     expect(vae.parameterCount).toBe(314000 + 2 * 8020 + 8400 + 314384);
     vae.dispose();
