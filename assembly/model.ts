@@ -151,7 +151,9 @@ export function model_reserve(batch: i32): i32 {
   const rows = <usize>batch;
   xBuf = arena_alloc(rows * (<usize>inputDim << 2));
   logits = arena_alloc(rows * (<usize>inputDim << 2));
-  dlogits = arena_alloc(rows * (<usize>inputDim << 2));
+  // + one vector: reconstructionRows runs the loss kernels row by row, and their padded gradient writes (padding.ts)
+  // may pass the last row's end by up to 3 floats.
+  dlogits = arena_alloc(rows * (<usize>inputDim << 2) + 16);
   const latentBytes = rows * (<usize>latentDim << 2);
   mu = arena_alloc(latentBytes); logvar = arena_alloc(latentBytes); eps = arena_alloc(latentBytes); z = arena_alloc(latentBytes);
   dmu = arena_alloc(latentBytes); dlogvar = arena_alloc(latentBytes); dz = arena_alloc(latentBytes);
