@@ -31,7 +31,7 @@ export default [
   {
     input: 'src/cli/main.ts',
     output: { file: 'dist/cli.js', format: 'es' },
-    external: [/^node:/, 'pngjs', 'cli-progress'],
+    external: [/^node:/, 'pngjs', 'cli-progress', 'vega', 'vega-lite'],
     plugins: [nodeResolve(), ts()],
   },
 ];

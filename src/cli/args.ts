@@ -15,6 +15,14 @@ export interface TrainCommand {
   testData?: string;
   limit?: number;
   out: string;
+  /** Train a conditional VAE on the images' labels (one-hot). */
+  conditional: boolean;
+  labels?: string;
+  testLabels?: string;
+  klWarmup: number;
+  freeBits: number;
+  /** Early stopping's patience in epochs (restoring the best epoch); 0: off. */
+  patience: number;
   /** Batches between checkpoints (besides every epoch end and Ctrl-C); 0 turns them off. */
   checkpointEvery: number;
   /** A checkpoint.safetensors to continue from. */
@@ -44,8 +52,16 @@ Options:
   --data FILE          training images, unsigned-byte IDX (default: MNIST's 60k training images)
   --test-data FILE     test images, IDX (default: MNIST's 10k test images)
   --limit N            train on the first N training images only
+  --conditional        a conditional VAE on the images' labels (one-hot; MNIST's label files by default);
+                       its sample grid has one row per class
+  --labels FILE        training labels, IDX (with --conditional and --data)
+  --test-labels FILE   test labels, IDX (with --conditional and --test-data)
+  --kl-warmup N        KL warm-up: beta rises from 0 over N steps (default 0: off)
+  --free-bits X        free bits: nats per latent dimension not penalised (default 0: off)
+  --patience N         early stopping: stop when the test loss has not improved for N epochs, and
+                       restore the best epoch's weights (default 0: off)
   --out DIR            output directory (default out): model.safetensors, samples.png,
-                       reconstructions.png, history.json, checkpoint.safetensors
+                       reconstructions.png, loss.svg, history.json, checkpoint.safetensors
   --checkpoint-every N also write the checkpoint every N batches (default 100; 0: only at epoch ends
                        and on Ctrl-C). Every file is written atomically: a kill leaves the last one whole.
   --resume FILE        continue the run saved in FILE (a checkpoint.safetensors) to the same bytes as an
@@ -72,6 +88,10 @@ export function toArgv(cmd: TrainCommand): string[] {
   if (cmd.data !== undefined) argv.push('--data', cmd.data);
   if (cmd.testData !== undefined) argv.push('--test-data', cmd.testData);
   if (cmd.limit !== undefined) argv.push('--limit', String(cmd.limit));
+  if (cmd.conditional) argv.push('--conditional');
+  if (cmd.labels !== undefined) argv.push('--labels', cmd.labels);
+  if (cmd.testLabels !== undefined) argv.push('--test-labels', cmd.testLabels);
+  argv.push('--kl-warmup', String(cmd.klWarmup), '--free-bits', String(cmd.freeBits), '--patience', String(cmd.patience));
   return argv;
 }
 
@@ -85,7 +105,9 @@ export function parseTrainArgs(argv: string[]): TrainCommand | null {
       latent: { type: 'string' }, activation: { type: 'string' }, likelihood: { type: 'string' },
       lr: { type: 'string' }, beta: { type: 'string' }, seed: { type: 'string' }, data: { type: 'string' },
       'test-data': { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' },
-      'checkpoint-every': { type: 'string' }, resume: { type: 'string' },
+      'checkpoint-every': { type: 'string' }, resume: { type: 'string' }, conditional: { type: 'boolean' },
+      labels: { type: 'string' }, 'test-labels': { type: 'string' }, 'kl-warmup': { type: 'string' }, 'free-bits': { type: 'string' },
+      patience: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -99,7 +121,7 @@ export function parseTrainArgs(argv: string[]): TrainCommand | null {
   }
   if (values.help) return null;
   if (positionals.length > 1 || (positionals.length === 1 && positionals[0] !== 'train')) {
-    throw new Error(`unknown command ${JSON.stringify(positionals.join(' '))}; the command is "train"`);
+    throw new Error(`unknown command ${JSON.stringify(positionals.join(' '))}; see wasm-vae help`);
   }
   const hidden = values.hidden === undefined ? [400]
     : values.hidden === '' ? [] : values.hidden.split(',').map((s) => number('hidden', s, 0, true, 1));
@@ -119,6 +141,12 @@ export function parseTrainArgs(argv: string[]): TrainCommand | null {
     out: values.out ?? 'out',
     checkpointEvery: number('checkpoint-every', values['checkpoint-every'], 100, true, 0),
     resume: values.resume,
+    conditional: values.conditional ?? false,
+    labels: values.labels,
+    testLabels: values['test-labels'],
+    klWarmup: number('kl-warmup', values['kl-warmup'], 0, true, 0),
+    freeBits: number('free-bits', values['free-bits'], 0, false, 0),
+    patience: number('patience', values.patience, 0, true, 0),
     given,
   };
 }

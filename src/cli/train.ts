@@ -7,7 +7,7 @@ import { VAE } from '../index.js';
 import type { Activation, EpochLog, Likelihood } from '../types.js';
 import type { TrainCommand } from './args.js';
 import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint } from './checkpoint.js';
-import { mnistPaths, readIdxImages } from './idx.js';
+import { mnistPaths, oneHot, readIdxImages, readIdxLabels } from './idx.js';
 import { writeOutputs } from './outputs.js';
 
 export async function runTrain(given: TrainCommand): Promise<void> {
@@ -22,17 +22,23 @@ export async function runTrain(given: TrainCommand): Promise<void> {
   }
   const count = Math.min(train.count, cmd.limit ?? train.count);
   const data = train.data.subarray(0, count * inputDim);
+  const labels = cmd.conditional ? readLabels(cmd, count, test?.count) : null;
 
   const vae = resumed?.vae ?? await VAE.create({
     inputDim, hiddenDims: cmd.hiddenDims, latentDim: cmd.latentDim, seed: cmd.seed,
-    activation: cmd.activation as Activation, likelihood: cmd.likelihood as Likelihood,
+    activation: cmd.activation as Activation, likelihood: cmd.likelihood as Likelihood, conditionDim: labels?.classes ?? 0,
   });
+  const conditions = labels ? oneHot(labels.train, labels.classes) : undefined;
+  const testConditions = labels?.test ? oneHot(labels.test, labels.classes) : undefined;
+  if (cmd.patience > 0 && !test) throw new Error('--patience watches the test loss: it needs test images (--test-data)');
   if (vae.config.inputDim !== inputDim) throw new Error(`the checkpoint's model takes ${vae.config.inputDim} values per image; the data has ${inputDim}`);
   const history: EpochLog[] = resumed ? [...resumed.history] : [];
   const arch = [inputDim, ...cmd.hiddenDims, cmd.latentDim].join('-');
   console.log(`wasm-vae: ${count} training${test ? ` and ${test.count} test` : ''} images of ${train.shape.join('×')}; ` +
-    `model ${arch}, ${cmd.activation}, ${cmd.likelihood}, ${vae.parameterCount} parameters; ` +
-    `Adam lr ${cmd.learningRate}, batch ${cmd.batchSize}, ${cmd.epochs} epochs, seed ${cmd.seed}`);
+    `model ${arch}${labels ? `, conditional on ${labels.classes} classes` : ''}, ${cmd.activation}, ${cmd.likelihood}, ` +
+    `${vae.parameterCount} parameters; Adam lr ${cmd.learningRate}, batch ${cmd.batchSize}, ${cmd.epochs} epochs, seed ${cmd.seed}` +
+    (cmd.klWarmup > 0 ? `, KL warm-up ${cmd.klWarmup} steps` : '') + (cmd.freeBits > 0 ? `, free bits ${cmd.freeBits}` : '') +
+    (cmd.patience > 0 ? `, early stopping (patience ${cmd.patience}, restore best)` : ''));
   if (resumed) console.log(`resuming ${given.resume} after ${history.length} complete epochs`);
   console.log('losses are nats per example (negative ELBO = reconstruction + KL)');
 
@@ -55,6 +61,8 @@ export async function runTrain(given: TrainCommand): Promise<void> {
     logs = await vae.fit(data, {
       epochs: cmd.epochs, batchSize: cmd.batchSize, learningRate: cmd.learningRate, beta: cmd.beta,
       validationData: test?.data, signal: stop.signal, resume: resumed !== null,
+      conditions, validationConditions: testConditions, klWarmup: cmd.klWarmup, freeBits: cmd.freeBits,
+      earlyStopping: cmd.patience > 0 ? { patience: cmd.patience, restoreBest: true } : undefined,
       onBatchEnd: (log) => {
         if (barEpoch !== log.epoch) { barEpoch = log.epoch; bar.start(log.batches, log.batch - 1, { epoch: `${log.epoch}/${cmd.epochs}`, loss: '…' }); }
         bar.update(log.batch, { loss: log.skipped ? 'skipped' : log.loss.toFixed(2) });
@@ -62,7 +70,7 @@ export async function runTrain(given: TrainCommand): Promise<void> {
       },
       onEpochEnd: (log) => {
         bar.stop();
-        console.log(epochLine(log, cmd.epochs));
+        console.log(epochLine(log, cmd.epochs, cmd.klWarmup > 0));
         if (!log.aborted) { history.push(log); checkpoint(); }
       },
     });
@@ -75,16 +83,33 @@ export async function runTrain(given: TrainCommand): Promise<void> {
     checkpoint();
     console.log(`checkpoint written: continue with  wasm-vae train --resume ${checkpointPath}`);
   }
-  const written = writeOutputs(cmd.out, vae, [...history, ...partial], test ?? train);
+  const pictures = test ? { ...test, conditions: testConditions } : { ...train, conditions };
+  const written = await writeOutputs(cmd.out, vae, [...history, ...partial], pictures);
   console.log(`wrote ${written.join(', ')}, ${checkpointPath}`);
   vae.dispose();
 }
 
-function epochLine(log: EpochLog, epochs: number): string {
+/** The labels of a conditional run: MNIST's label files unless --labels / --test-labels name others. */
+function readLabels(cmd: TrainCommand, count: number, testCount: number | undefined): { train: Uint8Array; test?: Uint8Array; classes: number } {
+  const mnist = mnistPaths();
+  if (cmd.data && !cmd.labels) throw new Error('--conditional with --data needs --labels FILE (IDX labels of the training images)');
+  if (cmd.testData && !cmd.testLabels) throw new Error('--conditional with --test-data needs --test-labels FILE');
+  const train = readIdxLabels(cmd.labels ?? mnist.trainLabels).subarray(0, count);
+  if (train.length < count) throw new Error(`${train.length} training labels for ${count} images`);
+  const test = testCount === undefined ? undefined : readIdxLabels(cmd.testLabels ?? mnist.testLabels).subarray(0, testCount);
+  if (test && test.length < testCount!) throw new Error(`${test.length} test labels for ${testCount} images`);
+  let classes = 0;
+  for (const l of train) classes = Math.max(classes, l + 1);
+  return { train, test, classes };
+}
+
+function epochLine(log: EpochLog, epochs: number, showBeta: boolean): string {
   const parts = [`epoch ${String(log.epoch).padStart(String(epochs).length)}/${epochs}`,
     `train loss ${log.loss.toFixed(2)} (rec ${log.reconstruction.toFixed(2)}, kl ${log.kl.toFixed(2)})`];
   if (log.valLoss !== undefined) parts.push(`test loss ${log.valLoss.toFixed(2)} (rec ${log.valReconstruction!.toFixed(2)}, kl ${log.valKl!.toFixed(2)})`);
+  if (showBeta) parts.push(`β ${log.beta.toFixed(3)}`);
   if (log.skipped > 0) parts.push(`${log.skipped} steps skipped (non-finite)`);
+  if (log.stoppedEarly) parts.push(`early stop: best epoch ${log.bestEpoch}${log.restoredEpoch ? ', its weights restored' : ''}`);
   parts.push(`${log.seconds.toFixed(1)} s${log.aborted ? ' (stopped early)' : ''}`);
   return parts.join('  ');
 }

@@ -54,7 +54,11 @@ function drawData(n: number): Float32Array {
   return xs;
 }
 
-const mean = (a: ArrayLike<number>) => Array.prototype.reduce.call(a, (s: number, v: number) => s + v, 0) as number / a.length;
+function mean(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return s / a.length;
+}
 
 describe('importance-weighted log-likelihood (IWAE)', () => {
   const xs = drawData(400);
