@@ -20,6 +20,3 @@ export {
 export { bernoulli_logits_loss, gaussian_unit_loss, kl_forward, kl_backward } from './kernels/losses';
 export { adam_step, adam_update } from './kernels/optim';
 export { first_outside } from './kernels/checks';
-export {
-  kl_rows, log_weight_rows, logsumexp_update, logmeanexp_finish, free_bits_backward, concat_rows, take_columns,
-} from './kernels/estimators';

@@ -55,7 +55,7 @@ const FIELDS = 12;
 let inputDim = 0, latentDim = 0, hiddenCount = 0, activation = 0, likelihood = 0, conditionDim = 0;
 let state: usize = 0, layers: usize = 0, layerCount = 0;
 let params: usize = 0, grads: usize = 0, adamM: usize = 0, adamV: usize = 0, paramFloats = 0;
-let capacity = 0, activationsMark: usize = 0;
+let capacity = 0, activationsMark: usize = 0, carveTop: usize = 0;
 let xBuf: usize = 0, mu: usize = 0, logvar: usize = 0, eps: usize = 0, z: usize = 0;
 let dmu: usize = 0, dlogvar: usize = 0, dz: usize = 0, logits: usize = 0, dlogits: usize = 0, wt: usize = 0;
 let lists: usize = 0;            // zero-skipping scratch (kernels/skip-zeros.ts)
@@ -147,44 +147,43 @@ function clearParameterPadding(): void {
 /** Ensures activations for `batch` examples; re-lays them above the parameters when it grows. 0 on failure. */
 export function model_reserve(batch: i32): i32 {
   if (batch <= capacity) return 1;
+  // Every buffer is carved from one region: pointers first, then one arena_alloc grows and zeroes it all
+  // (one call site instead of ~30 inlined copies of the allocator: kilobytes of wasm).
   arena_reset(activationsMark);
+  carveTop = activationsMark;
   const rows = <usize>batch;
-  xBuf = arena_alloc(rows * (<usize>inputDim << 2));
-  logits = arena_alloc(rows * (<usize>inputDim << 2));
+  xBuf = carve(rows * (<usize>inputDim << 2));
+  logits = carve(rows * (<usize>inputDim << 2));
   // + one vector: reconstructionRows runs the loss kernels row by row, and their padded gradient writes (padding.ts)
   // may pass the last row's end by up to 3 floats.
-  dlogits = arena_alloc(rows * (<usize>inputDim << 2) + 16);
+  dlogits = carve(rows * (<usize>inputDim << 2) + 16);
   const latentBytes = rows * (<usize>latentDim << 2);
-  mu = arena_alloc(latentBytes); logvar = arena_alloc(latentBytes); eps = arena_alloc(latentBytes); z = arena_alloc(latentBytes);
-  dmu = arena_alloc(latentBytes); dlogvar = arena_alloc(latentBytes); dz = arena_alloc(latentBytes);
+  mu = carve(latentBytes); logvar = carve(latentBytes); eps = carve(latentBytes); z = carve(latentBytes);
+  dmu = carve(latentBytes); dlogvar = carve(latentBytes); dz = carve(latentBytes);
   let wtFloats: usize = 0, listBytes: usize = 0;
   for (let l = 0; l < layerCount; l++) {
     const inDim = <i32>field(l, IN);
     wtFloats = max(wtFloats, field(l, IN) * field(l, OUT));
     listBytes = max(listBytes, max(skip_list_bytes(batch, 0, inDim), skip_list_bytes(0, inDim, batch)));
   }
-  wt = arena_alloc(wtFloats << 2);
-  lists = arena_alloc(listBytes);
-  rowNll = arena_alloc(rows << 3); rowWeight = arena_alloc(rows << 3); rowMax = arena_alloc(rows << 3);
-  rowSum = arena_alloc(rows << 3); rowOut = arena_alloc(rows << 3);
-  if (xBuf == 0 || logits == 0 || dlogits == 0 || mu == 0 || logvar == 0 || eps == 0 || z == 0
-      || dmu == 0 || dlogvar == 0 || dz == 0 || wt == 0 || lists == 0
-      || rowNll == 0 || rowWeight == 0 || rowMax == 0 || rowSum == 0 || rowOut == 0) { capacity = 0; return 0; }
+  wt = carve(wtFloats << 2);
+  lists = carve(listBytes);
+  rowNll = carve(rows << 3); rowWeight = carve(rows << 3); rowMax = carve(rows << 3);
+  rowSum = carve(rows << 3); rowOut = carve(rows << 3);
   const C = <usize>conditionDim;
   if (C > 0) {
-    conditions = arena_alloc(rows * (C << 2));
-    joinedX = arena_alloc(rows * ((<usize>inputDim + C) << 2));
-    joinedZ = arena_alloc(rows * ((<usize>latentDim + C) << 2));
-    djoinedZ = arena_alloc(rows * ((<usize>latentDim + C) << 2));
-    if (conditions == 0 || joinedX == 0 || joinedZ == 0 || djoinedZ == 0) { capacity = 0; return 0; }
+    conditions = carve(rows * (C << 2));
+    joinedX = carve(rows * ((<usize>inputDim + C) << 2));
+    joinedZ = carve(rows * ((<usize>latentDim + C) << 2));
+    djoinedZ = carve(rows * ((<usize>latentDim + C) << 2));
   }
   // Hidden activations and their gradients.
   for (let l = 0; l < layerCount; l++) {
     if (field(l, ACT) == 0) continue;
-    const y = arena_alloc(rows * (field(l, OUT) << 2)), dy = arena_alloc(rows * (field(l, OUT) << 2));
-    if (y == 0 || dy == 0) { capacity = 0; return 0; }
-    setField(l, Y, y); setField(l, DY, dy);
+    setField(l, Y, carve(rows * (field(l, OUT) << 2)));
+    setField(l, DY, carve(rows * (field(l, OUT) << 2)));
   }
+  if (arena_alloc(carveTop - activationsMark) != activationsMark) { capacity = 0; return 0; }
   // Wire each layer's input to the previous output.
   const H = hiddenCount;
   const encoderIn = C > 0 ? joinedX : xBuf, decoderIn = C > 0 ? joinedZ : z, decoderDIn = C > 0 ? djoinedZ : dz;
@@ -205,6 +204,13 @@ export function model_reserve(batch: i32): i32 {
   setField(o, Y, logits); setField(o, DY, dlogits);
   capacity = batch;
   return 1;
+}
+
+/** The next `bytes` (rounded up to 16) of the region model_reserve lays out; arena_alloc then backs them. */
+function carve(bytes: usize): usize {
+  const p = carveTop;
+  carveTop += (bytes + 15) & ~(<usize>15);
+  return p;
 }
 
 function layerForward(l: i32, batch: i32): void {
