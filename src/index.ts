@@ -3,6 +3,7 @@ export { VAE } from './vae.js';
 export { VAEError, type VAEErrorCode } from './errors.js';
 export { simdSupported } from './builds.js';
 export { readMetadata } from './safetensors.js';
+export { oneHot } from './conditions.js';
 export type {
   Activation, BatchLog, ConditionOptions, EarlyStopping, EncodeOptions, Encoding, EngineOptions, EpochLog, Evaluation,
   EvaluateOptions, FitOptions, InterpolateOptions, LatentGridOptions, Likelihood, LossTerms, SaveOptions, ScoreOptions,

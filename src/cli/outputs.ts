@@ -5,7 +5,7 @@ import type { VAE } from '../index.js';
 import type { EpochLog } from '../types.js';
 import { writeFileAtomic } from './atomic-write.js';
 import type { Dataset } from './common.js';
-import { oneHot } from './idx.js';
+import { oneHot } from '../index.js';
 import { tilesOf, writeGrid } from './images.js';
 import { lossCurveSvg } from './loss-plot.js';
 

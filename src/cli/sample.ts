@@ -1,7 +1,7 @@
 // `wasm-vae sample`: a PNG grid of z ~ N(0, I) decoded; for a conditional model one row per class.
 import type { Command } from './common.js';
 import { integerOption, loadModel, parseOptions, tileShape } from './common.js';
-import { oneHot } from './idx.js';
+import { oneHot } from '../index.js';
 import { tilesOf, writeGrid } from './images.js';
 
 export const sample: Command = {

@@ -7,7 +7,8 @@ import { VAE } from '../index.js';
 import type { Activation, EpochLog, Likelihood } from '../types.js';
 import type { TrainCommand } from './args.js';
 import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint } from './checkpoint.js';
-import { mnistPaths, oneHot, readIdxImages, readIdxLabels } from './idx.js';
+import { oneHot } from '../index.js';
+import { mnistPaths, readIdxImages, readIdxLabels } from './idx.js';
 import { writeOutputs } from './outputs.js';
 
 export async function runTrain(given: TrainCommand): Promise<void> {

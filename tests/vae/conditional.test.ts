@@ -1,7 +1,7 @@
 // The conditional VAE through the API: conditions in every call, checked like any input, saved with the model,
 // and bit-identical training on the SIMD and the scalar build. (Its gradients: tests/model/gradients.test.ts.)
 import { describe, expect, it } from 'vitest';
-import { VAE } from '../../src/index.js';
+import { oneHot as oneHotRows, VAE } from '../../src/index.js';
 import { prototypeData, sameBytes } from '../helpers/data.js';
 
 const D = 20, C = 3, L = 2;
@@ -47,5 +47,11 @@ describe('conditional VAE', () => {
     expect(loaded.config.conditionDim).toBe(C);
     const x = data.subarray(0, 3 * D), c = labels.subarray(0, 3 * C);
     expect(loaded.encode(x, { conditions: c })).toEqual(simd.encode(x, { conditions: c }));
+  });
+
+  it('oneHot builds the conditions from labels, and refuses labels outside the classes', () => {
+    expect(Array.from(oneHotRows([2, 0], 3))).toEqual([0, 0, 1, 1, 0, 0]);
+    expect(() => oneHotRows([1, 3], 3)).toThrow(/oneHot: labels must be integers in \[0, 3\); received 3 at index 1/);
+    expect(() => oneHotRows([0], 0)).toThrow(/classes must be a positive integer/);
   });
 });
