@@ -8,15 +8,18 @@
 //   log p(z) − log q(z|x) = Σⱼ [−½zⱼ² + ½εⱼ² + ½·logVarⱼ]   (the ½ log 2π terms cancel),
 // and the k weights are combined by a running log-sum-exp per example, so no exp can overflow.
 
+/** KL(N(μ, e^lv) ‖ N(0, 1)) of one latent coordinate at `at` (Kingma & Welling 2014, Appendix B). */
+// @ts-ignore: decorator
+@inline function klTerm(mu: usize, logvar: usize, at: usize): f64 {
+  const m = <f64>load<f32>(mu + at), lv = <f64>load<f32>(logvar + at);
+  return -0.5 * (1 + lv - m * m - <f64>Mathf.exp(<f32>lv));
+}
+
 /** out[r] = Σⱼ KL(q(z_rj|x) ‖ N(0,1)) = Σⱼ −½(1 + lv − μ² − e^lv) per row. */
 export function kl_rows(out: usize /* (rows) f64 */, mu: usize, logvar: usize /* (rows, L) */, rows: i32, L: i32): void {
   for (let r = 0; r < rows; r++) {
     let s: f64 = 0;
-    for (let j = 0; j < L; j++) {
-      const at = (<usize>(r * L + j)) << 2;
-      const m = <f64>load<f32>(mu + at), lv = <f64>load<f32>(logvar + at);
-      s += -0.5 * (1 + lv - m * m - <f64>Mathf.exp(<f32>lv));
-    }
+    for (let j = 0; j < L; j++) s += klTerm(mu, logvar, (<usize>(r * L + j)) << 2);
     store<f64>(out + (<usize>r << 3), s);
   }
 }
@@ -73,11 +76,7 @@ export function free_bits_backward(
   let objective: f64 = 0;
   for (let j = 0; j < L; j++) {
     let s: f64 = 0;
-    for (let r = 0; r < rows; r++) {
-      const at = (<usize>(r * L + j)) << 2;
-      const m = <f64>load<f32>(mu + at), lv = <f64>load<f32>(logvar + at);
-      s += -0.5 * (1 + lv - m * m - <f64>Mathf.exp(<f32>lv));
-    }
+    for (let r = 0; r < rows; r++) s += klTerm(mu, logvar, (<usize>(r * L + j)) << 2);
     const kl = s / <f64>rows;
     if (kl < lambda) {
       for (let r = 0; r < rows; r++) {
