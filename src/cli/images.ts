@@ -1,29 +1,15 @@
-// Image grids as PNG (pngjs): greyscale tiles of values in [0, 1], separated by a 2-pixel border.
+// Image grids as PNG (pngjs): the library's gridPixels (greyscale tiles in [0, 1], 2-pixel borders), encoded.
 import { PNG } from 'pngjs';
+import { gridPixels } from '../index.js';
 import { writeFileAtomic } from './atomic-write.js';
-
-const BORDER = 2;
 
 /** Writes `tiles` (each height·width values in [0, 1]) as a grid with `columns` tiles per row. */
 export function writeGrid(path: string, tiles: Float32Array[], height: number, width: number, columns: number): void {
-  const rows = Math.ceil(tiles.length / columns);
-  const png = new PNG({
-    width: columns * (width + BORDER) + BORDER,
-    height: rows * (height + BORDER) + BORDER,
-    colorType: 0,
-    inputColorType: 0,
-    inputHasAlpha: false,
-  });
-  png.data = Buffer.alloc(png.width * png.height, 64); // dark grey border
-  tiles.forEach((tile, t) => {
-    const top = BORDER + Math.floor(t / columns) * (height + BORDER), left = BORDER + (t % columns) * (width + BORDER);
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const v = Math.min(1, Math.max(0, tile[y * width + x]));
-        png.data[(top + y) * png.width + left + x] = Math.round(v * 255);
-      }
-    }
-  });
+  const values = new Float32Array(tiles.length * height * width);
+  tiles.forEach((tile, t) => values.set(tile, t * height * width));
+  const grid = gridPixels(values, height, width, { columns });
+  const png = new PNG({ width: grid.width, height: grid.height, colorType: 0, inputColorType: 0, inputHasAlpha: false });
+  png.data = Buffer.from(grid.data.buffer, grid.data.byteOffset, grid.data.byteLength);
   writeFileAtomic(path, PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false }));
 }
 
