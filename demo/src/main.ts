@@ -12,7 +12,9 @@ const chart = new LossChart($('chart'));
 const DIGIT_COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#5a5a5a', '#bcbd22', '#17becf'];
 let model: VAEConfig | null = null, training = false, epochs = 0;
 
-function setState(state: 'loading' | 'ready' | 'training' | 'idle'): void {
+type PageState = 'loading' | 'ready' | 'training' | 'idle';
+
+function setState(state: PageState = document.body.dataset.state as PageState): void {
   document.body.dataset.state = state;
   training = state === 'training';
   $<HTMLButtonElement>('start').disabled = state === 'loading' || training;
@@ -83,6 +85,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       showModel(m.config, m.parameters, m.simd);
       showVisuals(m.visuals);
       if (m.source === 'loaded') { status('Model loaded: its samples and latent space are shown below.'); setState('idle'); }
+      else setState(); // a model now exists: save and interpolate become available
       break;
     case 'progress':
       status(`Training: epoch ${m.epoch}, batch ${m.batch} of ${m.batches}, loss ${m.loss.toFixed(2)}`);
@@ -184,4 +187,5 @@ $<HTMLFormElement>('interp-form').addEventListener('submit', (e) => {
 });
 
 setState('loading');
-send({ type: 'init', dataUrl: new URL('./', document.baseURI).href });
+const build = new URLSearchParams(location.search).get('build') === 'scalar' ? 'scalar' : 'auto';
+send({ type: 'init', dataUrl: new URL('./', document.baseURI).href, build });

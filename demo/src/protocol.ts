@@ -11,7 +11,8 @@ export interface TrainRequest {
 }
 
 export type ToWorker =
-  | { type: 'init'; dataUrl: string }
+  /** `build`: 'auto' (SIMD where the engine has it) or 'scalar' (the page's ?build=scalar, to try the fallback). */
+  | { type: 'init'; dataUrl: string; build: 'auto' | 'scalar' }
   | TrainRequest
   | { type: 'stop' }
   | { type: 'reconstruct'; pixels: Float32Array; label: number }

@@ -6,7 +6,7 @@ import type { FromWorker, Grid, ToWorker, TrainRequest, Visuals } from './protoc
 
 const D = 784, CLASSES = 10, PAIRS = 8, SAMPLE_COLUMNS = 8, MANIFOLD = 12, SCATTER = 1000, VALIDATION = 1000;
 let train: Mnist, test: Mnist, vae: VAE | null = null, stop: AbortController | null = null, manifoldLabel = 0;
-let training: Promise<void> | null = null;
+let training: Promise<void> | null = null, build: 'auto' | 'scalar' = 'auto';
 
 const post = (message: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(message, transfer);
 
@@ -82,7 +82,7 @@ async function runTraining(request: TrainRequest): Promise<void> {
   vae?.dispose();
   const examples = Math.min(request.examples, train.count);
   const conditions = request.config.conditionDim ? oneHot(train.labels.subarray(0, examples), CLASSES) : undefined;
-  vae = await VAE.create(request.config);
+  vae = await VAE.create(request.config, { wasm: build });
   const model = vae;
   announce(model, 'trained');
   stop = new AbortController();
@@ -113,8 +113,9 @@ async function stopTraining(): Promise<void> {
 async function handle(message: ToWorker): Promise<void> {
   switch (message.type) {
     case 'init': {
+      build = message.build;
       [train, test] = await Promise.all([loadMnist(message.dataUrl, 'train'), loadMnist(message.dataUrl, 'test')]);
-      const probe = await VAE.create({ inputDim: 1, hiddenDims: [], latentDim: 1 });
+      const probe = await VAE.create({ inputDim: 1, hiddenDims: [], latentDim: 1 }, { wasm: build });
       post({ type: 'ready', simd: probe.simd, train: train.count, test: test.count });
       probe.dispose();
       return;
@@ -152,7 +153,7 @@ async function handle(message: ToWorker): Promise<void> {
       return;
     }
     case 'load': {
-      const loaded = await VAE.load(message.bytes);
+      const loaded = await VAE.load(message.bytes, { wasm: build });
       if (loaded.config.inputDim !== D) { loaded.dispose(); throw new Error(`this page shows 28×28 digits; the model takes ${loaded.config.inputDim} values`); }
       if (loaded.config.conditionDim !== 0 && loaded.config.conditionDim !== CLASSES) {
         loaded.dispose();

@@ -36,11 +36,11 @@ function canvasStats(page: Page, id: string): Promise<{ variance: number; width:
   }, id);
 }
 
-async function openPage(width = 1280, height = 800): Promise<Page> {
+async function openPage(width = 1280, height = 800, query = ''): Promise<Page> {
   const page = await browser.newPage({ viewport: { width, height }, acceptDownloads: true });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${server.url}/`);
+  await page.goto(`${server.url}/${query}`);
   await page.waitForFunction(() => document.body.dataset.state === 'ready', undefined, { timeout: 60_000 });
   expect(errors).toEqual([]);
   return page;
@@ -101,8 +101,9 @@ describe('the demo page (static build)', () => {
     await page.close();
   }, 180_000);
 
-  it('lays out at a phone width, and reports a bad model file without breaking', async () => {
-    const page = await openPage(390, 844);
+  it('lays out at a phone width, runs the scalar fallback, and reports a bad model file without breaking', async () => {
+    const page = await openPage(390, 844, '?build=scalar');
+    expect(await page.textContent('#build')).toBe('build: scalar WebAssembly');
     await page.setInputFiles('#load', { name: 'bad.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model') });
     await page.waitForFunction(() => /Error: VAE\.load: expected a safetensors file/.test(document.getElementById('status')!.textContent ?? ''));
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

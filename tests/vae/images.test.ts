@@ -1,0 +1,36 @@
+// The image helpers apps use: grids of digits, ImageData in and out (in Chromium; Node has no ImageData).
+import { describe, expect, it } from 'vitest';
+import { fromImageData, gridImageData, gridPixels, toImageData, VAEError } from '../../src/index.js';
+
+const browser = typeof (globalThis as { ImageData?: unknown }).ImageData === 'function';
+
+describe('image helpers', () => {
+  it('gridPixels lays tiles out row by row with borders, clamping values to [0, 1]', () => {
+    const tiles = Float32Array.from([0, 1, 0.5, 2, /* tile 2 */ -1, 0, 0, 1, /* tile 3 */ 1, 1, 1, 1]); // three 2×2 tiles
+    const grid = gridPixels(tiles, 2, 2, { columns: 2, border: 1, background: 7 });
+    expect([grid.width, grid.height]).toEqual([2 * 3 + 1, 2 * 3 + 1]);
+    const at = (x: number, y: number) => grid.data[y * grid.width + x];
+    expect([at(1, 1), at(2, 1), at(1, 2), at(2, 2)]).toEqual([0, 255, 128, 255]); // tile 1, 0.5 → 128, 2 → 255
+    expect([at(4, 1), at(5, 2)]).toEqual([0, 255]);   // tile 2, -1 clamped to 0
+    expect(at(1, 4)).toBe(255);                        // tile 3 starts the second row
+    expect([at(0, 0), at(3, 1), at(4, 4)]).toEqual([7, 7, 7]); // borders, and the empty fourth cell
+    expect(() => gridPixels(new Float32Array(5), 2, 2)).toThrow(/gridPixels: values must be a Float32Array of n × 2 × 2/);
+  });
+
+  it.runIf(browser)('ImageData round-trips: toImageData then fromImageData gives the values (to 1/255)', () => {
+    const values = Float32Array.from({ length: 12 }, (_, i) => i / 11);
+    const image = toImageData({ values, width: 4, height: 3 });
+    expect([image.width, image.height]).toEqual([4, 3]);
+    const back = fromImageData(image);
+    expect(Math.max(...back.map((v, i) => Math.abs(v - values[i])))).toBeLessThanOrEqual(0.5 / 255 + 1e-6);
+    expect(gridImageData(values, 2, 2, { columns: 3 }).width).toBe(3 * 4 + 2);
+  });
+
+  it.runIf(!browser)('toImageData says plainly that Node has no ImageData', () => {
+    let error: unknown;
+    try { toImageData({ values: new Float32Array(4), width: 2, height: 2 }); } catch (e) { error = e; }
+    expect(error).toBeInstanceOf(VAEError);
+    expect((error as VAEError).code).toBe('UNSUPPORTED_ENGINE');
+    expect(() => fromImageData({} as ImageData)).toThrow(/fromImageData: image must be an ImageData/);
+  });
+});
