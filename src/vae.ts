@@ -1,11 +1,15 @@
 // class VAE — the API users see. A thin facade: it checks arguments, copies data in and out of the wasm
 // instance, and makes one wasm call per training step; the model itself lives in assembly/model.ts.
-import { hasBestWeights, STATE_RECORD_BYTES, type FitPosition, type RunSettings, type TrainingState } from './checkpoint.js';
+import { hasBestWeights, STATE_RECORD_BYTES, type FitPosition, type TrainingState } from './checkpoint.js';
 import { ACTIVATIONS, LIKELIHOODS, resolveConfig } from './config.js';
 import { Engine, type WasmExports } from './engine.js';
-import { describe, VAEError } from './errors.js';
+import { VAEError } from './errors.js';
 import { parameterCountOf } from './layout.js';
-import { checkNaming, decodeModelFile, encodeModelFile, RESERVED_METADATA, type ModelFile } from './model-file.js';
+import { checkNaming, decodeModelFile, encodeModelFile, type ModelFile } from './model-file.js';
+import {
+  argumentError, checkBatchSize, checkEarlyStopping, checkEngineOptions, checkSamples, checkStepOptions, checkUserMetadata,
+  DEFAULT_BATCH, DEFAULT_MAX_CONSECUTIVE_SKIPS, repeatRows, valueError,
+} from './options.js';
 import { interpolatePoints, latentGridPoints } from './latent-tools.js';
 import { runFit, type FitHost } from './training.js';
 import type {
@@ -16,13 +20,11 @@ import type {
 
 // Adam's moment decays and ε, as PyTorch's defaults (Kingma & Ba 2015 recommend the same).
 const ADAM_BETA1 = 0.9, ADAM_BETA2 = 0.999, ADAM_EPSILON = 1e-8;
-const DEFAULT_BATCH = 128, DEFAULT_LEARNING_RATE = 1e-3, DEFAULT_MAX_CONSECUTIVE_SKIPS = 20;
 const READ_CHUNK = 1024; // rows per wasm call for encode/decode/sample beyond the training capacity
 const STREAM_SHUFFLE = 2, STREAM_EVAL = 4; // assembly/model.ts
 const GENERATOR_BYTES = 64;                // a stream's xoshiro state (kernels/gaussian.ts)
 const FLOAT_MAX = 3.4028234663852886e38;
 const MAX_MODEL_BYTES = 2 ** 31; // leaves room below wasm32's 4 GiB for activations
-const MAX_SAMPLES = 100_000;      // importance samples per example
 
 export class VAE {
   /** The architecture and seed, as saved with the model. */
@@ -526,70 +528,3 @@ export class VAE {
   }
 }
 
-function argumentError(method: string, name: string, expected: string, value: unknown): VAEError {
-  return new VAEError('INVALID_ARGUMENT', `${method}: ${name} must be ${expected}; received ${describe(value)}`);
-}
-
-function valueError(method: string, name: string, expected: string, index: number, value: number): VAEError {
-  return new VAEError('INVALID_ARGUMENT', `${method}: ${name} must hold ${expected}; received ${value} at index ${index}`);
-}
-
-function checkUserMetadata(method: string, metadata: unknown): Record<string, string> {
-  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) throw argumentError(method, 'options.metadata', 'an object of strings', metadata);
-  for (const [key, value] of Object.entries(metadata)) {
-    if (RESERVED_METADATA.includes(key)) throw argumentError(method, `options.metadata key "${key}"`, `none of ${RESERVED_METADATA.join(', ')}`, key);
-    if (typeof value !== 'string') throw argumentError(method, `options.metadata.${key}`, 'a string', value);
-  }
-  return { ...metadata as Record<string, string> };
-}
-
-function checkEngineOptions(method: string, options: EngineOptions): EngineOptions {
-  if (typeof options !== 'object' || options === null) throw argumentError(method, 'the engine options', 'an object', options);
-  return options;
-}
-
-function checkStepOptions(method: string, options: TrainStepOptions): { learningRate: number; beta: number; freeBits: number } {
-  if (typeof options !== 'object' || options === null) throw argumentError(method, 'options', 'an object', options);
-  const learningRate = options.learningRate ?? DEFAULT_LEARNING_RATE, beta = options.beta ?? 1, freeBits = options.freeBits ?? 0;
-  if (!(typeof freeBits === 'number' && freeBits >= 0 && Number.isFinite(freeBits))) {
-    throw argumentError(method, 'options.freeBits', 'a finite number >= 0 (nats per latent dimension)', freeBits);
-  }
-  if (!(typeof learningRate === 'number' && learningRate > 0 && Number.isFinite(learningRate))) {
-    throw argumentError(method, 'options.learningRate', 'a finite number > 0', learningRate);
-  }
-  if (!(typeof beta === 'number' && beta >= 0 && Number.isFinite(beta))) {
-    throw argumentError(method, 'options.beta', 'a finite number >= 0', beta);
-  }
-  return { learningRate, beta, freeBits };
-}
-
-function checkBatchSize(method: string, batchSize: unknown = DEFAULT_BATCH): number {
-  if (!Number.isInteger(batchSize) || (batchSize as number) < 1) throw argumentError(method, 'options.batchSize', 'a positive integer', batchSize);
-  return batchSize as number;
-}
-
-function checkSamples(method: string, samples: unknown): number {
-  if (!Number.isInteger(samples) || (samples as number) < 1 || (samples as number) > MAX_SAMPLES) {
-    throw argumentError(method, 'options.samples', `an integer in [1, ${MAX_SAMPLES}]`, samples);
-  }
-  return samples as number;
-}
-
-function checkEarlyStopping(method: string, value: unknown, validating: boolean): RunSettings['earlyStopping'] {
-  if (value === undefined) return null;
-  const name = 'options.earlyStopping';
-  if (typeof value !== 'object' || value === null) throw argumentError(method, name, 'an object { patience, minDelta, restoreBest }', value);
-  if (!validating) throw argumentError(method, name, 'given with options.validationData (it watches the validation loss)', value);
-  const { patience, minDelta = 0, restoreBest = false } = value as Record<string, unknown>;
-  if (!Number.isInteger(patience) || (patience as number) < 1) throw argumentError(method, `${name}.patience`, 'a positive integer (epochs)', patience);
-  if (!(typeof minDelta === 'number' && minDelta >= 0 && Number.isFinite(minDelta))) throw argumentError(method, `${name}.minDelta`, 'a finite number >= 0', minDelta);
-  if (typeof restoreBest !== 'boolean') throw argumentError(method, `${name}.restoreBest`, 'a boolean', restoreBest);
-  return { patience: patience as number, minDelta, restoreBest };
-}
-
-/** `row` (one row of `width` values) repeated `count` times. */
-function repeatRows(row: Float32Array, width: number, count: number): Float32Array {
-  const out = new Float32Array(width * count);
-  for (let i = 0; i < count; i++) out.set(row, i * width);
-  return out;
-}

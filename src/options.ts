@@ -1,0 +1,77 @@
+// Checking the arguments of VAE's methods: each check throws VAEError INVALID_ARGUMENT saying what was called, what
+// was expected and what came. Defaults live here too, beside the checks that apply them.
+import type { RunSettings } from './checkpoint.js';
+import { describe, VAEError } from './errors.js';
+import { RESERVED_METADATA } from './model-file.js';
+import type { EngineOptions, TrainStepOptions } from './types.js';
+
+export const DEFAULT_BATCH = 128, DEFAULT_LEARNING_RATE = 1e-3, DEFAULT_MAX_CONSECUTIVE_SKIPS = 20;
+const MAX_SAMPLES = 100_000; // importance samples per example
+
+export function argumentError(method: string, name: string, expected: string, value: unknown): VAEError {
+  return new VAEError('INVALID_ARGUMENT', `${method}: ${name} must be ${expected}; received ${describe(value)}`);
+}
+
+export function valueError(method: string, name: string, expected: string, index: number, value: number): VAEError {
+  return new VAEError('INVALID_ARGUMENT', `${method}: ${name} must hold ${expected}; received ${value} at index ${index}`);
+}
+
+export function checkUserMetadata(method: string, metadata: unknown): Record<string, string> {
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) throw argumentError(method, 'options.metadata', 'an object of strings', metadata);
+  for (const [key, value] of Object.entries(metadata)) {
+    if (RESERVED_METADATA.includes(key)) throw argumentError(method, `options.metadata key "${key}"`, `none of ${RESERVED_METADATA.join(', ')}`, key);
+    if (typeof value !== 'string') throw argumentError(method, `options.metadata.${key}`, 'a string', value);
+  }
+  return { ...metadata as Record<string, string> };
+}
+
+export function checkEngineOptions(method: string, options: EngineOptions): EngineOptions {
+  if (typeof options !== 'object' || options === null) throw argumentError(method, 'the engine options', 'an object', options);
+  return options;
+}
+
+export function checkStepOptions(method: string, options: TrainStepOptions): { learningRate: number; beta: number; freeBits: number } {
+  if (typeof options !== 'object' || options === null) throw argumentError(method, 'options', 'an object', options);
+  const learningRate = options.learningRate ?? DEFAULT_LEARNING_RATE, beta = options.beta ?? 1, freeBits = options.freeBits ?? 0;
+  if (!(typeof freeBits === 'number' && freeBits >= 0 && Number.isFinite(freeBits))) {
+    throw argumentError(method, 'options.freeBits', 'a finite number >= 0 (nats per latent dimension)', freeBits);
+  }
+  if (!(typeof learningRate === 'number' && learningRate > 0 && Number.isFinite(learningRate))) {
+    throw argumentError(method, 'options.learningRate', 'a finite number > 0', learningRate);
+  }
+  if (!(typeof beta === 'number' && beta >= 0 && Number.isFinite(beta))) {
+    throw argumentError(method, 'options.beta', 'a finite number >= 0', beta);
+  }
+  return { learningRate, beta, freeBits };
+}
+
+export function checkBatchSize(method: string, batchSize: unknown = DEFAULT_BATCH): number {
+  if (!Number.isInteger(batchSize) || (batchSize as number) < 1) throw argumentError(method, 'options.batchSize', 'a positive integer', batchSize);
+  return batchSize as number;
+}
+
+export function checkSamples(method: string, samples: unknown): number {
+  if (!Number.isInteger(samples) || (samples as number) < 1 || (samples as number) > MAX_SAMPLES) {
+    throw argumentError(method, 'options.samples', `an integer in [1, ${MAX_SAMPLES}]`, samples);
+  }
+  return samples as number;
+}
+
+export function checkEarlyStopping(method: string, value: unknown, validating: boolean): RunSettings['earlyStopping'] {
+  if (value === undefined) return null;
+  const name = 'options.earlyStopping';
+  if (typeof value !== 'object' || value === null) throw argumentError(method, name, 'an object { patience, minDelta, restoreBest }', value);
+  if (!validating) throw argumentError(method, name, 'given with options.validationData (it watches the validation loss)', value);
+  const { patience, minDelta = 0, restoreBest = false } = value as Record<string, unknown>;
+  if (!Number.isInteger(patience) || (patience as number) < 1) throw argumentError(method, `${name}.patience`, 'a positive integer (epochs)', patience);
+  if (!(typeof minDelta === 'number' && minDelta >= 0 && Number.isFinite(minDelta))) throw argumentError(method, `${name}.minDelta`, 'a finite number >= 0', minDelta);
+  if (typeof restoreBest !== 'boolean') throw argumentError(method, `${name}.restoreBest`, 'a boolean', restoreBest);
+  return { patience: patience as number, minDelta, restoreBest };
+}
+
+/** `row` (one row of `width` values) repeated `count` times. */
+export function repeatRows(row: Float32Array, width: number, count: number): Float32Array {
+  const out = new Float32Array(width * count);
+  for (let i = 0; i < count; i++) out.set(row, i * width);
+  return out;
+}
