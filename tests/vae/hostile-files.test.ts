@@ -17,7 +17,15 @@ async function baseFiles(): Promise<Uint8Array[]> {
   await deep.fit(data, { epochs: 2, batchSize: 16, signal: stop.signal, onBatchEnd: (l) => { if (l.epoch === 2 && l.batch === 2) stop.abort(); } });
   const pytorch = await VAE.create({ inputDim: D, hiddenDims: [5], latentDim: 2 });
   pytorch.trainStep(data.subarray(0, 16 * D));
-  return [deep.save(), deep.save({ includeOptimizer: true }), pytorch.save({ names: 'pytorch-examples' }), pytorch.save({ includeOptimizer: true })];
+  // A conditional model mid-run with early stopping's best weights in the checkpoint.
+  const conditional = await VAE.create({ inputDim: D, hiddenDims: [4], latentDim: 2, conditionDim: 2, seed: 5 });
+  const labels = Float32Array.from({ length: 64 * 2 }, (_, i) => (i % 2 === Math.floor(i / 2) % 2 ? 1 : 0));
+  const halt = new AbortController();
+  await conditional.fit(data, { epochs: 3, batchSize: 16, conditions: labels, validationData: data, validationConditions: labels,
+    earlyStopping: { patience: 2, restoreBest: true }, klWarmup: 3, freeBits: 0.1, signal: halt.signal,
+    onBatchEnd: (l) => { if (l.epoch === 2 && l.batch === 1) halt.abort(); } });
+  return [deep.save(), deep.save({ includeOptimizer: true }), pytorch.save({ names: 'pytorch-examples' }), pytorch.save({ includeOptimizer: true }),
+    conditional.save({ includeOptimizer: true })];
 }
 
 function headerEnd(bytes: Uint8Array): number {
@@ -57,9 +65,12 @@ describe('hostile model files', () => {
       }
       // A file that loads gives a working model: finite encodings, and it saves again.
       counts.loaded++;
-      const { mean } = vae.encode(new Float32Array(2 * vae.config.inputDim).fill(0.5));
+      const C = vae.config.conditionDim;
+      const { mean } = vae.encode(new Float32Array(2 * vae.config.inputDim).fill(0.5), { conditions: C ? new Float32Array(2 * C) : undefined });
       expect(mean.every(Number.isFinite)).toBe(true);
       expect(decodeSafetensors(vae.save()).tensors.size).toBe(vae.config.hiddenDims.length * 4 + 6);
+      const reloaded = await VAE.load(vae.save({ includeOptimizer: true }));
+      reloaded.dispose();
       vae.dispose();
     };
 
