@@ -43,7 +43,7 @@ Options:
   --epochs N           passes over the training data (default 10)
   --batch-size N       examples per Adam step (default 128)
   --hidden A,B,...     hidden layer widths (default 400)
-  --latent N           latent dimensions (default 20)
+  --latent N           latent dimensions (default 20; 8 with --conditional, where the label carries the class)
   --activation NAME    relu | leakyRelu | tanh | sigmoid (default relu)
   --likelihood NAME    bernoulli | gaussian (default bernoulli)
   --lr X               Adam learning rate (default 1e-3)
@@ -129,7 +129,9 @@ export function parseTrainArgs(argv: string[]): TrainCommand | null {
     epochs: number('epochs', values.epochs, 10, true, 0),
     batchSize: number('batch-size', values['batch-size'], 128, true, 1),
     hiddenDims: hidden,
-    latentDim: number('latent', values.latent, 20, true, 1),
+    // A conditional model's label carries the class, so z need only hold the style: a smaller default latent keeps
+    // samples from the prior on their class (with 20 dimensions some rows of the sample grid mix in other digits).
+    latentDim: number('latent', values.latent, values.conditional ? 8 : 20, true, 1),
     activation: values.activation ?? 'relu',
     likelihood: values.likelihood ?? 'bernoulli',
     learningRate: number('lr', values.lr, 1e-3, false, Number.MIN_VALUE),
