@@ -70,11 +70,13 @@ Options:
   -h, --help           this text
 `;
 
-function number(name: string, text: string | undefined, fallback: number, integer: boolean, min: number): number {
+/** A numeric option: `fallback` when absent; an integer (or any finite number) in [min, max] otherwise. */
+export function numberOption(name: string, text: unknown, fallback: number, integer: boolean, min: number, max = Infinity): number {
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
-    throw new Error(`--${name} must be ${integer ? 'an integer' : 'a number'} >= ${min}; received ${JSON.stringify(text)}`);
+  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    const range = max === Infinity ? `>= ${min}` : `in [${min}, ${max}]`;
+    throw new Error(`--${name} must be ${integer ? 'an integer' : 'a number'} ${range}; received ${JSON.stringify(text)}`);
   }
   return value;
 }
@@ -124,31 +126,31 @@ export function parseTrainArgs(argv: string[]): TrainCommand | null {
     throw new Error(`unknown command ${JSON.stringify(positionals.join(' '))}; see wasm-vae help`);
   }
   const hidden = values.hidden === undefined ? [400]
-    : values.hidden === '' ? [] : values.hidden.split(',').map((s) => number('hidden', s, 0, true, 1));
+    : values.hidden === '' ? [] : values.hidden.split(',').map((s) => numberOption('hidden', s, 0, true, 1));
   return {
-    epochs: number('epochs', values.epochs, 10, true, 0),
-    batchSize: number('batch-size', values['batch-size'], 128, true, 1),
+    epochs: numberOption('epochs', values.epochs, 10, true, 0),
+    batchSize: numberOption('batch-size', values['batch-size'], 128, true, 1),
     hiddenDims: hidden,
     // A conditional model's label carries the class, so z need only hold the style: a smaller default latent keeps
     // samples from the prior on their class (with 20 dimensions some rows of the sample grid mix in other digits).
-    latentDim: number('latent', values.latent, values.conditional ? 8 : 20, true, 1),
+    latentDim: numberOption('latent', values.latent, values.conditional ? 8 : 20, true, 1),
     activation: values.activation ?? 'relu',
     likelihood: values.likelihood ?? 'bernoulli',
-    learningRate: number('lr', values.lr, 1e-3, false, Number.MIN_VALUE),
-    beta: number('beta', values.beta, 1, false, 0),
-    seed: number('seed', values.seed, 1, true, 0),
+    learningRate: numberOption('lr', values.lr, 1e-3, false, Number.MIN_VALUE),
+    beta: numberOption('beta', values.beta, 1, false, 0),
+    seed: numberOption('seed', values.seed, 1, true, 0),
     data: values.data,
     testData: values['test-data'],
-    limit: values.limit === undefined ? undefined : number('limit', values.limit, 0, true, 1),
+    limit: values.limit === undefined ? undefined : numberOption('limit', values.limit, 0, true, 1),
     out: values.out ?? 'out',
-    checkpointEvery: number('checkpoint-every', values['checkpoint-every'], 100, true, 0),
+    checkpointEvery: numberOption('checkpoint-every', values['checkpoint-every'], 100, true, 0),
     resume: values.resume,
     conditional: values.conditional ?? false,
     labels: values.labels,
     testLabels: values['test-labels'],
-    klWarmup: number('kl-warmup', values['kl-warmup'], 0, true, 0),
-    freeBits: number('free-bits', values['free-bits'], 0, false, 0),
-    patience: number('patience', values.patience, 0, true, 0),
+    klWarmup: numberOption('kl-warmup', values['kl-warmup'], 0, true, 0),
+    freeBits: numberOption('free-bits', values['free-bits'], 0, false, 0),
+    patience: numberOption('patience', values.patience, 0, true, 0),
     given,
   };
 }

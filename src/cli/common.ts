@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { oneHot, VAE } from '../index.js';
+import { numberOption } from './args.js';
 import { mnistPaths, readIdxImages, readIdxLabels, type IdxImages } from './idx.js';
 
 export interface Command {
@@ -20,13 +21,8 @@ export function parseOptions(argv: string[], options: Options): Record<string, s
   return values as Record<string, string | boolean | undefined>;
 }
 
-export function integerOption(name: string, text: unknown, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`--${name} must be an integer in [${min}, ${max === Number.MAX_SAFE_INTEGER ? '∞' : max}]; received ${JSON.stringify(text)}`);
-  }
-  return value;
+export function integerOption(name: string, text: unknown, fallback: number, min: number, max = Infinity): number {
+  return numberOption(name, text, fallback, true, min, max);
 }
 
 export async function loadModel(path: unknown): Promise<VAE> {
