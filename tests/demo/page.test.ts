@@ -101,11 +101,17 @@ describe('the demo page (static build)', () => {
     await page.close();
   }, 180_000);
 
-  it('lays out at a phone width, runs the scalar fallback, and reports a bad model file without breaking', async () => {
+  it('lays out at a phone width, runs the scalar fallback, loads a PyTorch state dict, and reports a bad file', async () => {
     const page = await openPage(390, 844, '?build=scalar');
     expect(await page.textContent('#build')).toBe('build: scalar WebAssembly');
     await page.setInputFiles('#load', { name: 'bad.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model') });
     await page.waitForFunction(() => /Error: VAE\.load: expected a safetensors file/.test(document.getElementById('status')!.textContent ?? ''));
+    // A pytorch/examples state dict (the interop fixture, 784-32-4): shown without training.
+    await page.setInputFiles('#load', join(root, 'tests/fixtures/pytorch-examples-vae.safetensors'));
+    await page.waitForFunction(() => /Model loaded/.test(document.getElementById('status')!.textContent ?? ''));
+    expect(await page.textContent('#model-info')).toMatch(/^model 784-32-4, bernoulli, 51,?\d{3} parameters$/);
+    expect((await canvasStats(page, 'samples')).variance).toBeGreaterThan(100);
+    expect((await canvasStats(page, 'manifold')).variance).toBeGreaterThan(100); // a scatter of the 4-d means
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0); // nothing wider than the phone
     await page.selectOption('#examples', '1000');
