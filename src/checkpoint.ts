@@ -161,6 +161,11 @@ function checkFitPosition(value: unknown, fail: (detail: string) => never): FitP
   };
 }
 
+/** A copy that shares nothing mutable with `p` (fit mutates its running sums and early-stopping record). */
+export function copyPosition(p: FitPosition): FitPosition {
+  return { ...p, totals: { ...p.totals }, early: { ...p.early } };
+}
+
 /** Whether a position holds a best-weights snapshot (restoreBest, after a first validation). */
 export function hasBestWeights(fit: FitPosition | null): boolean {
   return fit !== null && fit.settings.earlyStopping?.restoreBest === true && fit.early.best !== null;

@@ -1,7 +1,7 @@
 // fit: epochs of shuffled batches, the run's position (what a resumed fit continues from), the schedules
 // (KL warm-up, free bits), early stopping with restore-best, the divergence guard's bookkeeping, logs and abort.
 // The model itself is reached through a FitHost, which VAE provides.
-import { epochStartBytes, toHex, type FitPosition, type RunSettings } from './checkpoint.js';
+import { copyPosition, epochStartBytes, toHex, type FitPosition, type RunSettings } from './checkpoint.js';
 import { describe, VAEError } from './errors.js';
 import { yieldToEventLoop } from './platform.js';
 import type { BatchLog, EpochLog, LossTerms, StepResult } from './types.js';
@@ -72,7 +72,7 @@ function startingPosition(method: string, host: FitHost, n: number, s: FitSettin
   if (p.shuffle !== s.shuffle) throw mismatch('options.shuffle', p.shuffle, s.shuffle);
   const saved = JSON.stringify(p.settings), given = JSON.stringify(runSettings(s));
   if (saved !== given) throw mismatch('settings', saved, given);
-  return { ...p, totals: { ...p.totals }, early: { ...p.early } };
+  return copyPosition(p);
 }
 
 export async function runFit(method: string, host: FitHost, data: Float32Array, s: FitSettings): Promise<EpochLog[]> {

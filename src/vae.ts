@@ -1,6 +1,6 @@
 // class VAE — the API users see. A thin facade: it checks arguments, copies data in and out of the wasm
 // instance, and makes one wasm call per training step; the model itself lives in assembly/model.ts.
-import { hasBestWeights, STATE_RECORD_BYTES, type FitPosition, type TrainingState } from './checkpoint.js';
+import { copyPosition, hasBestWeights, STATE_RECORD_BYTES, type FitPosition, type TrainingState } from './checkpoint.js';
 import { ACTIVATIONS, LIKELIHOODS, resolveConfig } from './config.js';
 import { Engine, type WasmExports } from './engine.js';
 import { VAEError } from './errors.js';
@@ -505,7 +505,7 @@ export class VAE {
     return {
       state: e.bytes(e.wasm.model_state(), STATE_RECORD_BYTES),
       m: ts.map((t) => this.#readTensor(t, 1)), v: ts.map((t) => this.#readTensor(t, 2)),
-      fit: this.#position && { ...this.#position, totals: { ...this.#position.totals }, early: { ...this.#position.early } },
+      fit: this.#position && copyPosition(this.#position),
       best: hasBestWeights(this.#position) ? this.#bestWeights : null,
     };
   }

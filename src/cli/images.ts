@@ -1,6 +1,7 @@
-// Image grids as PNG (pngjs): the library's gridPixels (greyscale tiles in [0, 1], 2-pixel borders), encoded.
+// The CLI's pictures: grids as PNG (pngjs) from the library's gridPixels (greyscale tiles in [0, 1], 2-pixel
+// borders), and the two tile layouts several commands draw.
 import { PNG } from 'pngjs';
-import { gridPixels } from '../index.js';
+import { gridPixels, oneHot, type VAE } from '../index.js';
 import { writeFileAtomic } from './atomic-write.js';
 
 /** Writes `tiles` (each height·width values in [0, 1]) as a grid with `columns` tiles per row. */
@@ -11,6 +12,20 @@ export function writeGrid(path: string, tiles: Float32Array[], height: number, w
   const png = new PNG({ width: grid.width, height: grid.height, colorType: 0, inputColorType: 0, inputHasAlpha: false });
   png.data = Buffer.from(grid.data.buffer, grid.data.byteOffset, grid.data.byteLength);
   writeFileAtomic(path, PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false }));
+}
+
+/** Rows that alternate: `columns` inputs, then their reconstructions (the reconstructions.png layout). */
+export function pairRows(inputs: Float32Array[], reconstructions: Float32Array[], columns: number): Float32Array[] {
+  const tiles: Float32Array[] = [];
+  for (let r = 0; r < inputs.length; r += columns) tiles.push(...inputs.slice(r, r + columns), ...reconstructions.slice(r, r + columns));
+  return tiles;
+}
+
+/** A conditional model's samples, `perClass` per row, row c conditioned on class c: conditionDim × perClass images. */
+export function classRowSamples(vae: VAE, perClass: number): Float32Array {
+  const C = vae.config.conditionDim;
+  const labels = Array.from({ length: C * perClass }, (_, i) => Math.floor(i / perClass));
+  return vae.sample(labels.length, { conditions: oneHot(labels, C) });
 }
 
 /** Splits n·size values into n tiles (views, no copies). */

@@ -5,8 +5,7 @@ import type { VAE } from '../index.js';
 import type { EpochLog } from '../types.js';
 import { writeFileAtomic } from './atomic-write.js';
 import type { Dataset } from './common.js';
-import { oneHot } from '../index.js';
-import { tilesOf, writeGrid } from './images.js';
+import { classRowSamples, pairRows, tilesOf, writeGrid } from './images.js';
 import { lossCurveSvg } from './loss-plot.js';
 
 const SAMPLES = 64, PAIRS = 32, COLUMNS = 8;
@@ -24,21 +23,14 @@ export async function writeOutputs(out: string, vae: VAE, history: EpochLog[], i
   if (images.shape.length === 2) {
     const [height, width] = images.shape, inputDim = height * width, C = vae.config.conditionDim;
     const samplesPath = join(out, 'samples.png');
-    if (C > 0) {
-      const labels = Array.from({ length: C * COLUMNS }, (_, i) => Math.floor(i / COLUMNS)); // row c: class c
-      writeGrid(samplesPath, tilesOf(vae.sample(labels.length, { conditions: oneHot(labels, C) }), inputDim), height, width, COLUMNS);
-    } else {
-      writeGrid(samplesPath, tilesOf(vae.sample(SAMPLES), inputDim), height, width, COLUMNS);
-    }
-    // Rows alternate: COLUMNS inputs, then their reconstructions.
+    const samples = C > 0 ? classRowSamples(vae, COLUMNS) : vae.sample(SAMPLES);
+    writeGrid(samplesPath, tilesOf(samples, inputDim), height, width, COLUMNS);
     const pairs = Math.min(PAIRS, images.count);
     const source = images.data.subarray(0, pairs * inputDim);
     const inputs = tilesOf(source, inputDim);
     const recons = tilesOf(vae.reconstruct(source, { conditions: images.conditions?.subarray(0, pairs * C) }), inputDim);
-    const tiles: Float32Array[] = [];
-    for (let r = 0; r < inputs.length; r += COLUMNS) tiles.push(...inputs.slice(r, r + COLUMNS), ...recons.slice(r, r + COLUMNS));
     const pairsPath = join(out, 'reconstructions.png');
-    writeGrid(pairsPath, tiles, height, width, COLUMNS);
+    writeGrid(pairsPath, pairRows(inputs, recons, COLUMNS), height, width, COLUMNS);
     written.push(samplesPath, pairsPath);
   }
   return written;

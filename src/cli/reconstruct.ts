@@ -1,7 +1,7 @@
 // `wasm-vae reconstruct`: inputs beside their reconstructions decode(encode(x).mean), as a PNG grid.
 import type { Command } from './common.js';
 import { integerOption, loadModel, parseOptions, readDataset, tileShape } from './common.js';
-import { tilesOf, writeGrid } from './images.js';
+import { pairRows, tilesOf, writeGrid } from './images.js';
 
 export const reconstruct: Command = {
   usage: `Usage: wasm-vae reconstruct --model FILE [options]
@@ -24,10 +24,8 @@ Options:
     const set = readDataset(vae, o.data, o.labels, integerOption('n', o.n, 32, 1, 100_000));
     const columns = integerOption('columns', o.columns, 8, 1, 1024), D = vae.config.inputDim, [h, w] = tileShape(set, D);
     const inputs = tilesOf(set.data, D), recons = tilesOf(vae.reconstruct(set.data, { conditions: set.conditions }), D);
-    const tiles: Float32Array[] = [];
-    for (let r = 0; r < inputs.length; r += columns) tiles.push(...inputs.slice(r, r + columns), ...recons.slice(r, r + columns));
     const out = (o.out as string) ?? 'reconstructions.png';
-    writeGrid(out, tiles, h, w, columns);
+    writeGrid(out, pairRows(inputs, recons, columns), h, w, columns);
     console.log(`wrote ${out}: ${set.count} inputs and their reconstructions`);
     vae.dispose();
   },

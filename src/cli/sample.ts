@@ -1,8 +1,7 @@
 // `wasm-vae sample`: a PNG grid of z ~ N(0, I) decoded; for a conditional model one row per class.
 import type { Command } from './common.js';
 import { integerOption, loadModel, parseOptions, tileShape } from './common.js';
-import { oneHot } from '../index.js';
-import { tilesOf, writeGrid } from './images.js';
+import { classRowSamples, tilesOf, writeGrid } from './images.js';
 
 export const sample: Command = {
   usage: `Usage: wasm-vae sample --model FILE [options]
@@ -23,8 +22,7 @@ Options:
     const C = vae.config.conditionDim, [h, w] = tileShape(null, vae.config.inputDim), out = (o.out as string) ?? 'samples.png';
     if (C > 0) {
       const perClass = integerOption('n', o.n, 8, 1, 1024);
-      const labels = Array.from({ length: C * perClass }, (_, i) => Math.floor(i / perClass));
-      writeGrid(out, tilesOf(vae.sample(labels.length, { conditions: oneHot(labels, C) }), vae.config.inputDim), h, w, perClass);
+      writeGrid(out, tilesOf(classRowSamples(vae, perClass), vae.config.inputDim), h, w, perClass);
       console.log(`wrote ${out}: ${C} rows (one per class) of ${perClass} samples`);
     } else {
       const n = integerOption('n', o.n, 64, 1, 100_000);
