@@ -12,6 +12,7 @@ import Benchmark from 'benchmark';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { VAE } from '../src/index.js';
+import { MAX_PAGES } from '../src/engine.js';
 import { mnistPaths, readIdxImages } from '../src/cli/idx.js';
 import { denseForwardRef } from '../tests/reference/kernels.js';
 import { measureEpoch, measureKernels, measurePeak, measureTfjs, measureTrainStep, timeCall, type Row } from './suites/portable.mjs';
@@ -38,7 +39,13 @@ const find = report.find.bind(report);
 console.log(`wasm-vae bench (${mode}): ${cpus()[0].model}, ${cpus().length} cores, Node ${process.version}`);
 const images = readIdxImages(mnistPaths().train).data;
 const wasmBytes = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url));
-const rawExports = async (path: string) => (await WebAssembly.instantiate(wasmBytes(path), {})).instance.exports as any;
+// The SIMD build imports its memory (src/engine.ts); the probe has its own.
+const rawExports = async (path: string) => {
+  const module = await WebAssembly.compile(wasmBytes(path));
+  const importsMemory = WebAssembly.Module.imports(module).some((i) => i.kind === 'memory');
+  const imports: WebAssembly.Imports = importsMemory ? { env: { memory: new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES }) } } : {};
+  return (await WebAssembly.instantiate(module, imports)).exports as any;
+};
 
 // Node: peak, kernels, a naive-JS product beside them.
 const probe = await rawExports('build/probe.wasm');

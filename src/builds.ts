@@ -31,7 +31,7 @@ export function simdSupported(): boolean {
   return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
 }
 
-const embedded = new Map<'simd' | 'scalar', Promise<WebAssembly.Module>>();
+const embedded = new Map<'simd' | 'scalar' | 'shared', Promise<WebAssembly.Module>>();
 const supplied = new WeakMap<ArrayBuffer | ArrayBufferView, Promise<WebAssembly.Module>>();
 const byUrl = new Map<string, Promise<WebAssembly.Module>>();
 
@@ -90,6 +90,50 @@ async function readUrl(method: string, url: URL): Promise<ArrayBuffer | Uint8Arr
   const response = await fetch(url).catch((error: Error) => { throw failed(error.message); });
   if (!response.ok) throw failed(`HTTP ${response.status}`);
   return response.arrayBuffer();
+}
+
+/**
+ * The SIMD build with its memory import declared shared, for a thread pool (src/threads/). The build is compiled
+ * with the threads feature and imports a memory of at most MAX_PAGES pages; a shared memory differs only in the
+ * limits flag of that import (0x01 → 0x03, WebAssembly threads proposal), so one embedded build serves both.
+ */
+export function sharedSimdModule(method: string): Promise<WebAssembly.Module> {
+  if (!simdSupported()) throw unsupported(method, 'this engine has WebAssembly without SIMD, and threads run on the SIMD build');
+  let bytes = decoded.get('simd');
+  if (!bytes) decoded.set('simd', bytes = decodeBase64(SIMD_WASM_BASE64));
+  const shared = markMemoryShared(bytes);
+  return once(embedded, 'shared', () => WebAssembly.compile(shared));
+}
+
+/** A copy of `bytes` whose imported memory is declared shared. */
+function markMemoryShared(bytes: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+  const out = bytes.slice();
+  let at = 8; // magic and version
+  const leb = (): number => {
+    let value = 0, shift = 0, byte: number;
+    do { byte = out[at++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
+    return value;
+  };
+  const skipName = () => { const n = leb(); at += n; };
+  while (at < out.length) {
+    const id = out[at++], size = leb(), end = at + size;
+    if (id !== 2) { at = end; continue; }
+    for (let count = leb(); count > 0; count--) {
+      skipName(); skipName();
+      const kind = out[at++];
+      if (kind === 2) {
+        if (out[at] !== 0x01) break; // limits with a maximum, not shared
+        out[at] = 0x03;
+        return out;
+      }
+      if (kind === 0) leb();
+      else if (kind === 1) { at++; const flags = out[at++]; leb(); if (flags & 1) leb(); }
+      else if (kind === 3) at += 2;
+      else break;
+    }
+    break;
+  }
+  throw new VAEError('UNSUPPORTED_ENGINE', 'threads: expected the embedded SIMD build to import a memory with a maximum; this build does not');
 }
 
 /** The compiled module for `source`, or a VAEError saying what was expected and what came. */

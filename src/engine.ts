@@ -2,7 +2,7 @@
 // Also the typed view of the wasm ABI and the copies in and out of linear memory (no live view escapes:
 // memory may grow, which detaches every view taken before).
 import { instantiate } from '@assemblyscript/loader';
-import { resolveModule } from './builds.js';
+import { resolveModule, sharedSimdModule } from './builds.js';
 import { VAEError } from './errors.js';
 import type { WasmSource } from './types.js';
 
@@ -10,6 +10,17 @@ import type { WasmSource } from './types.js';
 export interface WasmExports {
   memory: WebAssembly.Memory;
   build_lanes(): number;
+  /** 1 when the build can run a job on several threads. */
+  build_threads(): number;
+  model_attach(layout: number): void;
+  model_layout(): number;
+  /** The barrier and job-dispatch record (assembly/sync/shared/barrier.ts). */
+  model_sync(): number;
+  model_prepare(job: number, batch: number, samples: number, beta: number, lr: number, beta1: number, beta2: number,
+    epsilon: number, freeBits: number): void;
+  model_run(thread: number, threads: number): number;
+  /** The last training step's flag: 1 applied, 0 skipped by the guard. */
+  model_applied(): number;
   arena_alloc(bytes: number): number;
   arena_mark(): number;
   arena_reset(mark: number): void;
@@ -100,21 +111,35 @@ const REQUIRED_EXPORTS = ['memory', 'build_lanes', 'arena_alloc', 'first_outside
   'model_state', 'model_state_bytes', 'model_parameters', 'model_adam_m', 'model_adam_v', 'model_encode_sample',
   'model_log_likelihood', 'model_conditions', 'model_row_results'];
 
+/** Job kinds of model_prepare (assembly/jobs.ts JOB_*). */
+export const JOB = {
+  TRAIN: 1, GRADIENTS: 2, EVALUATE: 3, ENCODE: 4, ENCODE_SAMPLE: 5, DECODE: 6, DECODE_MEAN: 7, SAMPLE: 8, LOG_LIKELIHOOD: 9,
+} as const;
+
+/** Pages (64 KiB) a model's memory may grow to: the maximum the builds declare for their imported memory. */
+export const MAX_PAGES = 16384;
+
 /** One wasm instance: its exports and copies in and out of its memory. */
 export class Engine {
-  private constructor(readonly wasm: WasmExports) {}
+  private constructor(readonly wasm: WasmExports, readonly module: WebAssembly.Module) {}
 
-  /** An instance of the module from `source` (default: the embedded build that suits this engine). */
-  static async create(method: string, source?: WasmSource): Promise<Engine> {
-    const module = await resolveModule(method, source);
+  /**
+   * An instance of the module from `source` (default: the embedded build that suits this engine). With `shared`,
+   * the SIMD build on a shared memory that a thread pool's workers instantiate the same module on.
+   */
+  static async create(method: string, source?: WasmSource, shared = false): Promise<Engine> {
+    const module = shared ? await sharedSimdModule(method) : await resolveModule(method, source);
     const names = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
     const missing = REQUIRED_EXPORTS.filter((name) => !names.has(name));
     if (missing.length > 0) {
       throw new VAEError('INVALID_ARGUMENT', `${method}: options.wasm: expected a build of this version of wasm-vae; ` +
         `received a module without ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ` and ${missing.length - 3} more` : ''}`);
     }
-    const { exports } = await instantiate<Record<string, unknown>>(module, {});
-    return new Engine(exports as unknown as WasmExports);
+    // The SIMD build imports its memory (so that the same build can run on a shared one); the scalar build has its own.
+    const importsMemory = WebAssembly.Module.imports(module).some((i) => i.kind === 'memory');
+    const memory = importsMemory ? new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared }) : undefined;
+    const { exports } = await instantiate<Record<string, unknown>>(module, memory ? { env: { memory } } : {});
+    return new Engine(exports as unknown as WasmExports, module);
   }
 
   /** True for the SIMD build, false for the scalar one. */

@@ -6,7 +6,8 @@ export type VAEErrorCode =
   | 'DISPOSED'            // a method was called after dispose()
   | 'OUT_OF_MEMORY'       // WebAssembly memory could not grow for the requested batch
   | 'DIVERGED'            // fit skipped maxConsecutiveSkips steps in a row (non-finite loss or gradients)
-  | 'UNSUPPORTED_ENGINE'; // this JavaScript engine lacks WebAssembly or its SIMD extension
+  | 'UNSUPPORTED_ENGINE'  // this JavaScript engine lacks WebAssembly or its SIMD extension (or, for threads, shared memory)
+  | 'WORKER_FAILED';     // a worker of the model's thread pool died during a call; the model keeps its last step
 
 /** The one error type wasm-vae throws; the message says what was called, what was expected and what came. */
 export class VAEError extends Error {

@@ -8,6 +8,6 @@ export { fromImageData, gridImageData, gridPixels, toImageData, type GreyPixels,
 export type {
   Activation, BatchLog, ConditionOptions, EarlyStopping, EncodeOptions, Encoding, EngineOptions, EpochLog, Evaluation,
   EvaluateOptions, FitOptions, InterpolateOptions, LatentGridOptions, Likelihood, LossTerms, SaveOptions, ScoreOptions,
-  StepResult, TensorNaming, TrainStepOptions,
+  StepResult, TensorNaming, Threads, TrainStepOptions,
   VAEConfig, VAEOptions, WasmSource,
 } from './types.js';

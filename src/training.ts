@@ -13,7 +13,8 @@ export interface FitHost {
   /** The input and condition buffers for `rows` rows: views, valid until the next call. */
   input(rows: number): Float32Array;
   conditionInput(rows: number): Float32Array;
-  step(rows: number, learningRate: number, beta: number, freeBits: number): StepResult;
+  /** One step: synchronous, or a promise where the step runs on a thread pool that this thread may not block on. */
+  step(rows: number, learningRate: number, beta: number, freeBits: number): StepResult | Promise<StepResult>;
   /** The shuffle stream's generator bytes (a copy), and restoring them. */
   shuffleGenerator(): Uint8Array;
   setShuffleGenerator(bytes: Uint8Array): void;
@@ -103,7 +104,7 @@ export async function runFit(method: string, host: FitHost, data: Float32Array, 
         if (conditionInput) conditionInput.set(s.conditions!.subarray(src * C, (src + 1) * C), r * C);
       }
       beta = warmupBeta(s.beta, s.klWarmup, position.step);
-      const step = host.step(rows, s.learningRate, beta, s.freeBits);
+      const step = await host.step(rows, s.learningRate, beta, s.freeBits);
       position.step++;
       if (step.skipped) {
         totals.skipped++;

@@ -30,7 +30,15 @@ export type WasmSource = 'auto' | 'simd' | 'scalar' | ArrayBuffer | ArrayBufferV
 /** The second argument of VAE.create and VAE.load. */
 export interface EngineOptions {
   wasm?: WasmSource;
+  /**
+   * Threads that train and infer together on shared WebAssembly memory (default 1). 'auto' takes the available
+   * cores, up to 8, and stays at 1 where threads cannot run. Results are the same bytes for every thread count.
+   */
+  threads?: Threads;
 }
+
+/** A thread count, or 'auto' for the available cores. */
+export type Threads = number | 'auto';
 
 /** VAE.create's argument: inputDim is required, everything else has a default. */
 export type VAEOptions = Partial<VAEConfig> & { readonly inputDim: number };

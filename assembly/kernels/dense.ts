@@ -28,9 +28,17 @@ const MAX_LISTED_FRACTION: f64 = 0.8;
 
 /** out(cols, rows) = in(rows, cols)ᵀ. Overwrites out; out and in must not overlap. Bit-exact moves. */
 export function transpose(out: usize, inp: usize, rows: i32, cols: i32): void {
+  transpose_rows(out, rows, inp, rows, cols);
+}
+
+/**
+ * The first `rows` columns of out(cols, ldo) = in(rows, cols)ᵀ: transpose for a band of rows, written into the
+ * matching band of columns of a wider transpose (a thread's share). Overwrites only those columns.
+ */
+export function transpose_rows(out: usize, ldo: i32, inp: usize, rows: i32, cols: i32): void {
   // 4×4 blocks through the lanes' block transpose, column strips of 8 blocks so the writes stay in a few
   // cache lines; the ragged right and bottom edges float by float.
-  const rows4 = rows & ~3, cols4 = cols & ~3, inRowB = <usize>cols << 2, outRowB = <usize>rows << 2;
+  const rows4 = rows & ~3, cols4 = cols & ~3, inRowB = <usize>cols << 2, outRowB = <usize>ldo << 2;
   for (let j0 = 0; j0 < cols4; j0 += 32) {
     const j1 = min(j0 + 32, cols4);
     for (let i = 0; i < rows4; i += 4) {
@@ -41,7 +49,7 @@ export function transpose(out: usize, inp: usize, rows: i32, cols: i32): void {
   }
   for (let i = 0; i < rows; i++) {
     const j0 = i < rows4 ? cols4 : 0;
-    for (let j = j0; j < cols; j++) store<f32>(out + ((<usize>j * rows + i) << 2), load<f32>(inp + ((<usize>i * cols + j) << 2)));
+    for (let j = j0; j < cols; j++) store<f32>(out + ((<usize>j * ldo + i) << 2), load<f32>(inp + ((<usize>i * cols + j) << 2)));
   }
 }
 
@@ -61,6 +69,18 @@ export function dense_forward(
   batch: i32, inDim: i32, outDim: i32, epilogue: i32, policy: i32
 ): f64 {
   transpose(wt, w, outDim, inDim);
+  return dense_forward_transposed(y, x, wt, b, lists, batch, inDim, outDim, epilogue, policy);
+}
+
+/** dense_forward with Wᵀ already in `wt` (in, out): the product alone, for a share of the batch's rows. */
+export function dense_forward_transposed(
+  y: usize,     // (B, out)
+  x: usize,     // (B, in)
+  wt: usize,    // (in, out)
+  b: usize,     // (out)
+  lists: usize, // scratch of skip_list_bytes(B, 0, in) bytes, or 0
+  batch: i32, inDim: i32, outDim: i32, epilogue: i32, policy: i32
+): f64 {
   const blocks = batch >> 2;
   if (blocks > 0 && worthListing(policy, lists, x, batch * inDim)) {
     const done = <f64>row_block_lists(lists, x, inDim, 1, batch, inDim) / (<f64>blocks * <f64>inDim);
@@ -95,36 +115,56 @@ export function dense_backward_params(
   lists: usize, // scratch or 0
   batch: i32, inDim: i32, outDim: i32, accumulate: bool, policy: i32
 ): f64 {
+  column_sums_strided(db, dy, outDim, batch, outDim, accumulate);
+  return dense_weight_gradient(dw, dy, x, lists, batch, inDim, outDim, inDim, accumulate, policy);
+}
+
+/**
+ * The first `cols` columns of dW = dyᵀ·x, where x and dw have row stride `ld` (a share of dW's columns when
+ * x and dw point at the share's first column). Overwrites, or adds when `accumulate`. `lists` is scratch of
+ * skip_list_bytes(0, cols, B) bytes, or 0. Returns the fraction of the dense product's k steps that ran.
+ */
+export function dense_weight_gradient(
+  dw: usize,    // (out, ld)
+  dy: usize,    // (B, out)
+  x: usize,     // (B, ld)
+  lists: usize, // scratch or 0
+  batch: i32, ld: i32, outDim: i32, cols: i32, accumulate: bool, policy: i32
+): f64 {
   const mode = accumulate ? INIT_ACCUMULATE : INIT_ZERO;
-  column_sums(db, dy, batch, outDim, accumulate);
-  const panels = inDim / (2 * LANES);
-  if (panels > 0 && worthListing(policy, lists, x, batch * inDim)) {
-    const done = <f64>panel_lists(lists, x, inDim, batch, inDim) / (<f64>panels * <f64>batch);
+  const panels = cols / (2 * LANES);
+  if (panels > 0 && worthListing(policy, lists, x, batch * ld)) {
+    const done = <f64>panel_lists(lists, x, ld, batch, cols) / (<f64>panels * <f64>batch);
     if (policy == SKIP_ALWAYS || done <= MAX_LISTED_FRACTION) {
-      gemm_listed_panels(dw, inDim, dy, 1, outDim, x, inDim, 0, outDim, inDim, batch, mode, 0, lists);
+      gemm_listed_panels(dw, ld, dy, 1, outDim, x, ld, 0, outDim, cols, batch, mode, 0, lists);
       return done;
     }
   }
-  gemm(dw, inDim, dy, 1, outDim, x, inDim, 0, outDim, inDim, batch, mode, 0);
+  gemm(dw, ld, dy, 1, outDim, x, ld, 0, outDim, cols, batch, mode, 0);
   return 1;
 }
 
 /** out(cols) = Σ_rows m(rows, cols), or out += that when `accumulate`. Rows are summed in order. */
 export function column_sums(out: usize, m: usize, rows: i32, cols: i32, accumulate: bool): void {
-  const whole = cols - cols % LANES;
+  column_sums_strided(out, m, cols, rows, cols, accumulate);
+}
+
+/** column_sums over the first `cols` columns of m, whose rows are `ld` floats apart (a share of the columns). */
+export function column_sums_strided(out: usize, m: usize, ld: i32, rows: i32, cols: i32, accumulate: bool): void {
+  const whole = cols - cols % LANES, rowB = <usize>ld << 2;
   let j = 0;
   for (; j < whole; j += LANES) {
     let acc = accumulate ? vload(out + (<usize>j << 2)) : vsplat(0);
     let p = m + (<usize>j << 2);
     for (let i = 0; i < rows; i++) {
       acc = vadd(acc, vload(p));
-      p += <usize>cols << 2;
+      p += rowB;
     }
     vstore(out + (<usize>j << 2), acc);
   }
   for (; j < cols; j++) {
     let acc = accumulate ? load<f32>(out + (<usize>j << 2)) : <f32>0;
-    for (let i = 0; i < rows; i++) acc += load<f32>(m + ((<usize>i * cols + j) << 2));
+    for (let i = 0; i < rows; i++) acc += load<f32>(m + <usize>i * rowB + (<usize>j << 2));
     store<f32>(out + (<usize>j << 2), acc);
   }
 }

@@ -2,8 +2,9 @@
 // elements (the caller divides by the batch) and writes the gradient of `scale`·sum.
 // Reductions are exact in length: the last partial vector is masked, never padded; sums run in vectors over
 // blocks of 1024 floats, then in f64, so a (128, 784) batch sums without visible rounding.
-// Gradient writes follow the padding rule of the element-wise kernels (./padding.ts).
-import { VBYTES, vsplat, vload, vstore, vadd, vsub, vmul, vdiv, vmax, vneg, vabs, vge, vselect, vkeep, vhsum, laneMask } from '~lib/lanes';
+// Gradient writes stop at exactly n (unlike the padding rule of ./padding.ts): the losses run row by row, and a
+// row's padded write would reach the next row, which may be another thread's share (assembly/jobs.ts).
+import { VBYTES, vsplat, vload, vstore, vstoreFirst, vadd, vsub, vmul, vdiv, vmax, vneg, vabs, vge, vselect, vkeep, vhsum, laneMask } from '~lib/lanes';
 import { vexp, vlog } from './vmath';
 import { paddedBytes } from './padding';
 
@@ -31,8 +32,14 @@ export function bernoulli_logits_loss(
       const e = vexp(vneg(vabs(l))), onePlusE = vadd(one, e);
       let term = vadd(vsub(vmax(l, zero), vmul(l, t)), vlog(onePlusE));
       const sigma = vdiv(vselect(one, e, vge(l, zero)), onePlusE);
-      vstore(dlogits + o, vmul(s, vsub(sigma, t)));
-      if (o + VBYTES > exact) term = vkeep(term, laneMask(<i32>(exact >> 2) - <i32>(o >> 2)));
+      const g = vmul(s, vsub(sigma, t));
+      if (o + VBYTES > exact) {
+        const valid = <i32>(exact >> 2) - <i32>(o >> 2);
+        term = vkeep(term, laneMask(valid));
+        vstoreFirst(dlogits + o, g, valid);
+      } else {
+        vstore(dlogits + o, g);
+      }
       acc = vadd(acc, term);
     }
     total += vhsum(acc);
@@ -58,8 +65,14 @@ export function gaussian_unit_loss(
     for (let o = o0; o < o1; o += VBYTES) {
       const d = vsub(vload(mu + o), vload(x + o));
       let term = vadd(vmul(half, vmul(d, d)), c);
-      vstore(dmu + o, vmul(s, d));
-      if (o + VBYTES > exact) term = vkeep(term, laneMask(<i32>(exact >> 2) - <i32>(o >> 2)));
+      const g = vmul(s, d);
+      if (o + VBYTES > exact) {
+        const valid = <i32>(exact >> 2) - <i32>(o >> 2);
+        term = vkeep(term, laneMask(valid));
+        vstoreFirst(dmu + o, g, valid);
+      } else {
+        vstore(dmu + o, g);
+      }
       acc = vadd(acc, term);
     }
     total += vhsum(acc);

@@ -19,6 +19,9 @@ export const VBYTES: usize = 4;
 @inline export function vloadSplat(p: usize): VecF { return load<f32>(p); }
 // @ts-ignore: decorator
 @inline export function vstore(p: usize, v: VecF): void { store<f32>(p, v); }
+/** Stores v when count > 0 (the SIMD build's exact-length tail store, one lane wide). */
+// @ts-ignore: decorator
+@inline export function vstoreFirst(p: usize, v: VecF, count: i32): void { if (count > 0) store<f32>(p, v); }
 // @ts-ignore: decorator
 @inline export function vadd(a: VecF, b: VecF): VecF { return a + b; }
 // @ts-ignore: decorator

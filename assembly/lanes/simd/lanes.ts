@@ -20,6 +20,14 @@ export const VBYTES: usize = 16;
 @inline export function vloadSplat(p: usize): VecF { return v128.load32_splat(p); }
 // @ts-ignore: decorator
 @inline export function vstore(p: usize, v: VecF): void { v128.store(p, v); }
+/** Stores the first `count` lanes of v: none when count <= 0, all when count >= 4 (an exact-length tail). */
+// @ts-ignore: decorator
+@inline export function vstoreFirst(p: usize, v: VecF, count: i32): void {
+  if (count >= 4) { v128.store(p, v); return; }
+  if (count > 0) store<f32>(p, f32x4.extract_lane(v, 0));
+  if (count > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
+  if (count > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
+}
 // @ts-ignore: decorator
 @inline export function vadd(a: VecF, b: VecF): VecF { return f32x4.add(a, b); }
 // @ts-ignore: decorator

@@ -1,0 +1,64 @@
+// Threads in Node: a worker that dies fails the call with VAEError WORKER_FAILED and leaves the model at its last
+// good step (the run then continues on one thread to the same bytes), and a process exits by itself once the model
+// is disposed — or even when it is not (the workers are unref'd).
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { VAE } from '../../src/index.js';
+import { INJECT_FAULT } from '../../src/threads/pool.js';
+import { sparseImages } from '../helpers/data.js';
+import { expectVAEError } from '../helpers/errors.js';
+
+const config = { inputDim: 784, hiddenDims: [32], latentDim: 4, seed: 6 };
+const data = sparseImages(96);
+const batch = (i: number) => data.subarray((i % 3) * 32 * 784, ((i % 3) + 1) * 32 * 784);
+
+describe('a worker that dies', () => {
+  for (const thread of [1, 2]) {
+    it(`(thread ${thread} of 3) fails the step with WORKER_FAILED; the model keeps its last step and continues on one thread`, async () => {
+      const straight = await VAE.create(config);
+      for (let i = 0; i < 6; i++) straight.trainStep(batch(i));
+
+      const vae = await VAE.create(config, { threads: 3 });
+      for (let i = 0; i < 3; i++) vae.trainStep(batch(i));
+      const before = vae.save({ includeOptimizer: true });
+      vae[INJECT_FAULT](thread);
+      await expectVAEError(() => vae.trainStep(batch(3)), 'WORKER_FAILED', /VAE\.trainStep: expected the thread pool's workers to finish the job; .*last completed step/);
+      expect(vae.save({ includeOptimizer: true })).toEqual(before);
+      expect(vae.threads).toBe(1);
+      for (let i = 3; i < 6; i++) vae.trainStep(batch(i));
+      expect(vae.save({ includeOptimizer: true })).toEqual(straight.save({ includeOptimizer: true }));
+      vae.dispose();
+      straight.dispose();
+    });
+  }
+
+  it('during fit, the fit rejects with WORKER_FAILED and a resumed fit ends with the uninterrupted bytes', async () => {
+    const straight = await VAE.create(config);
+    await straight.fit(data, { epochs: 1, batchSize: 16 });
+    const vae = await VAE.create(config, { threads: 2 });
+    await expectVAEError(() => vae.fit(data, { epochs: 1, batchSize: 16, onBatchEnd: (b) => { if (b.batch === 2) vae[INJECT_FAULT](1); } }),
+      'WORKER_FAILED', /VAE\.fit: expected the thread pool's workers/);
+    await vae.fit(data, { epochs: 1, batchSize: 16, resume: true });
+    expect(vae.save({ includeOptimizer: true })).toEqual(straight.save({ includeOptimizer: true }));
+  });
+});
+
+describe('process exit', () => {
+  const script = (dispose: boolean) => `
+    import { VAE } from './src/index.ts';
+    const vae = await VAE.create({ inputDim: 784, hiddenDims: [16], latentDim: 4 }, { threads: 2 });
+    vae.trainStep(new Float32Array(8 * 784).fill(0.5));
+    ${dispose ? 'vae.dispose();' : ''}
+    console.log('threads', ${dispose ? 'vae.threads' : 'vae.threads'});`;
+
+  for (const dispose of [true, false]) {
+    it(`a Node process exits by itself after training on threads ${dispose ? 'and dispose()' : 'without dispose() (unref\'d workers)'}`, () => {
+      const started = Date.now();
+      const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script(dispose)], { encoding: 'utf8', timeout: 30_000 });
+      expect(child.error).toBeUndefined();
+      expect(child.status).toBe(0);
+      expect(child.stdout.trim()).toBe(`threads ${dispose ? 1 : 2}`);
+      expect(Date.now() - started).toBeLessThan(30_000);
+    });
+  }
+});
