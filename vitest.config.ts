@@ -22,6 +22,8 @@ export default defineConfig({
         test: { name: 'node', include: [...behaviour, 'tests/node/**/*.test.ts', 'tests/consumers/**/*.test.ts', 'tests/demo/**/*.test.ts'], testTimeout: 120_000 },
       },
       {
+        // Cross-origin isolated (COOP/COEP), as a page must be for SharedArrayBuffer: the threads tests run here too.
+        server: { headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
         test: {
           name: 'chromium',
           include: behaviour,

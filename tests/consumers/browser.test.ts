@@ -21,8 +21,8 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
 });
 
-async function open<T>(page: string, headers?: Record<string, string>): Promise<T> {
-  const server = await serve(app.dir, headers);
+async function open<T>(page: string, headers?: Record<string, string>, everyResponse?: Record<string, string>): Promise<T> {
+  const server = await serve(app.dir, headers, everyResponse);
   servers.push(server);
   const { result } = await pageResult<T>(browser, `${server.url}/${page}`);
   return result;
@@ -57,5 +57,31 @@ describe('the packed ESM bundle in Chromium', () => {
       [1, 2].flatMap((e) => [1, 2, 3, 4, 5, 6].map((b) => `${e}:${b}`)));
     expect(result.progress.every((p) => p.batches === 6 && p.loss > 0)).toBe(true);
     expect(result.hash).toBe(nodeHash);
+  });
+});
+
+describe('threads in Chromium', () => {
+  const ISOLATED = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+  type ThreadsResult = RecipeResult & { isolated: boolean; autoThreads: number; threads?: number; explicitError?: { code: string; message: string } };
+
+  it('fall back as documented on a page that is not cross-origin isolated: auto gives 1, threads: 2 names the headers', async () => {
+    const result = await open<ThreadsResult>('threads.html');
+    console.log(`not isolated: ${JSON.stringify(result)}`);
+    expect(result.error).toBeUndefined();
+    expect(result).toMatchObject({ isolated: false, autoThreads: 1 });
+    expect(result.explicitError?.code).toBe('UNSUPPORTED_ENGINE');
+    expect(result.explicitError?.message).toMatch(/^VAE\.create: options\.threads: expected an engine that can run 2 threads; .*Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp/);
+  });
+
+  it('train the bytes Node trains on a cross-origin isolated page (fit awaits the pool) and in a Worker (it joins the pool)', async () => {
+    const page = await open<ThreadsResult>('threads.html', {}, ISOLATED);
+    expect(page.error).toBeUndefined();
+    expect(page).toMatchObject({ isolated: true, threads: 2 });
+    expect(page.autoThreads).toBeGreaterThanOrEqual(1);
+    expect(page.hash).toBe(nodeHash);
+    const worker = await open<ThreadsResult & { progress: unknown[] }>('worker.html?threads=3', {}, ISOLATED);
+    expect(worker.error).toBeUndefined();
+    expect(worker).toMatchObject({ inWorker: true, threads: 3 });
+    expect(worker.hash).toBe(nodeHash);
   });
 });

@@ -13,14 +13,17 @@ const TYPES: Record<string, string> = {
 
 export interface StaticServer { url: string; close(): Promise<void> }
 
-/** Serves `root` on a free localhost port; `headers` (e.g. a Content-Security-Policy) go on every HTML page. */
-export async function serve(root: string, headers: Record<string, string> = {}): Promise<StaticServer> {
+/**
+ * Serves `root` on a free localhost port; `headers` (e.g. a Content-Security-Policy) go on every HTML page, and
+ * `everyResponse` (e.g. COOP/COEP, which a Worker's script needs as much as its page) on every response.
+ */
+export async function serve(root: string, headers: Record<string, string> = {}, everyResponse: Record<string, string> = {}): Promise<StaticServer> {
   const server: Server = createServer((req, res) => {
     const path = normalize(join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
     const file = path.startsWith(root) && existsSync(path) && statSync(path).isDirectory() ? join(path, 'index.html') : path;
     if (!file.startsWith(root) || !existsSync(file)) { res.writeHead(404).end('not found'); return; }
     const type = TYPES[extname(file)] ?? 'application/octet-stream';
-    res.writeHead(200, { 'content-type': type, ...(type === 'text/html' ? headers : {}) });
+    res.writeHead(200, { 'content-type': type, ...everyResponse, ...(type === 'text/html' ? headers : {}) });
     createReadStream(file).pipe(res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

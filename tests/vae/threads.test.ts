@@ -114,3 +114,13 @@ describe('threads: lifecycle and options', () => {
     auto.dispose();
   });
 });
+
+describe('threads: where they run', () => {
+  it('this test environment can run a pool (Node, or a cross-origin isolated page)', async () => {
+    const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+    expect(isolated === undefined || isolated === true).toBe(true);
+    const vae = await VAE.create({ inputDim: 4, hiddenDims: [4], latentDim: 2 }, { threads: 2 });
+    expect(vae.threads).toBe(2);
+    vae.dispose();
+  });
+});
