@@ -6,7 +6,9 @@ import { launchChromium, serve } from '../tests/helpers/browser.js';
 export interface ChromiumSuites { rows: Array<Record<string, unknown>>; userAgent: string; cores: number; version: string }
 
 export async function runChromiumSuites(options: { maxTime: number; tfjsSteps: number; epochs: number }): Promise<ChromiumSuites> {
-  const server = await serve(fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, ''));
+  // Cross-origin isolated, so that the page can run threads (SharedArrayBuffer).
+  const server = await serve(fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, ''), {},
+    { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();

@@ -71,7 +71,8 @@ for (const [backend, steps] of [['wasm', settings.tfjsWasmSteps], ['cpu', settin
 report.add('node', stepRows);
 
 // Node: one MNIST epoch, and PyTorch's.
-const epochRows: Row[] = [await measureEpoch(VAE, images, settings.epochs)];
+const epochRows: Row[] = [];
+for (const threads of [...new Set([1, 2, cpus().length])]) epochRows.push(await measureEpoch(VAE, images, settings.epochs, threads));
 const python = findTorchPython();
 let pytorch: PytorchRun | null = null;
 if (python === null) {
@@ -100,13 +101,20 @@ const versus = alternating.measureTrainStep;
 console.log(`\nChromium ${chromium.version} vs Node, VAE.trainStep in alternating rounds: ${versus.chromiumMs.toFixed(2)} ms vs ${versus.nodeMs.toFixed(2)} ms (Chromium takes ${versus.ratio.toFixed(2)}× Node's time)`);
 
 // Ratios against the peers measured above.
-const ours = find('node', 'epoch', 'wasm-vae')!.epochSeconds!;
+const ours = find('node', 'epoch', 'wasm-vae')!.epochSeconds!; // the first row: one thread
 const ratios: Record<string, number> = {};
-const torch1 = report.rows.find((r) => r.suite === 'epoch' && r.threads === 1);
+const torch1 = report.rows.find((r) => r.suite === 'epoch' && r.name.startsWith('pytorch') && r.threads === 1);
 const torchBest = report.rows.filter((r) => r.suite === 'epoch' && r.name.startsWith('pytorch')).sort((a, b) => a.epochSeconds! - b.epochSeconds!)[0];
 if (torch1) ratios['epoch: wasm-vae / PyTorch 1 thread'] = ours / torch1.epochSeconds!;
 if (torchBest) ratios[`epoch: wasm-vae / PyTorch best (${torchBest.threads} threads)`] = ours / torchBest.epochSeconds!;
 for (const backend of ['wasm', 'cpu']) ratios[`epoch: tfjs-${backend} / wasm-vae`] = find('node', 'training step', `tfjs-${backend}`)!.epochSeconds! / ours;
+const epochAt = (platform: string, threads: number) => report.rows.find((r) => r.platform === platform && r.suite === 'epoch' && r.name.startsWith('wasm-vae') && r.threads === threads)?.epochSeconds;
+for (const platform of ['node', 'chromium']) {
+  const one = epochAt(platform, 1), two = epochAt(platform, 2);
+  if (one && two) ratios[`epoch, ${platform}: wasm-vae 2 threads / 1 thread`] = two / one;
+}
+const twoThreads = epochAt('node', 2);
+if (twoThreads && torchBest) ratios[`epoch: wasm-vae 2 threads / PyTorch best (${torchBest.threads} threads)`] = twoThreads / torchBest.epochSeconds!;
 ratios['sampling: wasm normal_fill / plain-JS Box–Muller'] = find('node', 'sampling', 'wasm')!.throughput / find('node', 'sampling', 'plain-JS')!.throughput;
 ratios['step: Chromium / Node time (alternating rounds)'] = versus.ratio;
 const chromiumEpoch = find('chromium', 'epoch', 'wasm-vae')?.epochSeconds;

@@ -4,12 +4,15 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
+/** Cross-origin isolation, so that the page may use SharedArrayBuffer and train on every core (wasm-vae threads). */
+const isolated = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
   resolve: { alias: { 'wasm-vae': fileURLToPath(new URL('..', import.meta.url)) } },
   worker: { format: 'es' },
   build: { outDir: fileURLToPath(new URL('../dist-demo', import.meta.url)), emptyOutDir: true, target: 'es2022' },
-  server: { host: '127.0.0.1', port: Number(process.env.PORT ?? 5173), strictPort: true },
-  preview: { host: '127.0.0.1', port: Number(process.env.PORT ?? 4173), strictPort: true },
+  server: { host: '127.0.0.1', port: Number(process.env.PORT ?? 5173), strictPort: true, headers: isolated },
+  preview: { host: '127.0.0.1', port: Number(process.env.PORT ?? 4173), strictPort: true, headers: isolated },
 });

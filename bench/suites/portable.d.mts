@@ -16,5 +16,5 @@ export function timeCall(benchmark: typeof Benchmark, fn: () => void, maxTime: n
 export function measurePeak(probe: Exports, rounds?: number): Row;
 export function measureKernels(benchmark: typeof Benchmark, wasm: Exports, probe: Exports, images: Float32Array, maxTime: number): Promise<Row[]>;
 export function measureTrainStep(benchmark: typeof Benchmark, vae: typeof VAE, images: Float32Array, wasm: 'simd' | 'scalar', maxTime: number): Promise<Row>;
-export function measureEpoch(vae: typeof VAE, images: Float32Array, epochs: number): Promise<Row>;
+export function measureEpoch(vae: typeof VAE, images: Float32Array, epochs: number, threads?: number): Promise<Row>;
 export function measureTfjs(tf: unknown, timeTfjsSteps: unknown, images: Float32Array, label: string, steps: number): Promise<Row>;

@@ -154,13 +154,14 @@ export async function measureTrainStep(Benchmark, VAE, images, wasm, maxTime) {
 }
 
 /** One VAE.fit epoch over all of `images` (60,000 for MNIST), `epochs` times; median seconds. */
-export async function measureEpoch(VAE, images, epochs) {
-  const vae = await VAE.create({ inputDim: D, seed: 1 });
+export async function measureEpoch(VAE, images, epochs, threads = 1) {
+  const vae = await VAE.create({ inputDim: D, seed: 1 }, { threads });
   const seconds = [];
   for (let e = 0; e < epochs; e++) seconds.push((await vae.fit(images, { epochs: 1, batchSize: B }))[0].seconds);
+  const ran = vae.threads;
   vae.dispose();
   const s = median(seconds);
-  return { suite: 'epoch', name: `wasm-vae simd VAE.fit, one epoch of ${images.length / D} images`, medianMs: 1000 * s, samples: seconds.length, throughput: images.length / D / s, unit: 'images/s', epochSeconds: s };
+  return { suite: 'epoch', name: `wasm-vae simd VAE.fit, one epoch of ${images.length / D} images, ${ran} thread${ran > 1 ? 's' : ''}`, medianMs: 1000 * s, samples: seconds.length, throughput: images.length / D / s, unit: 'images/s', epochSeconds: s, threads: ran };
 }
 
 /**

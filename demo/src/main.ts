@@ -63,12 +63,12 @@ function showVisuals(v: Visuals): void {
   }
 }
 
-function showModel(config: VAEConfig, parameters: number, simd: boolean): void {
+function showModel(config: VAEConfig, parameters: number, simd: boolean, threads: number): void {
   model = config;
   const conditional = config.conditionDim > 0;
   $('model-info').textContent = `model ${[config.inputDim, ...config.hiddenDims, config.latentDim].join('-')}` +
     `${conditional ? ', conditional' : ''}, ${config.likelihood}, ${parameters.toLocaleString()} parameters`;
-  $('build').textContent = `build: ${simd ? 'SIMD' : 'scalar'} WebAssembly`;
+  $('build').textContent = `build: ${simd ? 'SIMD' : 'scalar'} WebAssembly, ${threads} thread${threads > 1 ? 's' : ''}`;
   $('manifold-class-label').hidden = !(conditional && config.latentDim === 2);
   $('draw-class-label').hidden = !conditional;
 }
@@ -82,7 +82,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       setState('ready');
       break;
     case 'model':
-      showModel(m.config, m.parameters, m.simd);
+      showModel(m.config, m.parameters, m.simd, m.threads);
       showVisuals(m.visuals);
       if (m.source === 'loaded') { status('Model loaded: its samples and latent space are shown below.'); setState('idle'); }
       else setState(); // a model now exists: save and interpolate become available

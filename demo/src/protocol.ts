@@ -35,7 +35,7 @@ export type FromWorker =
   | { type: 'ready'; simd: boolean; train: number; test: number }
   | { type: 'progress'; epoch: number; batch: number; batches: number; loss: number; imagesPerSecond: number }
   | { type: 'epoch'; log: EpochLog; imagesPerSecond: number; visuals: Visuals }
-  | { type: 'model'; config: VAEConfig; parameters: number; simd: boolean; visuals: Visuals; source: 'trained' | 'loaded' }
+  | { type: 'model'; config: VAEConfig; parameters: number; simd: boolean; threads: number; visuals: Visuals; source: 'trained' | 'loaded' }
   /** Training ended; the pictures of the final model (a stop lands mid-epoch, after the last epoch's pictures). */
   | { type: 'finished'; stopped: boolean; visuals: Visuals }
   | { type: 'reconstruction'; pixels: Float32Array }

@@ -74,15 +74,23 @@ function scatter(m: VAE): Visuals['scatter'] {
   return { points, labels: labelsOf(0, SCATTER).slice(), axes: 'first two principal components of the test means' };
 }
 
+/**
+ * Every core where the page is cross-origin isolated (the demo's servers send COOP/COEP), else one thread: the
+ * library's 'auto'. The scalar build runs one thread.
+ */
+function engineOptions(): { wasm: 'auto' | 'scalar'; threads: 'auto' | 1 } {
+  return { wasm: build, threads: build === 'scalar' ? 1 : 'auto' };
+}
+
 function announce(m: VAE, source: 'trained' | 'loaded'): void {
-  post({ type: 'model', config: m.config as VAEConfig, parameters: m.parameterCount, simd: m.simd, visuals: visuals(m), source });
+  post({ type: 'model', config: m.config as VAEConfig, parameters: m.parameterCount, simd: m.simd, threads: m.threads, visuals: visuals(m), source });
 }
 
 async function runTraining(request: TrainRequest): Promise<void> {
   vae?.dispose();
   const examples = Math.min(request.examples, train.count);
   const conditions = request.config.conditionDim ? oneHot(train.labels.subarray(0, examples), CLASSES) : undefined;
-  vae = await VAE.create(request.config, { wasm: build });
+  vae = await VAE.create(request.config, engineOptions());
   const model = vae;
   announce(model, 'trained');
   stop = new AbortController();
@@ -153,7 +161,7 @@ async function handle(message: ToWorker): Promise<void> {
       return;
     }
     case 'load': {
-      const loaded = await VAE.load(message.bytes, { wasm: build });
+      const loaded = await VAE.load(message.bytes, engineOptions());
       if (loaded.config.inputDim !== D) { loaded.dispose(); throw new Error(`this page shows 28×28 digits; the model takes ${loaded.config.inputDim} values`); }
       if (loaded.config.conditionDim !== 0 && loaded.config.conditionDim !== CLASSES) {
         loaded.dispose();

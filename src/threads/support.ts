@@ -37,7 +37,7 @@ export function threadsUnavailable(source: WasmSource | undefined): string | nul
   if (isolated === false) return `this page is not cross-origin isolated: serve it with ${ISOLATION_HEADERS}`;
   if (!simdSupported()) return 'this engine has WebAssembly without SIMD';
   const proc = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process;
-  if (!proc?.getBuiltinModule?.('node:worker_threads') && typeof Worker !== 'function') return 'this engine has no Workers';
+  if (!proc?.getBuiltinModule?.('node:worker_threads') && typeof Worker !== 'function') return 'this engine has no Workers (in Node, 20.16+ is needed)';
   try {
     new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
   } catch {

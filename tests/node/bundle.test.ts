@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 
-const BUDGET_BYTES = 40 * 1024;
+// 40 KB until the threads (the jobs written for T threads and the pool: ≈ 6 KB more wasm per build, 4 KB of JS).
+const BUDGET_BYTES = 52 * 1024;
 const esm = readFileSync(new URL('../../dist/index.js', import.meta.url));
 
 describe('dist/index.js', () => {
