@@ -3,27 +3,33 @@
 // and the single-threaded exports at the end run the same code with threads = 1.
 //
 // The split never changes a value: every output is computed by one thread, by the same kernel, from the same
-// operands in the same order as on one thread, so the bytes do not depend on the thread count.
-//   Row shares. The batch is cut into blocks of 4 rows and thread t takes blocks [t·n/T, (t+1)·n/T). A row's
-//     forward pass, its losses and its input gradients (dx) read only that row, so a thread runs all of them for
-//     its rows without waiting. Whole blocks keep a share's element count a multiple of 4 (except at the batch's
-//     end), so the padded writes of element-wise kernels (kernels/padding.ts) stay inside the share.
-//   Column shares. Weight gradients dW = dyᵀ·x sum over every row, so they wait for all rows (one barrier) and
-//     split dW's columns instead, in units of 16 (a cache line); bias gradients split their columns the same way.
+// operands in the same order as on one thread, so the bytes do not depend on the thread count or on which thread
+// took which part. Work is handed out in chunks from atomic counters (~lib/barrier grab), so a faster core (or one
+// the OS did not share with another process) simply takes more chunks.
+//   Row chunks (16 rows). A row's forward pass, its losses and its input gradients (dx) read only that row, so a
+//     thread runs the whole row pipeline on its chunk without waiting. Chunks are whole 4-row blocks, so a chunk's
+//     element count is a multiple of 4 (except at the batch's end) and the padded writes of element-wise kernels
+//     (kernels/padding.ts) stay inside it.
+//   Column chunks (64 columns of one layer). Weight gradients dW = dyᵀ·x sum over every row, so they wait for all
+//     rows (one barrier) and split dW's columns instead, whole cache lines each; the chunk that starts a layer also
+//     sums its bias gradient.
 //   Thread 0 alone: drawing ε (one stream, in order), the per-row losses summed in row order, and the free-bits
 //     mask (a batch-wide mean per latent dimension). Other threads meanwhile wait at a barrier.
-//   The guard and Adam split the parameter block: each thread checks its share, they meet at a barrier, and only
-//     if every share passed does each thread apply Adam to its share, so no element is touched out of order.
+//   The guard and Adam take chunks of the parameter block: every chunk is checked, they meet at a barrier, and only
+//     if every chunk passed does Adam run (element-wise, so chunks change no bit).
 // A training step has 4 barriers (6 with free bits): after ε and the transposes, before the weight gradients,
-// before the results are summed, and between the guard and Adam.
+// after them, and before the guard's verdict is read (gradientsJob, guardedAdam).
 import {
-  M, field, stream, transposedWeight, meanLayer, logvarLayer, firstDecoderLayer, outLayer,
+  M, field, stream, transposedWeight, logvarLayer, firstDecoderLayer, outLayer, CHUNK_ROWS, CHUNK_COLUMNS,
   IN, OUT, B, DW, DB, X, Y, DX, DY, ACT, ACCUMULATE_DX, W,
   BERNOULLI, STREAM_TRAIN, STREAM_SAMPLE, STREAM_EVAL, LOGVAR_MIN, LOGVAR_MAX, GRADIENT_LIMIT,
 } from './model';
-import { barrier } from '~lib/barrier';
+import { barrier, grab } from '~lib/barrier';
 import { LANES } from '~lib/lanes';
-import { transpose_rows, dense_forward_transposed, dense_backward_input, dense_weight_gradient, column_sums_strided } from './kernels/dense';
+import {
+  transpose_rows, dense_forward_transposed, dense_backward_input, dense_weight_gradient, column_sums_strided,
+  sparse_enough, SKIP_AUTO, SKIP_LISTS, SKIP_NEVER,
+} from './kernels/dense';
 import { EPILOGUE_NONE, EPILOGUE_RELU, EPILOGUE_LEAKY_RELU } from './kernels/gemm';
 import { activation_forward, activation_backward, clamp_forward, clamp_backward, fusable, RELU, SIGMOID } from './kernels/activations';
 import { first_outside } from './kernels/checks';
@@ -34,7 +40,7 @@ import {
   kl_rows, log_weight_rows, logsumexp_update, logmeanexp_finish, free_bits_backward, concat_rows, take_columns,
 } from './kernels/estimators';
 
-// Job kinds (model_prepare); src/threads/ hands the same numbers to its workers.
+// Job kinds (model_prepare); src/engine.ts JOB has the same numbers.
 export const JOB_TRAIN: i32 = 1;
 export const JOB_GRADIENTS: i32 = 2;
 export const JOB_EVALUATE: i32 = 3;
@@ -45,25 +51,25 @@ export const JOB_DECODE_MEAN: i32 = 7;
 export const JOB_SAMPLE: i32 = 8;
 export const JOB_LOG_LIKELIHOOD: i32 = 9;
 
+// Words of the sync record (~lib/barrier) that count the chunks handed out, one per phase of a job; model_prepare
+// zeroes them before the threads start. BAD is set by any guard chunk that finds a gradient beyond the limit.
+const TRANSPOSES = 8, ROWS = 9, ROWS_AFTER_FREE_BITS = 10, COLUMNS = 11, GUARD = 12, ADAM = 13, BAD = 14;
+const PARAM_CHUNK = 16384; // floats of the parameter block per guard or Adam chunk
+
 // This instance's place in the running job.
 let tid = 0, threads = 1;
 
 function sync(): void { barrier(M.sync, threads); }
-
-/** Thread t's first unit of `units` split evenly (t = threads gives the end). */
-function shareOf(units: i32, t: i32): i32 { return <i32>((<i64>units * <i64>t) / <i64>threads); }
-function rowStart(batch: i32): i32 { return min(batch, shareOf((batch + 3) >> 2, tid) << 2); }
-function rowEnd(batch: i32): i32 { return min(batch, shareOf((batch + 3) >> 2, tid + 1) << 2); }
-// Column shares (and the transposes' row shares) come in units of 16 floats, one cache line, so that two threads
-// never write the same line: false sharing on every row of a 784×400 block cost ≈ 0.15 ms per job when measured.
-function columnStart(n: i32): i32 { return min(n, shareOf((n + 15) >> 4, tid) << 4); }
-function columnEnd(n: i32): i32 { return min(n, shareOf((n + 15) >> 4, tid + 1) << 4); }
+function word(w: i32): usize { return M.sync + (<usize>w << 2); }
+/** The next chunk of the phase counted by word `w`. */
+function next(w: i32): i32 { return grab(word(w)); }
 /** Byte offset of row r of a (B, width) f32 buffer. */
 function rowAt(r: i32, width: i32): usize { return (<usize>r * <usize>width) << 2; }
+function rowChunks(batch: i32): i32 { return (batch + CHUNK_ROWS - 1) / CHUNK_ROWS; }
 
 /**
- * This thread's share of the list scratch for the forward of one row share: records of the rows form sit at their
- * 4-row block's index times the widest layer's record, so shares never overlap whichever layers they are at.
+ * The list scratch of a row chunk's forward: records of the rows form sit at their 4-row block's index times the
+ * widest layer's record, so chunks never overlap whichever layers they are at.
  */
 function rowLists(r0: i32): usize {
   let widest: usize = 0;
@@ -71,20 +77,25 @@ function rowLists(r0: i32): usize {
   return M.lists + <usize>(r0 >> 2) * ((widest + 1) << 2);
 }
 
-/** The same for a column share of the weight gradients: records (B + 1 i32 each) from t·⌈panels/T⌉. */
+/** The list scratch of this thread's column chunk: one chunk's panels (B + 1 i32 each) per thread. */
 function columnLists(batch: i32): usize {
-  let widest: i32 = 0;
-  for (let l = 0; l < M.layerCount; l++) widest = max(widest, <i32>field(l, IN));
-  const panels = widest / (2 * LANES), each = (panels + threads - 1) / threads;
-  return M.lists + <usize>(tid * each) * ((<usize>batch + 1) << 2);
+  return M.lists + <usize>tid * <usize>(CHUNK_COLUMNS / (2 * LANES)) * ((<usize>batch + 1) << 2);
 }
 
-/** This thread's rows of each W in layers [first, last], transposed into the Wᵀ block. */
-function transposeShares(first: i32, last: i32): void {
-  for (let l = first; l <= last; l++) {
+/** Wᵀ of each layer in [first, last], in chunks of 64 rows of W (64 columns of Wᵀ: whole cache lines). */
+function transposeChunks(first: i32, last: i32): void {
+  for (let c = next(TRANSPOSES); ; c = next(TRANSPOSES)) {
+    // Chunk c belongs to the first layer whose chunks reach past it.
+    let l = first, start = 0;
+    for (; l <= last; l++) {
+      const n = (<i32>field(l, OUT) + CHUNK_COLUMNS - 1) / CHUNK_COLUMNS;
+      if (c < start + n) break;
+      start += n;
+    }
+    if (l > last) return;
     const inDim = <i32>field(l, IN), outDim = <i32>field(l, OUT);
-    const r0 = columnStart(outDim), r1 = columnEnd(outDim); // W's rows are Wᵀ's columns
-    if (r1 > r0) transpose_rows(transposedWeight(l) + (<usize>r0 << 2), outDim, field(l, W) + rowAt(r0, inDim), r1 - r0, inDim);
+    const r0 = (c - start) * CHUNK_COLUMNS, r1 = min(outDim, r0 + CHUNK_COLUMNS);
+    transpose_rows(transposedWeight(l) + (<usize>r0 << 2), outDim, field(l, W) + rowAt(r0, inDim), r1 - r0, inDim);
   }
 }
 
@@ -98,7 +109,7 @@ function layerForwardRows(l: i32, r0: i32, r1: i32): void {
   if (act && !fused) activation_forward(M.activation, y, rows * outDim);
 }
 
-/** The row part of a layer's backward: the activation's mask on dy, then dx = dy·W for the share's rows. */
+/** The row part of a layer's backward: the activation's mask on dy, then dx = dy·W for rows [r0, r1). */
 function layerBackwardRows(l: i32, r0: i32, r1: i32): void {
   const inDim = <i32>field(l, IN), outDim = <i32>field(l, OUT), rows = r1 - r0;
   const dy = field(l, DY) + rowAt(r0, outDim);
@@ -106,21 +117,42 @@ function layerBackwardRows(l: i32, r0: i32, r1: i32): void {
   if (field(l, DX) != 0) dense_backward_input(field(l, DX) + rowAt(r0, inDim), dy, field(l, W), rows, inDim, outDim, field(l, ACCUMULATE_DX) != 0);
 }
 
-/** The column part: this thread's columns of dW = dyᵀ·x over the whole batch, and its columns of db = Σ dy. */
-function layerWeightGradientShare(l: i32, batch: i32): void {
-  const inDim = <i32>field(l, IN), outDim = <i32>field(l, OUT);
-  const c0 = columnStart(inDim), c1 = columnEnd(inDim);
-  if (c1 > c0) {
+/**
+ * The column part: dW = dyᵀ·x over the whole batch, in chunks of 64 columns of one layer; the first chunk of a layer
+ * also sums its bias gradient db = Σ dy. Whether a layer's x is sparse enough to skip zeros is decided once per job
+ * (M.decisions), by the first thread to reach the layer: any decision gives the same bits.
+ */
+function weightGradientChunks(batch: i32): void {
+  for (let c = next(COLUMNS); ; c = next(COLUMNS)) {
+    let l = 0, start = 0;
+    for (; l < M.layerCount; l++) {
+      const n = (<i32>field(l, IN) + CHUNK_COLUMNS - 1) / CHUNK_COLUMNS;
+      if (c < start + n) break;
+      start += n;
+    }
+    if (l == M.layerCount) return;
+    const inDim = <i32>field(l, IN), outDim = <i32>field(l, OUT);
+    const c0 = (c - start) * CHUNK_COLUMNS, c1 = min(inDim, c0 + CHUNK_COLUMNS);
     dense_weight_gradient(field(l, DW) + (<usize>c0 << 2), field(l, DY), field(l, X) + (<usize>c0 << 2), columnLists(batch),
-      batch, inDim, outDim, c1 - c0, false, M.skipPolicy);
+      batch, inDim, outDim, c1 - c0, false, skipPolicyOf(l, batch));
+    if (c0 == 0) column_sums_strided(field(l, DB), field(l, DY), outDim, batch, outDim, false);
   }
-  const o0 = columnStart(outDim), o1 = columnEnd(outDim);
-  if (o1 > o0) column_sums_strided(field(l, DB) + (<usize>o0 << 2), field(l, DY) + (<usize>o0 << 2), outDim, batch, o1 - o0, false);
+}
+
+/** The zero-skipping policy for layer l's weight gradient in this job. */
+function skipPolicyOf(l: i32, batch: i32): i32 {
+  if (M.skipPolicy != SKIP_AUTO) return M.skipPolicy;
+  const at = M.decisions + (<usize>l << 2);
+  let d = load<i32>(at); // written by whichever thread decided first; a stale 0 only means deciding again
+  if (d == 0) {
+    d = sparse_enough(field(l, X), batch * <i32>field(l, IN)) ? SKIP_LISTS : SKIP_NEVER;
+    store<i32>(at, d);
+  }
+  return d;
 }
 
 /** Encoder for rows [r0, r1): x → (μ, logVar), logVar clamped (see model.ts, the divergence guard). */
 function encodeRows(r0: i32, r1: i32): void {
-  if (r1 <= r0) return;
   const D = M.inputDim, C = M.conditionDim, L = M.latentDim;
   if (C > 0) concat_rows(M.joinedX + rowAt(r0, D + C), M.xBuf + rowAt(r0, D), D, M.conditions + rowAt(r0, C), C, r1 - r0);
   for (let l = 0; l <= logvarLayer(); l++) layerForwardRows(l, r0, r1);
@@ -129,7 +161,6 @@ function encodeRows(r0: i32, r1: i32): void {
 
 /** Decoder for rows [r0, r1): z → logits (or Gaussian means); with `mean`, the likelihood's mean applied. */
 function decodeRows(r0: i32, r1: i32, mean: bool): void {
-  if (r1 <= r0) return;
   const D = M.inputDim, C = M.conditionDim, L = M.latentDim;
   if (C > 0) concat_rows(M.joinedZ + rowAt(r0, L + C), M.z + rowAt(r0, L), L, M.conditions + rowAt(r0, C), C, r1 - r0);
   for (let l = firstDecoderLayer(); l <= outLayer(); l++) layerForwardRows(l, r0, r1);
@@ -139,7 +170,7 @@ function decodeRows(r0: i32, r1: i32, mean: bool): void {
 /** z = μ + σ·ε for rows [r0, r1). */
 function reparameterizeRows(r0: i32, r1: i32): void {
   const L = M.latentDim, o = rowAt(r0, L);
-  if (r1 > r0) reparameterize_forward(M.z + o, M.mu + o, M.logvar + o, M.eps + o, (r1 - r0) * L);
+  reparameterize_forward(M.z + o, M.mu + o, M.logvar + o, M.eps + o, (r1 - r0) * L);
 }
 
 /** rowNll[r] = −log p(x_r | z_r) from the last decode's logits, and its gradient ×scale into dlogits. */
@@ -160,10 +191,26 @@ function forwardLossRows(r0: i32, r1: i32, scale: f32): void {
   reparameterizeRows(r0, r1);
   decodeRows(r0, r1, false);
   reconstructionRows(r0, r1, scale);
-  if (r1 > r0) kl_rows(M.rowKl + (<usize>r0 << 3), M.mu + rowAt(r0, M.latentDim), M.logvar + rowAt(r0, M.latentDim), r1 - r0, M.latentDim);
+  kl_rows(M.rowKl + (<usize>r0 << 3), M.mu + rowAt(r0, M.latentDim), M.logvar + rowAt(r0, M.latentDim), r1 - r0, M.latentDim);
 }
 
-/** Σ of `rows` f64 in row order: the same sum whatever the shares were. */
+/** The backward of rows [r0, r1) up to the latent gradients: decoder, then the KL's gradient. */
+function decoderBackwardRows(r0: i32, r1: i32, scale: f32): void {
+  const L = M.latentDim, C = M.conditionDim, o = rowAt(r0, L), rows = r1 - r0;
+  for (let l = outLayer(); l >= firstDecoderLayer(); l--) layerBackwardRows(l, r0, r1);
+  if (C > 0) take_columns(M.dz + o, M.djoinedZ + rowAt(r0, L + C), rows, L + C, L);
+  kl_backward(M.dmu + o, M.dlogvar + o, M.mu + o, M.logvar + o, rows * L, M.beta * scale);
+}
+
+/** The rest of the backward of rows [r0, r1): through the reparameterisation and the clamp, then the encoder. */
+function encoderBackwardRows(r0: i32, r1: i32): void {
+  const L = M.latentDim, o = rowAt(r0, L), n = (r1 - r0) * L;
+  reparameterize_backward(M.dmu + o, M.dlogvar + o, M.dz + o, M.logvar + o, M.eps + o, n);
+  clamp_backward(M.dlogvar + o, M.logvar + o, n, LOGVAR_MIN, LOGVAR_MAX);
+  for (let l = logvarLayer(); l >= 0; l--) layerBackwardRows(l, r0, r1);
+}
+
+/** Σ of `rows` f64 in row order: the same sum whatever the chunks were. */
 function sumRows(p: usize, rows: i32): f64 {
   let s: f64 = 0;
   for (let r = 0; r < rows; r++) s += load<f64>(p + (<usize>r << 3));
@@ -173,39 +220,41 @@ function sumRows(p: usize, rows: i32): f64 {
 /**
  * Forward and backward: the gradients of (1/batch)·Σ(reconstruction + β·KL) overwrite the gradient block (every
  * weight and bias gradient is written once, so it is not zeroed first). Results hold per-example means.
+ * Barriers: after ε and the transposes; before the weight gradients (they need every row); with free bits, around
+ * the batch-wide mask; and at the end, so that the guard and Adam (or the host) see every gradient.
  */
 function gradientsJob(): void {
-  const batch = M.batch, L = M.latentDim, C = M.conditionDim, beta = M.beta;
-  const scale = <f32>(1.0 / <f64>batch);
+  const batch = M.batch, L = M.latentDim;
+  const scale = <f32>(1.0 / <f64>batch), chunks = rowChunks(batch), split = M.freeBits > 0;
   if (tid == 0) normal_fill(M.eps, batch * L, stream(STREAM_TRAIN));
-  transposeShares(0, outLayer());
+  transposeChunks(0, outLayer());
   sync();
-  const r0 = rowStart(batch), r1 = rowEnd(batch), rows = r1 - r0, o = rowAt(r0, L);
-  forwardLossRows(r0, r1, scale);
-  for (let l = outLayer(); l >= firstDecoderLayer(); l--) if (rows > 0) layerBackwardRows(l, r0, r1);
-  if (C > 0 && rows > 0) take_columns(M.dz + o, M.djoinedZ + rowAt(r0, L + C), rows, L + C, L);
-  if (rows > 0) kl_backward(M.dmu + o, M.dlogvar + o, M.mu + o, M.logvar + o, rows * L, beta * scale);
-  if (M.freeBits > 0) {
+  for (let c = next(ROWS); c < chunks; c = next(ROWS)) {
+    const r0 = c * CHUNK_ROWS, r1 = min(batch, r0 + CHUNK_ROWS);
+    forwardLossRows(r0, r1, scale);
+    decoderBackwardRows(r0, r1, scale);
+    if (!split) encoderBackwardRows(r0, r1);
+  }
+  if (split) {
     sync();
     // results[3]: the KL term the gradient is of, per example: Σⱼ max(λ, KLⱼ) under free bits.
     if (tid == 0) store<f64>(M.results, free_bits_backward(M.dmu, M.dlogvar, M.mu, M.logvar, batch, L, M.freeBits), 24);
     sync();
+    for (let c = next(ROWS_AFTER_FREE_BITS); c < chunks; c = next(ROWS_AFTER_FREE_BITS)) {
+      const r0 = c * CHUNK_ROWS;
+      encoderBackwardRows(r0, min(batch, r0 + CHUNK_ROWS));
+    }
   }
-  if (rows > 0) {
-    reparameterize_backward(M.dmu + o, M.dlogvar + o, M.dz + o, M.logvar + o, M.eps + o, rows * L);
-    clamp_backward(M.dlogvar + o, M.logvar + o, rows * L, LOGVAR_MIN, LOGVAR_MAX);
-    for (let l = logvarLayer(); l >= 0; l--) layerBackwardRows(l, r0, r1);
-  }
-  sync();
-  for (let l = 0; l < M.layerCount; l++) layerWeightGradientShare(l, batch);
   sync();
   if (tid == 0) {
     const rec = sumRows(M.rowNll, batch) / <f64>batch, kl = sumRows(M.rowKl, batch) / <f64>batch;
-    if (M.freeBits <= 0) store<f64>(M.results, kl, 24);
-    store<f64>(M.results, rec + <f64>beta * kl, 0);
+    if (!split) store<f64>(M.results, kl, 24);
+    store<f64>(M.results, rec + <f64>M.beta * kl, 0);
     store<f64>(M.results, rec, 8);
     store<f64>(M.results, kl, 16);
   }
+  weightGradientChunks(batch);
+  sync();
 }
 
 /** 1 when the last computed loss and gradients pass the divergence guard (model.ts GRADIENT_LIMIT), else 0. */
@@ -221,17 +270,24 @@ export function model_apply_adam(lr: f32, beta1: f32, beta2: f32, epsilon: f32):
 }
 
 /**
- * The divergence guard, then Adam, each thread on its share of the parameter block (units of 16 floats; Adam is
- * element-wise, so shares change no bit). The step is applied only when the loss is finite and every share of the
- * gradient lies within ±GRADIENT_LIMIT; thread 0 then advances the step count.
+ * The divergence guard, then Adam, in chunks of the parameter block (Adam is element-wise, so chunks change no
+ * bit). The step is applied only when the loss is finite and no chunk of the gradient lies beyond ±GRADIENT_LIMIT;
+ * thread 0 then advances the step count.
  */
 function guardedAdam(step: i32): void {
-  const n = M.paramFloats, p0 = columnStart(n), p1 = columnEnd(n), at = <usize>p0 << 2;
-  store<i32>(M.guard + (<usize>tid << 2), i32(first_outside(M.grads + at, p1 - p0, -GRADIENT_LIMIT, GRADIENT_LIMIT) < 0));
+  const n = M.paramFloats, chunks = (n + PARAM_CHUNK - 1) / PARAM_CHUNK;
+  for (let c = next(GUARD); c < chunks; c = next(GUARD)) {
+    const p0 = c * PARAM_CHUNK;
+    if (first_outside(M.grads + (<usize>p0 << 2), min(n, p0 + PARAM_CHUNK) - p0, -GRADIENT_LIMIT, GRADIENT_LIMIT) >= 0) store<i32>(word(BAD), 1);
+  }
   sync();
-  let ok = i32(isFinite<f64>(load<f64>(M.results, 0)));
-  for (let t = 0; t < threads; t++) ok &= load<i32>(M.guard + (<usize>t << 2));
-  if (ok && p1 > p0) adam_step(M.params + at, M.grads + at, M.adamM + at, M.adamV + at, p1 - p0, M.lr, M.beta1, M.beta2, M.epsilon, step);
+  const ok = i32(isFinite<f64>(load<f64>(M.results, 0))) & i32(load<i32>(word(BAD)) == 0);
+  if (ok) {
+    for (let c = next(ADAM); c < chunks; c = next(ADAM)) {
+      const p0 = c * PARAM_CHUNK, at = <usize>p0 << 2;
+      adam_step(M.params + at, M.grads + at, M.adamM + at, M.adamV + at, min(n, p0 + PARAM_CHUNK) - p0, M.lr, M.beta1, M.beta2, M.epsilon, step);
+    }
+  }
   if (tid == 0) {
     M.applied = ok;
     if (ok) store<i32>(M.state, step);
@@ -240,11 +296,14 @@ function guardedAdam(step: i32): void {
 
 /** Negative-ELBO terms summed over the batch with ε from the evaluation stream (results[1], results[2]). */
 function evaluateJob(): void {
-  const batch = M.batch;
+  const batch = M.batch, chunks = rowChunks(batch);
   if (tid == 0) normal_fill(M.eps, batch * M.latentDim, stream(STREAM_EVAL));
-  transposeShares(0, outLayer());
+  transposeChunks(0, outLayer());
   sync();
-  forwardLossRows(rowStart(batch), rowEnd(batch), 0);
+  for (let c = next(ROWS); c < chunks; c = next(ROWS)) {
+    const r0 = c * CHUNK_ROWS;
+    forwardLossRows(r0, min(batch, r0 + CHUNK_ROWS), 0);
+  }
   sync();
   if (tid == 0) {
     store<f64>(M.results, sumRows(M.rowNll, batch), 8);
@@ -254,62 +313,77 @@ function evaluateJob(): void {
 
 /**
  * Per-row estimates of log p(x) into rowOut (f64 each), with ε from the evaluation stream: for k = 1 the ELBO with
- * the closed-form KL; for k > 1 the importance-weighted bound L_k (kernels/estimators.ts).
+ * the closed-form KL; for k > 1 the importance-weighted bound L_k (kernels/estimators.ts). Row chunks are handed
+ * out afresh for each of the k draws; a row's running log-sum-exp only ever depends on its own draws.
  */
 function logLikelihoodJob(): void {
-  const batch = M.batch, k = M.samples, L = M.latentDim;
-  transposeShares(0, outLayer());
+  const batch = M.batch, k = M.samples, L = M.latentDim, chunks = rowChunks(batch);
+  transposeChunks(0, outLayer());
   sync();
-  const r0 = rowStart(batch), r1 = rowEnd(batch), rows = r1 - r0, o = rowAt(r0, L), at = <usize>r0 << 3;
-  encodeRows(r0, r1);
-  for (let r = r0; r < r1; r++) { store<f64>(M.rowMax + (<usize>r << 3), -Infinity); store<f64>(M.rowSum + (<usize>r << 3), 0); }
-  for (let i = 0; i < k; i++) {
-    if (tid == 0) normal_fill(M.eps, batch * L, stream(STREAM_EVAL));
-    sync();
-    reparameterizeRows(r0, r1);
-    decodeRows(r0, r1, false);
-    reconstructionRows(r0, r1, 0);
-    if (rows > 0 && k == 1) {
-      kl_rows(M.rowWeight + at, M.mu + o, M.logvar + o, rows, L);
-      for (let r = r0; r < r1; r++) {
-        const p = <usize>r << 3;
-        store<f64>(M.rowOut + p, -(load<f64>(M.rowNll + p) + load<f64>(M.rowWeight + p)));
-      }
-    } else if (rows > 0) {
-      log_weight_rows(M.rowWeight + at, M.rowNll + at, M.z + o, M.eps + o, M.logvar + o, rows, L);
-      logsumexp_update(M.rowMax + at, M.rowSum + at, M.rowWeight + at, rows);
-    }
-    sync(); // every share is done with this ε before thread 0 draws the next
+  for (let c = next(ROWS); c < chunks; c = next(ROWS)) {
+    const r0 = c * CHUNK_ROWS, r1 = min(batch, r0 + CHUNK_ROWS);
+    encodeRows(r0, r1);
+    for (let r = r0; r < r1; r++) { store<f64>(M.rowMax + (<usize>r << 3), -Infinity); store<f64>(M.rowSum + (<usize>r << 3), 0); }
   }
-  if (rows > 0 && k > 1) logmeanexp_finish(M.rowOut + at, M.rowMax + at, M.rowSum + at, rows, k);
+  for (let i = 0; i < k; i++) {
+    if (tid == 0) {
+      normal_fill(M.eps, batch * L, stream(STREAM_EVAL));
+      store<i32>(word(ROWS_AFTER_FREE_BITS), 0); // this draw's chunk counter (every thread is past the last draw's)
+    }
+    sync();
+    for (let c = next(ROWS_AFTER_FREE_BITS); c < chunks; c = next(ROWS_AFTER_FREE_BITS)) {
+      const r0 = c * CHUNK_ROWS, r1 = min(batch, r0 + CHUNK_ROWS), rows = r1 - r0, o = rowAt(r0, L), at = <usize>r0 << 3;
+      reparameterizeRows(r0, r1);
+      decodeRows(r0, r1, false);
+      reconstructionRows(r0, r1, 0);
+      if (k == 1) {
+        kl_rows(M.rowWeight + at, M.mu + o, M.logvar + o, rows, L);
+        for (let r = r0; r < r1; r++) {
+          const p = <usize>r << 3;
+          store<f64>(M.rowOut + p, -(load<f64>(M.rowNll + p) + load<f64>(M.rowWeight + p)));
+        }
+      } else {
+        log_weight_rows(M.rowWeight + at, M.rowNll + at, M.z + o, M.eps + o, M.logvar + o, rows, L);
+        logsumexp_update(M.rowMax + at, M.rowSum + at, M.rowWeight + at, rows);
+        if (i == k - 1) logmeanexp_finish(M.rowOut + at, M.rowMax + at, M.rowSum + at, rows, k);
+      }
+    }
+    sync(); // every chunk is done with this ε before thread 0 draws the next
+  }
 }
 
 /** Encoder (with `sample`, also z ~ q(z|x) from the sample stream). */
 function encodeJob(sample: bool): void {
-  const batch = M.batch;
+  const batch = M.batch, chunks = rowChunks(batch);
   if (sample && tid == 0) normal_fill(M.eps, batch * M.latentDim, stream(STREAM_SAMPLE));
-  transposeShares(0, logvarLayer());
+  transposeChunks(0, logvarLayer());
   sync();
-  const r0 = rowStart(batch), r1 = rowEnd(batch);
-  encodeRows(r0, r1);
-  if (sample) reparameterizeRows(r0, r1);
+  for (let c = next(ROWS); c < chunks; c = next(ROWS)) {
+    const r0 = c * CHUNK_ROWS, r1 = min(batch, r0 + CHUNK_ROWS);
+    encodeRows(r0, r1);
+    if (sample) reparameterizeRows(r0, r1);
+  }
 }
 
 /** Decoder (with `prior`, z ~ N(0, I) from the sample stream first). */
 function decodeJob(mean: bool, prior: bool): void {
-  const batch = M.batch;
+  const batch = M.batch, chunks = rowChunks(batch);
   if (prior && tid == 0) normal_fill(M.z, batch * M.latentDim, stream(STREAM_SAMPLE));
-  transposeShares(firstDecoderLayer(), outLayer());
+  transposeChunks(firstDecoderLayer(), outLayer());
   sync();
-  decodeRows(rowStart(batch), rowEnd(batch), mean);
+  for (let c = next(ROWS); c < chunks; c = next(ROWS)) {
+    const r0 = c * CHUNK_ROWS;
+    decodeRows(r0, min(batch, r0 + CHUNK_ROWS), mean);
+  }
 }
 
-/** Sets the job that model_run runs next: its kind and arguments (unused ones are ignored). */
+/** Sets the job that model_run runs next: its kind and arguments (unused ones are ignored); zeroes its counters. */
 export function model_prepare(job: i32, batch: i32, samples: i32, beta: f32, lr: f32, beta1: f32, beta2: f32, epsilon: f32, freeBits: f64): void {
   M.job = job; M.batch = batch; M.samples = samples; M.applied = 1;
   M.beta = beta; M.lr = lr; M.beta1 = beta1; M.beta2 = beta2; M.epsilon = epsilon; M.freeBits = freeBits;
+  for (let w = TRANSPOSES; w <= BAD; w++) store<i32>(word(w), 0);
+  memory.fill(M.decisions, 0, <usize>M.layerCount << 2);
 }
-
 /**
  * Runs thread `t`'s part of the prepared job, with `count` threads (every one of them must call this). A training
  * step returns 1 when it was applied and 0 when the divergence guard skipped it (weights, moments and step count

@@ -15,7 +15,7 @@
 // instances of a thread pool, which share this memory, attach to the same model with model_attach. The forward,
 // backward and the other jobs are in ./jobs.ts.
 import { arena_alloc, arena_mark, arena_reset } from './arena';
-import { BARRIER_BYTES } from '~lib/barrier';
+import { BARRIER_BYTES, MAX_POOL } from '~lib/barrier';
 import { SKIP_AUTO } from './kernels/dense';
 import { skip_list_bytes } from './kernels/skip-zeros';
 import { rng_seed, uniform_fill } from './kernels/gaussian';
@@ -45,8 +45,13 @@ export const LOGVAR_MIN: f32 = -30;
 export const LOGVAR_MAX: f32 = 20;
 export const GRADIENT_LIMIT: f32 = 1e19;
 
-/** The most threads a job may run on (assembly/jobs.ts): the list scratch keeps this many records to spare. */
-export const MAX_THREADS: i32 = 64;
+/**
+ * Jobs hand out work in chunks (assembly/jobs.ts): 16 rows of the batch, or 64 columns of a weight gradient. A
+ * product over 16 rows runs within 2% of one over 128 (measured), so chunks cost little and let a faster core
+ * take more of them.
+ */
+export const CHUNK_ROWS: i32 = 16;
+export const CHUNK_COLUMNS: i32 = 64;
 
 // Layer record fields (u32 each).
 export const IN = 0, OUT = 1, W = 2, B = 3, DW = 4, DB = 5, X = 6, Y = 7, DX = 8, DY = 9, ACT = 10, ACCUMULATE_DX = 11;
@@ -58,7 +63,7 @@ const FIELDS = 12;
   layerCount: i32; paramFloats: i32; capacity: i32;
   skipPolicy: i32;       // kernels/dense.ts SKIP_*: the results are the same bits under every policy
   state: usize; layers: usize; sync: usize;
-  guard: usize;          // i32 × MAX_THREADS: each thread's verdict on its share of the gradients
+  decisions: usize;      // i32 per layer: whether its weight gradient skips zeros in this job (0: not decided yet)
   params: usize; grads: usize; adamM: usize; adamV: usize;
   wt: usize;             // each layer's Wᵀ (the forward's B operand), at its weight's offset in the block
   results: usize;        // f64 × 4: loss, reconstruction, kl, KL objective (per example for a step; sums for evaluate)
@@ -105,8 +110,8 @@ export function model_init(inDim: i32, latent: i32, hidden: usize, count: i32, a
   M.state = arena_alloc(STATE_BYTES);
   M.layers = arena_alloc(<usize>(layerCount * FIELDS) << 2);
   M.sync = arena_alloc(BARRIER_BYTES);
-  M.guard = arena_alloc(<usize>MAX_THREADS << 2);
-  if (M.state == 0 || M.layers == 0 || M.sync == 0 || M.guard == 0) return 0;
+  M.decisions = arena_alloc(<usize>layerCount << 2);
+  if (M.state == 0 || M.layers == 0 || M.sync == 0 || M.decisions == 0) return 0;
   store<u32>(M.state + 4, seed);
   for (let s = 0; s < STREAMS; s++) rng_seed(stream(s), seed, <u32>s);
 
@@ -190,11 +195,11 @@ export function model_reserve(batch: i32): i32 {
   const latentBytes = rows * (L << 2);
   M.mu = carve(latentBytes); M.logvar = carve(latentBytes); M.eps = carve(latentBytes); M.z = carve(latentBytes);
   M.dmu = carve(latentBytes); M.dlogvar = carve(latentBytes); M.dz = carve(latentBytes);
-  // Zero-skipping lists for the widest layer: its rows form, or its panels form with a record to spare per thread
-  // (jobs.ts gives each thread's column share whole records from t·⌈panels/T⌉).
+  // Zero-skipping lists: the rows form for the widest layer (each 4-row block has its records, so row chunks never
+  // share one), or the panels form of one column chunk per thread (jobs.ts columnLists).
   let widest = 0;
   for (let l = 0; l < layerCount; l++) widest = max(widest, <i32>field(l, IN));
-  M.lists = carve(max(skip_list_bytes(batch, 0, widest), skip_list_bytes(0, widest, batch) + <usize>MAX_THREADS * ((rows + 1) << 2)));
+  M.lists = carve(max(skip_list_bytes(batch, 0, widest), <usize>MAX_POOL * skip_list_bytes(0, CHUNK_COLUMNS, batch)));
   M.rowNll = carve(rows << 3); M.rowKl = carve(rows << 3); M.rowWeight = carve(rows << 3); M.rowMax = carve(rows << 3);
   M.rowSum = carve(rows << 3); M.rowOut = carve(rows << 3);
   const C = <usize>M.conditionDim;

@@ -39,11 +39,11 @@ const find = report.find.bind(report);
 console.log(`wasm-vae bench (${mode}): ${cpus()[0].model}, ${cpus().length} cores, Node ${process.version}`);
 const images = readIdxImages(mnistPaths().train).data;
 const wasmBytes = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url));
-// The SIMD build imports its memory (src/engine.ts); the probe has its own.
+// The SIMD build imports its memory and the barrier's wait (src/engine.ts), unused on one thread; the probe has neither.
 const rawExports = async (path: string) => {
   const module = await WebAssembly.compile(wasmBytes(path));
   const importsMemory = WebAssembly.Module.imports(module).some((i) => i.kind === 'memory');
-  const imports: WebAssembly.Imports = importsMemory ? { env: { memory: new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES }) } } : {};
+  const imports: WebAssembly.Imports = importsMemory ? { env: { memory: new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES }), wait: () => 0 } } : {};
   return (await WebAssembly.instantiate(module, imports)).exports as any;
 };
 

@@ -4,6 +4,7 @@
 import { instantiate } from '@assemblyscript/loader';
 import { resolveModule, sharedSimdModule } from './builds.js';
 import { VAEError } from './errors.js';
+import { hostWait } from './threads/host-wait.js';
 import type { WasmSource } from './types.js';
 
 /** The wasm ABI (assembly/index.ts). Pointers are byte addresses into the instance's memory. */
@@ -138,7 +139,8 @@ export class Engine {
     // The SIMD build imports its memory (so that the same build can run on a shared one); the scalar build has its own.
     const importsMemory = WebAssembly.Module.imports(module).some((i) => i.kind === 'memory');
     const memory = importsMemory ? new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared }) : undefined;
-    const { exports } = await instantiate<Record<string, unknown>>(module, memory ? { env: { memory } } : {});
+    const imports: WebAssembly.Imports = memory ? { env: { memory, wait: hostWait(memory) } } : {};
+    const { exports } = await instantiate<Record<string, unknown>>(module, imports);
     return new Engine(exports as unknown as WasmExports, module);
   }
 

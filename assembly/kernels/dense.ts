@@ -8,10 +8,15 @@ import { gemm, INIT_ACCUMULATE, INIT_BIAS, INIT_ZERO } from './gemm';
 import { nonzero_fraction, row_block_lists, panel_lists, gemm_listed_rows, gemm_listed_panels } from './skip-zeros';
 import { LANES, vsplat, vload, vstore, vadd, transpose4x4 } from '~lib/lanes';
 
-/** Zero-skipping policy: decide per batch (the default), never skip, or always skip (tests, benchmarks). */
+/**
+ * Zero-skipping policy: decide per batch (the default), never skip, or always skip (tests, benchmarks). SKIP_LISTS
+ * is AUTO with the density already found low by the caller (a chunk of a weight gradient, jobs.ts): build the
+ * lists without scanning x again, and use them if they drop enough steps.
+ */
 export const SKIP_AUTO: i32 = 0;
 export const SKIP_NEVER: i32 = 1;
 export const SKIP_ALWAYS: i32 = 2;
+export const SKIP_LISTS: i32 = 3;
 
 // Thresholds: at full density the listed tile costs ≈ 10% more per k step than the dense one (measured beside it
 // when it was written; `npm run bench` shows both paths on MNIST pixels), so a list must drop at least 20% of the
@@ -20,10 +25,15 @@ export const SKIP_ALWAYS: i32 = 2;
 const MAX_NONZERO_FRACTION: f64 = 0.5;
 const MAX_LISTED_FRACTION: f64 = 0.8;
 
+/** Whether x (n values) is sparse enough that listing its non-zeros may pay (AUTO's first test, made once). */
+export function sparse_enough(x: usize /* (n) */, n: i32): bool {
+  return nonzero_fraction(x, n) <= MAX_NONZERO_FRACTION;
+}
+
 // @ts-ignore: decorator
 @inline function worthListing(policy: i32, lists: usize, x: usize, n: i32): bool {
   if (lists == 0 || policy == SKIP_NEVER) return false;
-  return policy == SKIP_ALWAYS || nonzero_fraction(x, n) <= MAX_NONZERO_FRACTION;
+  return policy == SKIP_ALWAYS || policy == SKIP_LISTS || nonzero_fraction(x, n) <= MAX_NONZERO_FRACTION;
 }
 
 /** out(cols, rows) = in(rows, cols)ᵀ. Overwrites out; out and in must not overlap. Bit-exact moves. */

@@ -27,12 +27,14 @@ export interface TrainCommand {
   checkpointEvery: number;
   /** A checkpoint.safetensors to continue from. */
   resume?: string;
+  /** Threads to train on: a count or 'auto' (results are the same bytes for any count, so a resume may change it). */
+  threads: number | 'auto';
   /** The options given on the command line (a resumed run takes the others from its checkpoint). */
   given: string[];
 }
 
 /** The options a resumed run may set; the rest come from the checkpoint, so that the run stays the same run. */
-export const RESUMABLE_OPTIONS = ['resume', 'out', 'epochs', 'checkpoint-every'];
+export const RESUMABLE_OPTIONS = ['resume', 'out', 'epochs', 'checkpoint-every', 'threads'];
 
 export const USAGE = `Usage: wasm-vae train [options]
 
@@ -64,9 +66,11 @@ Options:
                        reconstructions.png, loss.svg, history.json, checkpoint.safetensors
   --checkpoint-every N also write the checkpoint every N batches (default 100; 0: only at epoch ends
                        and on Ctrl-C). Every file is written atomically: a kill leaves the last one whole.
+  --threads N|auto     threads to train on (default auto: the cores, at most 8); every count trains the
+                       same bytes
   --resume FILE        continue the run saved in FILE (a checkpoint.safetensors) to the same bytes as an
-                       uninterrupted run; takes its options from the checkpoint (only --out, --epochs and
-                       --checkpoint-every may be given; --out defaults to FILE's directory)
+                       uninterrupted run; takes its options from the checkpoint (only --out, --epochs,
+                       --checkpoint-every and --threads may be given; --out defaults to FILE's directory)
   -h, --help           this text
 `;
 
@@ -109,7 +113,7 @@ export function parseTrainArgs(argv: string[]): TrainCommand | null {
       'test-data': { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' },
       'checkpoint-every': { type: 'string' }, resume: { type: 'string' }, conditional: { type: 'boolean' },
       labels: { type: 'string' }, 'test-labels': { type: 'string' }, 'kl-warmup': { type: 'string' }, 'free-bits': { type: 'string' },
-      patience: { type: 'string' },
+      patience: { type: 'string' }, threads: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -117,7 +121,7 @@ export function parseTrainArgs(argv: string[]): TrainCommand | null {
   if (values.resume !== undefined) {
     const refused = given.filter((k) => !RESUMABLE_OPTIONS.includes(k) && k !== 'help');
     if (refused.length > 0) {
-      throw new Error(`--resume takes the run's options from the checkpoint; only --out, --epochs and --checkpoint-every ` +
+      throw new Error(`--resume takes the run's options from the checkpoint; only --out, --epochs, --checkpoint-every and --threads ` +
         `may be given with it, not --${refused.join(', --')}`);
     }
   }
@@ -151,6 +155,7 @@ export function parseTrainArgs(argv: string[]): TrainCommand | null {
     klWarmup: numberOption('kl-warmup', values['kl-warmup'], 0, true, 0),
     freeBits: numberOption('free-bits', values['free-bits'], 0, false, 0),
     patience: numberOption('patience', values.patience, 0, true, 0),
+    threads: values.threads === undefined || values.threads === 'auto' ? 'auto' : numberOption('threads', values.threads, 1, true, 1, 64),
     given,
   };
 }

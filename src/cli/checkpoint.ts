@@ -22,7 +22,7 @@ export interface ResumedRun {
   history: EpochLog[];
 }
 
-/** The model and run of `cmd.resume`, with the options given now (--out, --epochs, --checkpoint-every) on top. */
+/** The model and run of `cmd.resume`, with the options given now (--out, --epochs, --checkpoint-every, --threads) on top. */
 export async function readCheckpoint(cmd: TrainCommand): Promise<ResumedRun> {
   const path = cmd.resume!;
   const bytes = new Uint8Array(readFileSync(path));
@@ -42,7 +42,8 @@ export async function readCheckpoint(cmd: TrainCommand): Promise<ResumedRun> {
     checkpointEvery: cmd.given.includes('checkpoint-every') ? cmd.checkpointEvery : saved.checkpointEvery,
     out: cmd.given.includes('out') ? cmd.out : dirname(path),
     resume: path,
+    threads: cmd.threads,
     given: cmd.given,
   };
-  return { vae: await VAE.load(bytes), cmd: effective, history: run.history as EpochLog[] };
+  return { vae: await VAE.load(bytes, { threads: cmd.threads }), cmd: effective, history: run.history as EpochLog[] };
 }

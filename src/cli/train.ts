@@ -28,7 +28,7 @@ export async function runTrain(given: TrainCommand): Promise<void> {
   const vae = resumed?.vae ?? await VAE.create({
     inputDim, hiddenDims: cmd.hiddenDims, latentDim: cmd.latentDim, seed: cmd.seed,
     activation: cmd.activation as Activation, likelihood: cmd.likelihood as Likelihood, conditionDim: labels?.classes ?? 0,
-  });
+  }, { threads: cmd.threads });
   const conditions = labels ? oneHot(labels.train, labels.classes) : undefined;
   const testConditions = labels?.test ? oneHot(labels.test, labels.classes) : undefined;
   if (cmd.patience > 0 && !test) throw new Error('--patience watches the test loss: it needs test images (--test-data)');
@@ -37,7 +37,8 @@ export async function runTrain(given: TrainCommand): Promise<void> {
   const arch = [inputDim, ...cmd.hiddenDims, cmd.latentDim].join('-');
   console.log(`wasm-vae: ${count} training${test ? ` and ${test.count} test` : ''} images of ${train.shape.join('×')}; ` +
     `model ${arch}${labels ? `, conditional on ${labels.classes} classes` : ''}, ${cmd.activation}, ${cmd.likelihood}, ` +
-    `${vae.parameterCount} parameters; Adam lr ${cmd.learningRate}, batch ${cmd.batchSize}, ${cmd.epochs} epochs, seed ${cmd.seed}` +
+    `${vae.parameterCount} parameters; Adam lr ${cmd.learningRate}, batch ${cmd.batchSize}, ${cmd.epochs} epochs, seed ${cmd.seed}, ` +
+    `${vae.threads} thread${vae.threads > 1 ? 's' : ''}` +
     (cmd.klWarmup > 0 ? `, KL warm-up ${cmd.klWarmup} steps` : '') + (cmd.freeBits > 0 ? `, free bits ${cmd.freeBits}` : '') +
     (cmd.patience > 0 ? `, early stopping (patience ${cmd.patience}, restore best)` : ''));
   if (resumed) console.log(`resuming ${given.resume} after ${history.length} complete epochs`);

@@ -1,6 +1,7 @@
 // The code each pool worker runs, as source text: a worker is started from a string (Node: `eval: true`; browsers:
 // a Blob URL), so the library needs no separate file that bundlers and CDNs would have to find.
 import { DONE, EXIT, FAILED, FAULT, GEN, SEQ, WORDS } from './control.js';
+import { HOST_WAIT_SOURCE } from './host-wait.js';
 
 /** Iterations of a worker's spin on SEQ before it sleeps (≈ 0.3 ms: the gap between two steps of a fit). */
 const SPINS = 100_000;
@@ -25,7 +26,7 @@ const WORKER_MAIN = `(receive, send, onExit, die) => {
     let running = false;
     // A worker that ends inside a job (process.exit, a fatal error) still tells the others, which would wait forever.
     onExit(() => { if (running) fail(); });
-    WebAssembly.instantiate(module, { env: { memory } }).then((instance) => {
+    WebAssembly.instantiate(module, { env: { memory, wait: ${HOST_WAIT_SOURCE} } }).then((instance) => {
       const w = instance.exports;
       w.model_attach(layout);
       let seen = Atomics.load(ctrl, SEQ);

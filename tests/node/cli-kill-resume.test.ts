@@ -109,7 +109,7 @@ describe('wasm-vae train: checkpoints survive kills', () => {
 
   it('refuses to change the run on resume, and says why a file is not a checkpoint', async () => {
     const checkpoint = join(dir, 'straight', 'checkpoint.safetensors');
-    await expect(cli(['train', '--resume', checkpoint, '--lr', '0.1'])).rejects.toThrow(/only --out, --epochs and --checkpoint-every may be given with it, not --lr/);
+    await expect(cli(['train', '--resume', checkpoint, '--lr', '0.1'])).rejects.toThrow(/only --out, --epochs, --checkpoint-every and --threads may be given with it, not --lr/);
     await expect(cli(['train', '--resume', join(dir, 'straight', 'model.safetensors')])).rejects.toThrow(/is not a checkpoint of wasm-vae train/);
   }, 60_000);
 });

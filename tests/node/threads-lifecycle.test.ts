@@ -43,6 +43,27 @@ describe('a worker that dies', () => {
   });
 });
 
+describe('a fresh process', () => {
+  // The first jobs of a process run V8's baseline code (Liftoff), which in Node 20 lost float registers across an
+  // atomic wait inlined into a job: a worker that slept at a barrier came back with the step's scale zeroed, about
+  // one fresh process in five (--liftoff-only keeps every job on that code). The barrier now sleeps in an import.
+  it('trains the one-thread bytes on two threads from its first step, run after run (baseline compiler only)', () => {
+    const script = (threads: number) => `
+      import { createHash } from 'node:crypto';
+      import { VAE } from './src/index.ts';
+      const vae = await VAE.create({ inputDim: 784, hiddenDims: [64], latentDim: 8, seed: 3 }, { threads: ${threads} });
+      const x = new Float32Array(128 * 784).map((_, i) => (i * 2654435761 % 97) < 20 ? ((i % 255) / 255) : 0);
+      vae.trainStep(x);
+      console.log(createHash('sha256').update(vae.save({ includeOptimizer: true })).digest('hex'));`;
+    const run = (threads: number) => spawnSync(process.execPath, ['--liftoff-only', '--import', 'tsx', '--input-type=module', '-e', script(threads)],
+      { encoding: 'utf8', timeout: 30_000 }).stdout.trim();
+    const one = run(1);
+    expect(one).toMatch(/^[0-9a-f]{64}$/);
+    const runs = Array.from({ length: 8 }, () => run(2));
+    expect(runs).toEqual(runs.map(() => one));
+  });
+});
+
 describe('process exit', () => {
   const script = (dispose: boolean) => `
     import { VAE } from './src/index.ts';

@@ -4,15 +4,33 @@
 //
 // Record at `sync` (i32 words): COUNT arrivals this generation, GEN the generation, FAILED set by the host when a
 // thread of the job died: the waiters then trap (unreachable), which the host turns into a VAEError.
-// Waiters spin a little first (a wake from atomic.wait costs tens of µs; a step has 3 barriers), then sleep in
-// slices so that they notice FAILED even when nobody notifies them.
+// Waiters spin a little first (a wake from a wait costs tens of µs; a step has 4 barriers), then sleep in slices so
+// that they notice FAILED even when nobody notifies them.
+//
+// The sleep is the host's Atomics.wait, imported, not wasm's memory.atomic.wait32: Binaryen inlines this function
+// into every job, and Node 20's V8 (11.3) then loses live float registers across an inlined atomic wait in its
+// baseline compiler (Liftoff). Measured: a worker that slept in its first job came back with the step's scale
+// 1/batch turned into 0 in about one run in five. A call to an import spills every register, as any call does.
 
-export const BARRIER_BYTES: usize = 32; // 8 words: the barrier's 3, then the host's (src/threads/control.ts)
+// 16 words: the barrier's 3, the host's (src/threads/control.ts) up to word 7, then the jobs' chunk counters.
+export const BARRIER_BYTES: usize = 64;
 const COUNT: usize = 0, GEN: usize = 4, FAILED: usize = 8;
 const SPINS = 200000;
-const SLICE_NS: i64 = 20_000_000; // 20 ms
+const SLICE_MS: f64 = 20;
 
 export const THREADS_BUILD: i32 = 1;
+
+/** Atomics.wait(i32 at ptr, expected, timeout ms) on this memory (src/threads/host-wait.ts); its result is unused. */
+@external("env", "wait")
+declare function hostWait(ptr: usize, expected: i32, timeoutMs: f64): i32;
+/** Threads a job may have (src/threads/support.ts MAX_THREADS). */
+export const MAX_POOL: i32 = 64;
+
+/** The counter's value, then counter + 1, atomically: each thread takes the next chunk of a phase. */
+// @ts-ignore: decorator
+@inline export function grab(counter: usize): i32 {
+  return atomic.add<i32>(counter, 1);
+}
 
 export function barrier(sync: usize, threads: i32): void {
   if (threads <= 1) return;
@@ -27,6 +45,6 @@ export function barrier(sync: usize, threads: i32): void {
   while (atomic.load<i32>(sync + GEN) == gen) {
     if (atomic.load<i32>(sync + FAILED) != 0) unreachable();
     if (spins < SPINS) { spins++; continue; }
-    atomic.wait<i32>(sync + GEN, gen, SLICE_NS);
+    hostWait(sync + GEN, gen, SLICE_MS);
   }
 }

@@ -2,10 +2,21 @@
 // a barrier has nobody to wait for. The same job code (assembly/jobs.ts) then runs its shares one after another.
 
 /** Words of the barrier record (see the shared build's barrier.ts). */
-export const BARRIER_BYTES: usize = 32; // 8 words: the barrier's 3, then the host's (src/threads/control.ts)
+// 16 words: the barrier's 3, the host's (src/threads/control.ts) up to word 7, then the jobs' chunk counters.
+export const BARRIER_BYTES: usize = 64;
 
 // @ts-ignore: decorator
 @inline export function barrier(sync: usize, threads: i32): void {}
 
 /** 1 in builds that can run a job on several threads. */
 export const THREADS_BUILD: i32 = 0;
+/** Threads a job may have in this build. */
+export const MAX_POOL: i32 = 1;
+
+/** The counter's value, then counter + 1 (the next chunk of a phase; one thread, so no atomics). */
+// @ts-ignore: decorator
+@inline export function grab(counter: usize): i32 {
+  const c = load<i32>(counter);
+  store<i32>(counter, c + 1);
+  return c;
+}
