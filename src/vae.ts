@@ -1,5 +1,5 @@
 // class VAE — the API users see. A thin facade: it checks arguments, copies data in and out of the wasm
-// instance, and makes one wasm call per training step; the model itself lives in assembly/model.ts.
+// instance, and runs one wasm job per training step (src/job-runner.ts); the model itself lives in assembly/.
 import { copyPosition, hasBestWeights, STATE_RECORD_BYTES, type FitPosition, type TrainingState } from './checkpoint.js';
 import { ACTIVATIONS, LIKELIHOODS, resolveConfig } from './config.js';
 import { Engine, JOB, type WasmExports } from './engine.js';
@@ -12,16 +12,15 @@ import {
 } from './options.js';
 import { interpolatePoints, latentGridPoints } from './latent-tools.js';
 import { runFit, type FitHost } from './training.js';
-import { canAwaitPool, INJECT_FAULT, ThreadPool } from './threads/pool.js';
-import { canBlock, resolveThreads } from './threads/support.js';
+import { JobRunner } from './job-runner.js';
+import { INJECT_FAULT } from './threads/pool.js';
+import { resolveThreads } from './threads/support.js';
 import type {
   ConditionOptions, EncodeOptions, EngineOptions, EpochLog, Encoding, EvaluateOptions, Evaluation, FitOptions,
   InterpolateOptions, LatentGridOptions, LossTerms, SaveOptions, ScoreOptions, StepResult, TrainStepOptions, VAEConfig,
   VAEOptions,
 } from './types.js';
 
-// Adam's moment decays and ε, as PyTorch's defaults (Kingma & Ba 2015 recommend the same).
-const ADAM_BETA1 = 0.9, ADAM_BETA2 = 0.999, ADAM_EPSILON = 1e-8;
 const READ_CHUNK = 1024; // rows per wasm call for encode/decode/sample beyond the training capacity
 const STREAM_SHUFFLE = 2, STREAM_EVAL = 4; // assembly/model.ts
 const GENERATOR_BYTES = 64;                // a stream's xoshiro state (kernels/gaussian.ts)
@@ -36,10 +35,8 @@ export class VAE {
   /** True when this model runs on the SIMD build, false on the scalar fallback. */
   readonly simd: boolean;
   #engine: Engine | null;
-  /** The workers that run each job with this thread, when created with threads > 1 (src/threads/). */
-  #pool: ThreadPool | null = null;
-  /** True while a job runs on the pool without blocking (a browser's main thread awaiting it). */
-  #inFlight = false;
+  /** Runs the wasm jobs, on this thread or a thread pool (src/job-runner.ts). */
+  #runner: JobRunner | null = null;
   #busy = false;
   /** Where the last fit stands (saved with includeOptimizer; fit's `resume` continues from it). */
   #position: FitPosition | null = null;
@@ -80,7 +77,7 @@ export class VAE {
     if (!ok) throw new VAEError('OUT_OF_MEMORY', `${method}: WebAssembly memory could not grow to hold the parameters`);
     const vae = new VAE(engine, config);
     vae.#reserve('VAE.create', DEFAULT_BATCH);
-    if (threads > 1) vae.#pool = await ThreadPool.start(method, engine, threads, canBlock());
+    vae.#runner = await JobRunner.start(method, engine, threads);
     return vae;
   }
 
@@ -214,7 +211,7 @@ export class VAE {
       this.#engine!.write(w.model_input(), x.subarray(start * D, (start + rows) * D));
       this.#checkInput(method, 'x', rows, start, false);
       this.#writeConditions(conditions, start, rows);
-      this.#run(method, z ? JOB.ENCODE_SAMPLE : JOB.ENCODE, rows);
+      this.#runner!.run(method, z ? JOB.ENCODE_SAMPLE : JOB.ENCODE, rows);
       mean.set(this.#engine!.f32(w.model_mean(), rows * L), start * L);
       logVar.set(this.#engine!.f32(w.model_logvar(), rows * L), start * L);
       z?.set(this.#engine!.f32(w.model_latent(), rows * L), start * L);
@@ -235,7 +232,7 @@ export class VAE {
       const bad = w.first_outside(w.model_latent(), rows * L, -FLOAT_MAX, FLOAT_MAX);
       if (bad >= 0) throw valueError(method, 'z', 'finite numbers', start * L + bad, z[start * L + bad]);
       this.#writeConditions(conditions, start, rows);
-      this.#run(method, JOB.DECODE_MEAN, rows);
+      this.#runner!.run(method, JOB.DECODE_MEAN, rows);
       out.set(this.#engine!.f32(w.model_output(), rows * D), start * D);
     });
     return out;
@@ -256,7 +253,7 @@ export class VAE {
     const out = new Float32Array(n * D);
     this.#chunks(method, n, (start, rows) => {
       this.#writeConditions(conditions, start, rows);
-      this.#run(method, JOB.SAMPLE, rows);
+      this.#runner!.run(method, JOB.SAMPLE, rows);
       out.set(this.#engine!.f32(w.model_output(), rows * D), start * D);
     });
     return out;
@@ -331,18 +328,17 @@ export class VAE {
 
   /** Threads this model's jobs run on: 1, or the pool's size (it drops to 1 if a worker fails). */
   get threads(): number {
-    return this.#pool?.alive ? this.#pool.size : 1;
+    return this.#runner?.threads ?? 1;
   }
 
   /** Tests only: the worker of `thread` dies at the next job (src/threads/pool.ts). */
   [INJECT_FAULT](thread: number): void {
-    this.#pool?.injectFault(thread);
+    this.#runner?.injectFault(thread);
   }
 
   /** Frees the wasm instance and ends the thread pool's workers; every later call throws VAEError DISPOSED. Idempotent. */
   dispose(): void {
-    this.#pool?.dispose();
-    this.#pool = null;
+    this.#runner?.dispose();
     this.#engine = null;
   }
 
@@ -354,60 +350,8 @@ export class VAE {
 
   #alive(method: string): WasmExports {
     if (this.#engine === null) throw new VAEError('DISPOSED', `${method}: expected a live model; this one was disposed`);
-    if (this.#inFlight) {
-      throw new VAEError('INVALID_ARGUMENT', `${method}: expected no step running on the thread pool; fit() is awaiting one ` +
-        '(call between steps, from onBatchEnd or onEpochEnd)');
-    }
+    this.#runner!.checkIdle(method);
     return this.#engine.wasm;
-  }
-
-  /**
-   * Runs a job (assembly/jobs.ts) on the pool, or on this thread alone: without a pool, or where this thread may
-   * not block for a synchronous call (a browser's main thread). Both give the same bits. Returns model_run's flag
-   * (for a training step: 1 applied, 0 skipped by the divergence guard).
-   */
-  #run(method: string, job: number, batch: number, samples = 0, beta = 1, lr = 0, freeBits = 0): number {
-    const w = this.#engine!.wasm;
-    w.model_prepare(job, batch, samples, beta, lr, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, freeBits);
-    const pool = this.#pool;
-    if (!pool?.alive || !pool.blocking) return w.model_run(0, 1);
-    const state = this.#engine!.bytes(w.model_state(), STATE_RECORD_BYTES);
-    try {
-      pool.run(method);
-    } catch (error) {
-      this.#poolFailed(state);
-      throw error;
-    }
-    return w.model_applied();
-  }
-
-  /** #run for fit on a thread that may not block: awaits the pool (Atomics.waitAsync). */
-  async #runAsync(method: string, job: number, batch: number, beta: number, lr: number, freeBits: number): Promise<number> {
-    const pool = this.#pool;
-    if (!pool?.alive || pool.blocking) return this.#run(method, job, batch, 0, beta, lr, freeBits);
-    const w = this.#engine!.wasm;
-    w.model_prepare(job, batch, 0, beta, lr, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, freeBits);
-    const state = this.#engine!.bytes(w.model_state(), STATE_RECORD_BYTES);
-    this.#inFlight = true;
-    try {
-      await pool.runAsync(method);
-    } catch (error) {
-      this.#poolFailed(state);
-      throw error;
-    } finally {
-      this.#inFlight = false;
-    }
-    return w.model_applied();
-  }
-
-  /**
-   * After a worker died: the job stopped before Adam (only thread 0 applies it, after the last barrier), so the
-   * weights and moments are the last step's; the state record (step, RNG streams) is put back as it was before the
-   * job, and the model continues on this thread alone.
-   */
-  #poolFailed(state: Uint8Array): void {
-    this.#engine?.writeBytes(this.#engine.wasm.model_state(), state);
-    this.#pool = null;
   }
 
   #idle(method: string): void {
@@ -466,7 +410,7 @@ export class VAE {
       this.#engine!.write(w.model_input(), data.subarray(start * D, (start + rows) * D));
       this.#checkInput(method, 'data', rows, start);
       this.#writeConditions(conditions, start, rows);
-      this.#run(method, JOB.EVALUATE, rows);
+      this.#runner!.run(method, JOB.EVALUATE, rows);
       const sums = this.#results(1);
       reconstruction += sums.reconstruction; kl += sums.kl;
     }
@@ -485,7 +429,7 @@ export class VAE {
       this.#engine!.write(w.model_input(), data.subarray(start * D, (start + rows) * D));
       this.#checkInput(method, 'data', rows, start);
       this.#writeConditions(conditions, start, rows);
-      this.#run(method, JOB.LOG_LIKELIHOOD, rows, k);
+      this.#runner!.run(method, JOB.LOG_LIKELIHOOD, rows, { samples: k });
       out.set(this.#engine!.readF64(w.model_row_results(), rows), start);
     }
     w.model_reseed(STREAM_EVAL);
@@ -530,12 +474,12 @@ export class VAE {
   }
 
   #step(method: string, rows: number, learningRate: number, beta: number, freeBits: number): StepResult {
-    const applied = this.#run(method, JOB.TRAIN, rows, 0, beta, learningRate, freeBits);
+    const applied = this.#runner!.run(method, JOB.TRAIN, rows, { beta, learningRate, freeBits });
     return { ...this.#results(beta), skipped: applied === 0 };
   }
 
   async #stepAsync(method: string, rows: number, learningRate: number, beta: number, freeBits: number): Promise<StepResult> {
-    const applied = await this.#runAsync(method, JOB.TRAIN, rows, beta, learningRate, freeBits);
+    const applied = await this.#runner!.runAsync(method, JOB.TRAIN, rows, { beta, learningRate, freeBits });
     return { ...this.#results(beta), skipped: applied === 0 };
   }
 
@@ -547,7 +491,7 @@ export class VAE {
       conditionDim: this.config.conditionDim,
       input: (rows) => e.f32(w.model_input(), rows * this.config.inputDim),
       conditionInput: (rows) => e.f32(w.model_conditions(), rows * this.config.conditionDim),
-      step: (rows, learningRate, beta, freeBits) => this.#pool?.alive && !this.#pool.blocking && canAwaitPool()
+      step: (rows, learningRate, beta, freeBits) => this.#runner!.awaitsSteps
         ? this.#stepAsync(method, rows, learningRate, beta, freeBits) : this.#step(method, rows, learningRate, beta, freeBits),
       shuffleGenerator: () => e.bytes(generator(), GENERATOR_BYTES),
       setShuffleGenerator: (bytes) => e.writeBytes(generator(), bytes),
