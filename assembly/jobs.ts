@@ -6,7 +6,7 @@
 // operands in the same order as on one thread, so the bytes do not depend on the thread count or on which thread
 // took which part. Work is handed out in chunks from atomic counters (~lib/barrier grab), so a faster core (or one
 // the OS did not share with another process) simply takes more chunks.
-//   Row chunks (16 rows). A row's forward pass, its losses and its input gradients (dx) read only that row, so a
+//   Row chunks (the whole batch on one thread, 16 rows or more on several). A row's forward pass, its losses and its input gradients (dx) read only that row, so a
 //     thread runs the whole row pipeline on its chunk without waiting. Chunks are whole 4-row blocks, so a chunk's
 //     element count is a multiple of 4 (except at the batch's end) and the padded writes of element-wise kernels
 //     (kernels/padding.ts) stay inside it.
@@ -59,13 +59,24 @@ const PARAM_CHUNK = 16384; // floats of the parameter block per guard or Adam ch
 // This instance's place in the running job.
 let tid = 0, threads = 1;
 
-function sync(): void { barrier(M.sync, threads); }
+// Thread 0 is the caller's thread where the caller joins (src/threads/pool.ts): it sleeps at once, never spins.
+function sync(): void { barrier(M.sync, threads, tid != 0); }
 function word(w: i32): usize { return M.sync + (<usize>w << 2); }
 /** The next chunk of the phase counted by word `w`. */
 function next(w: i32): i32 { return grab(word(w)); }
 /** Byte offset of row r of a (B, width) f32 buffer. */
 function rowAt(r: i32, width: i32): usize { return (<usize>r * <usize>width) << 2; }
-function rowChunks(batch: i32): i32 { return (batch + CHUNK_ROWS - 1) / CHUNK_ROWS; }
+/**
+ * Rows per chunk: the whole batch on one thread, else about a quarter of a thread's share (at least 16 rows), in
+ * 4-row blocks. Every chunk streams each weight matrix once, so larger chunks move less through the caches the
+ * cores share, while smaller ones let a faster core take more: on this machine's two vCPUs, which at times ran at
+ * 1.7× each other's speed, four chunks per thread kept both busy.
+ */
+function chunkRows(batch: i32): i32 {
+  const parts = threads == 1 ? 1 : 4 * threads;
+  return max(CHUNK_ROWS, ((batch + parts - 1) / parts + 3) & ~3);
+}
+function rowChunks(batch: i32): i32 { return (batch + chunkRows(batch) - 1) / chunkRows(batch); }
 
 /**
  * The list scratch of a row chunk's forward: records of the rows form sit at their 4-row block's index times the
@@ -230,7 +241,7 @@ function gradientsJob(): void {
   transposeChunks(0, outLayer());
   sync();
   for (let c = next(ROWS); c < chunks; c = next(ROWS)) {
-    const r0 = c * CHUNK_ROWS, r1 = min(batch, r0 + CHUNK_ROWS);
+    const r0 = c * chunkRows(batch), r1 = min(batch, r0 + chunkRows(batch));
     forwardLossRows(r0, r1, scale);
     decoderBackwardRows(r0, r1, scale);
     if (!split) encoderBackwardRows(r0, r1);
@@ -241,8 +252,8 @@ function gradientsJob(): void {
     if (tid == 0) store<f64>(M.results, free_bits_backward(M.dmu, M.dlogvar, M.mu, M.logvar, batch, L, M.freeBits), 24);
     sync();
     for (let c = next(ROWS_AFTER_FREE_BITS); c < chunks; c = next(ROWS_AFTER_FREE_BITS)) {
-      const r0 = c * CHUNK_ROWS;
-      encoderBackwardRows(r0, min(batch, r0 + CHUNK_ROWS));
+      const r0 = c * chunkRows(batch);
+      encoderBackwardRows(r0, min(batch, r0 + chunkRows(batch)));
     }
   }
   sync();
@@ -301,8 +312,8 @@ function evaluateJob(): void {
   transposeChunks(0, outLayer());
   sync();
   for (let c = next(ROWS); c < chunks; c = next(ROWS)) {
-    const r0 = c * CHUNK_ROWS;
-    forwardLossRows(r0, min(batch, r0 + CHUNK_ROWS), 0);
+    const r0 = c * chunkRows(batch);
+    forwardLossRows(r0, min(batch, r0 + chunkRows(batch)), 0);
   }
   sync();
   if (tid == 0) {
@@ -321,7 +332,7 @@ function logLikelihoodJob(): void {
   transposeChunks(0, outLayer());
   sync();
   for (let c = next(ROWS); c < chunks; c = next(ROWS)) {
-    const r0 = c * CHUNK_ROWS, r1 = min(batch, r0 + CHUNK_ROWS);
+    const r0 = c * chunkRows(batch), r1 = min(batch, r0 + chunkRows(batch));
     encodeRows(r0, r1);
     for (let r = r0; r < r1; r++) { store<f64>(M.rowMax + (<usize>r << 3), -Infinity); store<f64>(M.rowSum + (<usize>r << 3), 0); }
   }
@@ -332,7 +343,7 @@ function logLikelihoodJob(): void {
     }
     sync();
     for (let c = next(ROWS_AFTER_FREE_BITS); c < chunks; c = next(ROWS_AFTER_FREE_BITS)) {
-      const r0 = c * CHUNK_ROWS, r1 = min(batch, r0 + CHUNK_ROWS), rows = r1 - r0, o = rowAt(r0, L), at = <usize>r0 << 3;
+      const r0 = c * chunkRows(batch), r1 = min(batch, r0 + chunkRows(batch)), rows = r1 - r0, o = rowAt(r0, L), at = <usize>r0 << 3;
       reparameterizeRows(r0, r1);
       decodeRows(r0, r1, false);
       reconstructionRows(r0, r1, 0);
@@ -359,7 +370,7 @@ function encodeJob(sample: bool): void {
   transposeChunks(0, logvarLayer());
   sync();
   for (let c = next(ROWS); c < chunks; c = next(ROWS)) {
-    const r0 = c * CHUNK_ROWS, r1 = min(batch, r0 + CHUNK_ROWS);
+    const r0 = c * chunkRows(batch), r1 = min(batch, r0 + chunkRows(batch));
     encodeRows(r0, r1);
     if (sample) reparameterizeRows(r0, r1);
   }
@@ -372,8 +383,8 @@ function decodeJob(mean: bool, prior: bool): void {
   transposeChunks(firstDecoderLayer(), outLayer());
   sync();
   for (let c = next(ROWS); c < chunks; c = next(ROWS)) {
-    const r0 = c * CHUNK_ROWS;
-    decodeRows(r0, min(batch, r0 + CHUNK_ROWS), mean);
+    const r0 = c * chunkRows(batch);
+    decodeRows(r0, min(batch, r0 + chunkRows(batch)), mean);
   }
 }
 

@@ -20,8 +20,11 @@ function writeIdx(path: string, count: number, values: Float32Array): void {
   writeFileSync(path, Buffer.concat([header, Buffer.from(Array.from(values, (v) => Math.round(v * 255)))]));
 }
 
+// One thread: the kill points are fractions of an uninterrupted run's time, which a pool's start-up and the
+// scheduling of two threads on two shared cores would make far less even between runs.
+const ONE_THREAD = ['--threads', '1'];
 const runArgs = (out: string) => ['train', '--data', trainPath, '--test-data', testPath, '--epochs', '3', '--batch-size', '32',
-  '--hidden', '64', '--latent', '8', '--seed', '5', '--checkpoint-every', '7', '--out', out];
+  '--hidden', '64', '--latent', '8', '--seed', '5', '--checkpoint-every', '7', '--out', out, ...ONE_THREAD];
 
 interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; /** ms from the first line to exit */ ms: number }
 
@@ -52,7 +55,7 @@ async function interruptedRun(name: string, delays: number[], signal: NodeJS.Sig
   const notes: string[] = [];
   let midRun = 0; // kills that hit a run in progress with a checkpoint on disk
   for (const delay of delays) {
-    const args = existsSync(checkpoint) ? ['train', '--resume', checkpoint] : runArgs(out);
+    const args = existsSync(checkpoint) ? ['train', '--resume', checkpoint, ...ONE_THREAD] : runArgs(out);
     const run = await cli(args, delay, signal);
     if (existsSync(checkpoint)) {
       const vae = await VAE.load(readFileSync(checkpoint)); // whole, whatever the moment of the kill
@@ -63,7 +66,7 @@ async function interruptedRun(name: string, delays: number[], signal: NodeJS.Sig
     notes.push(`${signal} at +${delay} ms → ${run.signal ?? `exit ${run.code}`} after ${epochs} epoch lines; ` +
       `checkpoint ${existsSync(checkpoint) ? 'present' : 'absent'}`);
   }
-  await cli(existsSync(checkpoint) ? ['train', '--resume', checkpoint] : runArgs(out));
+  await cli(existsSync(checkpoint) ? ['train', '--resume', checkpoint, ...ONE_THREAD] : runArgs(out));
   return { model: readFileSync(join(out, 'model.safetensors')), notes, midRun };
 }
 

@@ -4,8 +4,8 @@
 //
 // Record at `sync` (i32 words): COUNT arrivals this generation, GEN the generation, FAILED set by the host when a
 // thread of the job died: the waiters then trap (unreachable), which the host turns into a VAEError.
-// Waiters spin a little first (a wake from a wait costs tens of µs; a step has 4 barriers), then sleep in slices so
-// that they notice FAILED even when nobody notifies them.
+// Workers spin a little first (a wake from a wait costs tens of µs; a step has 4 barriers); the caller's thread
+// (thread 0) never spins. Then they sleep in slices, so that they notice FAILED even when nobody notifies them.
 //
 // The sleep is the host's Atomics.wait, imported, not wasm's memory.atomic.wait32: Binaryen inlines this function
 // into every job, and Node 20's V8 (11.3) then loses live float registers across an inlined atomic wait in its
@@ -32,7 +32,8 @@ export const MAX_POOL: i32 = 64;
   return atomic.add<i32>(counter, 1);
 }
 
-export function barrier(sync: usize, threads: i32): void {
+/** Waits until all `threads` threads have called it. `spin`: spin a while before sleeping (never on the caller's thread). */
+export function barrier(sync: usize, threads: i32, spin: bool): void {
   if (threads <= 1) return;
   const gen = atomic.load<i32>(sync + GEN);
   if (atomic.add<i32>(sync + COUNT, 1) == threads - 1) {
@@ -44,7 +45,7 @@ export function barrier(sync: usize, threads: i32): void {
   let spins = 0;
   while (atomic.load<i32>(sync + GEN) == gen) {
     if (atomic.load<i32>(sync + FAILED) != 0) unreachable();
-    if (spins < SPINS) { spins++; continue; }
+    if (spin && spins < SPINS) { spins++; continue; }
     hostWait(sync + GEN, gen, SLICE_MS);
   }
 }

@@ -6,7 +6,7 @@
 export const BARRIER_BYTES: usize = 64;
 
 // @ts-ignore: decorator
-@inline export function barrier(sync: usize, threads: i32): void {}
+@inline export function barrier(sync: usize, threads: i32, spin: bool): void {}
 
 /** 1 in builds that can run a job on several threads. */
 export const THREADS_BUILD: i32 = 0;
