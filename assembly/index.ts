@@ -11,7 +11,7 @@ export {
   model_tensor_count, model_tensor_ptr, model_tensor_grad_ptr, model_tensor_rows, model_tensor_cols,
 } from './model';
 export {
-  model_prepare, model_run, model_applied, model_train_step, model_compute_gradients, model_apply_adam, model_gradients_finite,
+  model_prepare, model_run, model_applied, model_train_step, model_compute_gradients,
   model_evaluate, model_log_likelihood, model_encode, model_encode_sample, model_decode, model_decode_mean, model_sample,
 } from './jobs';
 export { gemm } from './kernels/gemm';

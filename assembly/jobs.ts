@@ -83,9 +83,7 @@ function rowChunks(batch: i32): i32 { return (batch + chunkRows(batch) - 1) / ch
  * widest layer's record, so chunks never overlap whichever layers they are at.
  */
 function rowLists(r0: i32): usize {
-  let widest: usize = 0;
-  for (let l = 0; l < M.layerCount; l++) widest = max(widest, field(l, IN));
-  return M.lists + <usize>(r0 >> 2) * ((widest + 1) << 2);
+  return M.lists + <usize>(r0 >> 2) * ((<usize>M.widestIn + 1) << 2);
 }
 
 /** The list scratch of this thread's column chunk: one chunk's panels (B + 1 i32 each) per thread. */
@@ -266,18 +264,6 @@ function gradientsJob(): void {
   }
   weightGradientChunks(batch);
   sync();
-}
-
-/** 1 when the last computed loss and gradients pass the divergence guard (model.ts GRADIENT_LIMIT), else 0. */
-export function model_gradients_finite(): i32 {
-  return i32(isFinite<f64>(load<f64>(M.results, 0))) & i32(first_outside(M.grads, M.paramFloats, -GRADIENT_LIMIT, GRADIENT_LIMIT) < 0);
-}
-
-/** Adam over the whole parameter block with the current gradients; advances the step count. */
-export function model_apply_adam(lr: f32, beta1: f32, beta2: f32, epsilon: f32): void {
-  const t = load<i32>(M.state) + 1;
-  store<i32>(M.state, t);
-  adam_step(M.params, M.grads, M.adamM, M.adamV, M.paramFloats, lr, beta1, beta2, epsilon, t);
 }
 
 /**

@@ -60,6 +60,7 @@ const FIELDS = 12;
 @unmanaged export class Layout {
   inputDim: i32; latentDim: i32; hiddenCount: i32; activation: i32; likelihood: i32; conditionDim: i32;
   layerCount: i32; paramFloats: i32; capacity: i32;
+  widestIn: i32;         // the largest fan-in of any layer (the stride of the zero-skipping lists' row records)
   skipPolicy: i32;       // kernels/dense.ts SKIP_*: the results are the same bits under every policy
   state: usize; layers: usize; sync: usize;
   decisions: usize;      // i32 per layer: whether its weight gradient skips zeros in this job (0: not decided yet)
@@ -198,6 +199,7 @@ export function model_reserve(batch: i32): i32 {
   // share one), or the panels form of one column chunk per thread (jobs.ts columnLists).
   let widest = 0;
   for (let l = 0; l < layerCount; l++) widest = max(widest, <i32>field(l, IN));
+  M.widestIn = widest;
   M.lists = carve(max(skip_list_bytes(batch, 0, widest), <usize>MAX_POOL * skip_list_bytes(0, CHUNK_COLUMNS, batch)));
   M.rowNll = carve(rows << 3); M.rowKl = carve(rows << 3); M.rowWeight = carve(rows << 3); M.rowMax = carve(rows << 3);
   M.rowSum = carve(rows << 3); M.rowOut = carve(rows << 3);

@@ -38,10 +38,8 @@ export interface WasmExports {
   model_sample(batch: number): void;
   model_compute_gradients(batch: number, beta: number, freeBits: number): void;
   model_set_skip_policy(policy: number): void;
-  model_apply_adam(lr: number, beta1: number, beta2: number, epsilon: number): void;
   /** 1 when the step was applied, 0 when the divergence guard skipped it. */
   model_train_step(batch: number, beta: number, lr: number, beta1: number, beta2: number, epsilon: number, freeBits: number): number;
-  model_gradients_finite(): number;
   model_state(): number;
   model_state_bytes(): number;
   model_parameters(): number;

@@ -4,11 +4,18 @@
 // blocks of 1024 floats, then in f64, so a (128, 784) batch sums without visible rounding.
 // Gradient writes stop at exactly n (unlike the padding rule of ./padding.ts): the losses run row by row, and a
 // row's padded write would reach the next row, which may be another thread's share (assembly/jobs.ts).
-import { VBYTES, vsplat, vload, vstore, vstoreFirst, vadd, vsub, vmul, vdiv, vmax, vneg, vabs, vge, vselect, vkeep, vhsum, laneMask } from '~lib/lanes';
+import { VecF, VBYTES, vsplat, vload, vstore, vstoreFirst, vadd, vsub, vmul, vdiv, vmax, vneg, vabs, vge, vselect, vkeep, vhsum, laneMask } from '~lib/lanes';
 import { vexp, vlog } from './vmath';
 import { paddedBytes } from './padding';
 
 const BLOCK_BYTES: usize = 4096;
+
+/** Stores the vector g at byte o of out, or only its lanes before byte `exact` in the last partial vector. */
+// @ts-ignore: decorator
+@inline function storeExact(out: usize, o: usize, exact: usize, g: VecF): void {
+  if (o + VBYTES <= exact) vstore(out + o, g);
+  else vstoreFirst(out + o, g, <i32>(exact >> 2) - <i32>(o >> 2));
+}
 const HALF_LOG_2PI: f32 = 0.91893853320467274178; // ½·ln 2π
 
 /**
@@ -33,13 +40,8 @@ export function bernoulli_logits_loss(
       let term = vadd(vsub(vmax(l, zero), vmul(l, t)), vlog(onePlusE));
       const sigma = vdiv(vselect(one, e, vge(l, zero)), onePlusE);
       const g = vmul(s, vsub(sigma, t));
-      if (o + VBYTES > exact) {
-        const valid = <i32>(exact >> 2) - <i32>(o >> 2);
-        term = vkeep(term, laneMask(valid));
-        vstoreFirst(dlogits + o, g, valid);
-      } else {
-        vstore(dlogits + o, g);
-      }
+      storeExact(dlogits, o, exact, g);
+      if (o + VBYTES > exact) term = vkeep(term, laneMask(<i32>(exact >> 2) - <i32>(o >> 2)));
       acc = vadd(acc, term);
     }
     total += vhsum(acc);
@@ -66,13 +68,8 @@ export function gaussian_unit_loss(
       const d = vsub(vload(mu + o), vload(x + o));
       let term = vadd(vmul(half, vmul(d, d)), c);
       const g = vmul(s, d);
-      if (o + VBYTES > exact) {
-        const valid = <i32>(exact >> 2) - <i32>(o >> 2);
-        term = vkeep(term, laneMask(valid));
-        vstoreFirst(dmu + o, g, valid);
-      } else {
-        vstore(dmu + o, g);
-      }
+      storeExact(dmu, o, exact, g);
+      if (o + VBYTES > exact) term = vkeep(term, laneMask(<i32>(exact >> 2) - <i32>(o >> 2)));
       acc = vadd(acc, term);
     }
     total += vhsum(acc);

@@ -50,9 +50,12 @@ function nodeWorkers(): WorkerFactory | null {
   };
 }
 
+/** The workers' script as a Blob URL: made once per page (each pool would otherwise leak one). */
+let workerUrl: string | undefined;
+
 function browserWorkers(): WorkerFactory | null {
   if (typeof Worker !== 'function' || typeof Blob !== 'function') return null;
-  const url = URL.createObjectURL(new Blob([browserWorkerSource()], { type: 'text/javascript' }));
+  const url = workerUrl ??= URL.createObjectURL(new Blob([browserWorkerSource()], { type: 'text/javascript' }));
   return (onMessage, onError) => {
     const worker = new Worker(url);
     worker.onmessage = (e: MessageEvent) => onMessage(e.data);
