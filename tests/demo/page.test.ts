@@ -83,7 +83,11 @@ describe('the demo page (static build)', () => {
     await page.fill('#interp-from', '3');
     await page.fill('#interp-to', '4');
     await page.click('#interp-go');
-    await page.waitForFunction(() => (document.getElementById('interpolation') as HTMLCanvasElement).width > 200, undefined, { timeout: 10_000 });
+    // Wait for the strip itself: an undrawn canvas is already 300 px wide, so its width says nothing.
+    await page.waitForFunction(() => {
+      const c = document.getElementById('interpolation') as HTMLCanvasElement;
+      return c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 0 && v > 60);
+    }, undefined, { timeout: 10_000 });
     expect((await canvasStats(page, 'interpolation')).variance).toBeGreaterThan(100);
     await page.screenshot({ path: join(SCREENSHOTS, 'demo-1280x800.png'), fullPage: true });
 
