@@ -15,10 +15,10 @@
 //     sums its bias gradient.
 //   Thread 0 alone: drawing ε (one stream, in order), the per-row losses summed in row order, and the free-bits
 //     mask (a batch-wide mean per latent dimension). Other threads meanwhile wait at a barrier.
-//   The guard and Adam take chunks of the parameter block: every chunk is checked, they meet at a barrier, and only
-//     if every chunk passed does Adam run (element-wise, so chunks change no bit).
-// A training step has 4 barriers (6 with free bits): after ε and the transposes, before the weight gradients,
-// after them, and before the guard's verdict is read (gradientsJob, guardedAdam).
+//   The divergence guard checks each weight-gradient chunk as it is made; after the barrier that ends the gradients,
+//     Adam runs in chunks of the parameter block (element-wise, so chunks change no bit) only if every chunk passed.
+// A training step has 3 barriers (5 with free bits): after ε and the transposes, before the weight gradients, and
+// after them, when the guard's verdict is complete (gradientsJob, guardedAdam).
 import {
   M, field, stream, transposedWeight, logvarLayer, firstDecoderLayer, outLayer, CHUNK_ROWS, CHUNK_COLUMNS,
   IN, OUT, B, DW, DB, X, Y, DX, DY, ACT, ACCUMULATE_DX, W,
@@ -52,8 +52,8 @@ export const JOB_SAMPLE: i32 = 8;
 export const JOB_LOG_LIKELIHOOD: i32 = 9;
 
 // Words of the sync record (~lib/barrier) that count the chunks handed out, one per phase of a job; model_prepare
-// zeroes them before the threads start. BAD is set by any guard chunk that finds a gradient beyond the limit.
-const TRANSPOSES = 8, ROWS = 9, ROWS_AFTER_FREE_BITS = 10, COLUMNS = 11, GUARD = 12, ADAM = 13, BAD = 14;
+// zeroes them before the threads start. BAD is set by any weight-gradient chunk with a value beyond the limit.
+const TRANSPOSES = 8, ROWS = 9, ROWS_AFTER_FREE_BITS = 10, COLUMNS = 11, ADAM = 12, BAD = 13;
 const PARAM_CHUNK = 16384; // floats of the parameter block per guard or Adam chunk
 
 // This instance's place in the running job.
@@ -129,7 +129,8 @@ function layerBackwardRows(l: i32, r0: i32, r1: i32): void {
 /**
  * The column part: dW = dyᵀ·x over the whole batch, in chunks of 64 columns of one layer; the first chunk of a layer
  * also sums its bias gradient db = Σ dy. Whether a layer's x is sparse enough to skip zeros is decided once per job
- * (M.decisions), by the first thread to reach the layer: any decision gives the same bits.
+ * (M.decisions), by the first thread to reach the layer: any decision gives the same bits. Each chunk then checks its
+ * gradients for the divergence guard while they are still in cache (BAD), instead of a pass over the whole block.
  */
 function weightGradientChunks(batch: i32): void {
   for (let c = next(COLUMNS); ; c = next(COLUMNS)) {
@@ -142,10 +143,22 @@ function weightGradientChunks(batch: i32): void {
     if (l == M.layerCount) return;
     const inDim = <i32>field(l, IN), outDim = <i32>field(l, OUT);
     const c0 = (c - start) * CHUNK_COLUMNS, c1 = min(inDim, c0 + CHUNK_COLUMNS);
-    dense_weight_gradient(field(l, DW) + (<usize>c0 << 2), field(l, DY), field(l, X) + (<usize>c0 << 2), columnLists(batch),
+    const dw = field(l, DW) + (<usize>c0 << 2);
+    dense_weight_gradient(dw, field(l, DY), field(l, X) + (<usize>c0 << 2), columnLists(batch),
       batch, inDim, outDim, c1 - c0, false, skipPolicyOf(l, batch));
-    if (c0 == 0) column_sums_strided(field(l, DB), field(l, DY), outDim, batch, outDim, false);
+    let bad = beyondLimit(dw, inDim, outDim, c1 - c0);
+    if (c0 == 0) {
+      column_sums_strided(field(l, DB), field(l, DY), outDim, batch, outDim, false);
+      bad = bad || beyondLimit(field(l, DB), 0, 1, outDim);
+    }
+    if (bad) store<i32>(word(BAD), 1);
   }
+}
+
+/** Whether a rows × cols block (row stride ld floats) holds a value outside ±GRADIENT_LIMIT (NaN and ±∞ included). */
+function beyondLimit(p: usize, ld: i32, rows: i32, cols: i32): bool {
+  for (let r = 0; r < rows; r++) if (first_outside(p + rowAt(r, ld), cols, -GRADIENT_LIMIT, GRADIENT_LIMIT) >= 0) return true;
+  return false;
 }
 
 /** The zero-skipping policy for layer l's weight gradient in this job. */
@@ -267,17 +280,12 @@ function gradientsJob(): void {
 }
 
 /**
- * The divergence guard, then Adam, in chunks of the parameter block (Adam is element-wise, so chunks change no
- * bit). The step is applied only when the loss is finite and no chunk of the gradient lies beyond ±GRADIENT_LIMIT;
- * thread 0 then advances the step count.
+ * Adam in chunks of the parameter block (element-wise, so chunks change no bit), if the divergence guard passed: the
+ * loss is finite and no weight-gradient chunk found a value beyond ±GRADIENT_LIMIT (weightGradientChunks, complete
+ * after gradientsJob's last barrier). Thread 0 then advances the step count.
  */
 function guardedAdam(step: i32): void {
   const n = M.paramFloats, chunks = (n + PARAM_CHUNK - 1) / PARAM_CHUNK;
-  for (let c = next(GUARD); c < chunks; c = next(GUARD)) {
-    const p0 = c * PARAM_CHUNK;
-    if (first_outside(M.grads + (<usize>p0 << 2), min(n, p0 + PARAM_CHUNK) - p0, -GRADIENT_LIMIT, GRADIENT_LIMIT) >= 0) store<i32>(word(BAD), 1);
-  }
-  sync();
   const ok = i32(isFinite<f64>(load<f64>(M.results, 0))) & i32(load<i32>(word(BAD)) == 0);
   if (ok) {
     for (let c = next(ADAM); c < chunks; c = next(ADAM)) {
@@ -390,7 +398,7 @@ export function model_run(t: i32, count: i32): i32 {
   tid = t; threads = count;
   const job = M.job;
   if (job == JOB_TRAIN || job == JOB_GRADIENTS) {
-    const step = load<i32>(M.state) + 1; // read before thread 0 may advance it (after the guard's barrier)
+    const step = load<i32>(M.state) + 1; // read before the first barrier; thread 0 advances it after Adam
     gradientsJob();
     if (job == JOB_TRAIN) guardedAdam(step);
   } else if (job == JOB_EVALUATE) evaluateJob();

@@ -5,6 +5,7 @@ import type { VAE } from '../../src/index.js';
 export interface Row {
   suite: string; name: string; medianMs: number; samples: number; throughput: number; unit: string;
   fractionOfPeak?: number; stepsRun?: number; epochSeconds?: number; epochScaledFromSteps?: number; threads?: number;
+  epochs?: number[]; toOneThread?: number;
   [key: string]: unknown;
 }
 
@@ -16,5 +17,5 @@ export function timeCall(benchmark: typeof Benchmark, fn: () => void, maxTime: n
 export function measurePeak(probe: Exports, rounds?: number): Row;
 export function measureKernels(benchmark: typeof Benchmark, wasm: Exports, probe: Exports, images: Float32Array, maxTime: number): Promise<Row[]>;
 export function measureTrainStep(benchmark: typeof Benchmark, vae: typeof VAE, images: Float32Array, wasm: 'simd' | 'scalar', maxTime: number): Promise<Row>;
-export function measureEpoch(vae: typeof VAE, images: Float32Array, epochs: number, threads?: number): Promise<Row>;
+export function measureEpochs(vae: typeof VAE, images: Float32Array, rounds: number, threadCounts: number[]): Promise<Row[]>;
 export function measureTfjs(tf: unknown, timeTfjsSteps: unknown, images: Float32Array, label: string, steps: number): Promise<Row>;

@@ -154,14 +154,28 @@ export async function measureTrainStep(Benchmark, VAE, images, wasm, maxTime) {
 }
 
 /** One VAE.fit epoch over all of `images` (60,000 for MNIST), `epochs` times; median seconds. */
-export async function measureEpoch(VAE, images, epochs, threads = 1) {
-  const vae = await VAE.create({ inputDim: D, seed: 1 }, { threads });
-  const seconds = [];
-  for (let e = 0; e < epochs; e++) seconds.push((await vae.fit(images, { epochs: 1, batchSize: B }))[0].seconds);
-  const ran = vae.threads;
-  vae.dispose();
-  const s = median(seconds);
-  return { suite: 'epoch', name: `wasm-vae simd VAE.fit, one epoch of ${images.length / D} images, ${ran} thread${ran > 1 ? 's' : ''}`, medianMs: 1000 * s, samples: seconds.length, throughput: images.length / D / s, unit: 'images/s', epochSeconds: s, threads: ran };
+/**
+ * One MNIST epoch of VAE.fit at each thread count, in `rounds` alternating rounds (one epoch per count per round,
+ * each count training its own model throughout): this shared machine's speed drifts, so the scaling is the median
+ * of the rounds' ratios to one thread (`toOneThread`), each taken from epochs run back to back.
+ */
+export async function measureEpochs(VAE, images, rounds, threadCounts) {
+  const models = [];
+  for (const threads of threadCounts) models.push(await VAE.create({ inputDim: D, seed: 1 }, { threads }));
+  const seconds = models.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, vae] of models.entries()) seconds[i].push((await vae.fit(images, { epochs: 1, batchSize: B }))[0].seconds);
+  }
+  const one = threadCounts.indexOf(1);
+  return models.map((vae, i) => {
+    const ran = vae.threads, s = median(seconds[i]);
+    vae.dispose();
+    return {
+      suite: 'epoch', name: `wasm-vae simd VAE.fit, one epoch of ${images.length / D} images, ${ran} thread${ran > 1 ? 's' : ''}`,
+      medianMs: 1000 * s, samples: rounds, throughput: images.length / D / s, unit: 'images/s', epochSeconds: s, threads: ran,
+      epochs: seconds[i], ...(one >= 0 ? { toOneThread: median(seconds[i].map((t, r) => t / seconds[one][r])) } : {}),
+    };
+  });
 }
 
 /**

@@ -34,6 +34,21 @@ describe('divergence guard', () => {
     expect(trainingTensors(vae).step).not.toBe(before.step);
   });
 
+  it.each([1, 2])('skips a step whose loss is finite but a weight gradient exceeds 1e19 (%i threads)', async (threads) => {
+    // Decoder hidden units at 1e25: the logits (≈1e26) and the loss stay finite, dW of the output layer ≈ 1e25 / batch.
+    const file = decodeSafetensors((await VAE.create(small)).save());
+    file.tensors.get('decoder.0.bias')!.data.fill(1e25);
+    const vae = await VAE.load(encodeSafetensors([...file.tensors], file.metadata), { threads });
+    const before = trainingTensors(vae);
+    const result = vae.trainStep(data.subarray(0, 32 * D));
+    expect(Number.isFinite(result.loss)).toBe(true);
+    expect(result.skipped).toBe(true);
+    const after = trainingTensors(vae);
+    expect(after.step).toBe(before.step);
+    for (const [name, t] of before.tensors) expect(sameBytes(new Uint8Array(after.tensors.get(name)!.data.buffer), new Uint8Array(t.data.buffer))).toBe(true);
+    vae.dispose();
+  });
+
   it("fit with learningRate 1e7 stops with DIVERGED and leaves a finite, loadable model", async () => {
     const vae = await VAE.create(small);
     const skipped: boolean[] = [];
