@@ -111,8 +111,11 @@ for (const backend of ['wasm', 'cpu']) ratios[`epoch: tfjs-${backend} / wasm-vae
 const epochRow = (platform: string, threads: number) => report.rows.find((r) => r.platform === platform && r.suite === 'epoch' && r.name.startsWith('wasm-vae') && r.threads === threads);
 const epochAt = (platform: string, threads: number) => epochRow(platform, threads)?.epochSeconds;
 for (const platform of ['node', 'chromium']) {
-  const scaling = epochRow(platform, 2)?.toOneThread;
-  if (scaling) ratios[`epoch, ${platform}: wasm-vae 2 threads / 1 thread (median of alternating rounds)`] = scaling;
+  const two = epochRow(platform, 2);
+  if (two?.toOneThread) {
+    ratios[`epoch, ${platform}: wasm-vae 2 threads / 1 thread (median of alternating rounds)`] = two.toOneThread;
+    console.log(`  ${platform}: 2 threads / 1 thread by round: ${two.toOneThreadRounds!.map((r) => r.toFixed(2)).join(', ')} (1 thread: ${epochRow(platform, 1)!.epochs!.map((t) => t.toFixed(2)).join(', ')} s)`);
+  }
 }
 const twoThreads = epochAt('node', 2);
 if (twoThreads && torchBest) ratios[`epoch: wasm-vae 2 threads / PyTorch best (${torchBest.threads} threads)`] = twoThreads / torchBest.epochSeconds!;

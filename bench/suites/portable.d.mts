@@ -5,7 +5,7 @@ import type { VAE } from '../../src/index.js';
 export interface Row {
   suite: string; name: string; medianMs: number; samples: number; throughput: number; unit: string;
   fractionOfPeak?: number; stepsRun?: number; epochSeconds?: number; epochScaledFromSteps?: number; threads?: number;
-  epochs?: number[]; toOneThread?: number;
+  epochs?: number[]; toOneThread?: number; toOneThreadRounds?: number[];
   [key: string]: unknown;
 }
 
