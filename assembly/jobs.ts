@@ -54,7 +54,7 @@ export const JOB_LOG_LIKELIHOOD: i32 = 9;
 // Words of the sync record (~lib/barrier) that count the chunks handed out, one per phase of a job; model_prepare
 // zeroes them before the threads start. BAD is set by any weight-gradient chunk with a value beyond the limit.
 const TRANSPOSES = 8, ROWS = 9, ROWS_AFTER_FREE_BITS = 10, COLUMNS = 11, ADAM = 12, BAD = 13;
-const PARAM_CHUNK = 16384; // floats of the parameter block per guard or Adam chunk
+const PARAM_CHUNK = 16384; // floats of the parameter block per Adam chunk
 
 // This instance's place in the running job.
 let tid = 0, threads = 1;
