@@ -1,6 +1,6 @@
 // Element-wise activations, forward in place and backward from the activation's output.
 // Padding rule (./padding.ts): they process ⌈n/4⌉ whole groups of four floats.
-import { VecF, VBYTES, vsplat, vload, vstore, vsub, vmul, vmin, vmax, vgt, vlt, vselect, vkeep, iand } from '~lib/lanes';
+import { VecF, VBYTES, vsplat, vload, vstore, vadd, vsub, vmul, vmin, vmax, vpmax, vgt, vlt, vselect, vkeep, iand } from '~lib/lanes';
 import { vsigmoid, vtanh } from './vmath';
 import { paddedBytes } from './padding';
 
@@ -12,9 +12,12 @@ export const SIGMOID: i32 = 3;
 /** PyTorch's default negative slope for LeakyReLU. */
 export const LEAKY_SLOPE: f32 = 0.01;
 
-/** max(x, 0) lane-wise (wasm max: -0 < +0, so relu(-0) = +0). */
+/**
+ * max(x, 0) lane-wise with wasm max's bits (relu(-0) = +0, NaN stays NaN), as pmax(x, 0) + 0: pmax keeps −0 and NaN,
+ * and adding +0 turns −0 into +0. Two instructions on x64 where f32x4.max costs about eight in Node 20's V8.
+ */
 // @ts-ignore: decorator
-@inline export function vrelu(x: VecF): VecF { return vmax(x, vsplat(0)); }
+@inline export function vrelu(x: VecF): VecF { const zero = vsplat(0); return vadd(vpmax(x, zero), zero); }
 /** x > 0 ? x : 0.01x lane-wise. */
 // @ts-ignore: decorator
 @inline export function vleakyRelu(x: VecF): VecF { return vselect(x, vmul(x, vsplat(LEAKY_SLOPE)), vgt(x, vsplat(0))); }

@@ -4,8 +4,9 @@
 // blocks of 1024 floats, then in f64, so a (128, 784) batch sums without visible rounding.
 // Gradient writes stop at exactly n (unlike the padding rule of ./padding.ts): the losses run row by row, and a
 // row's padded write would reach the next row, which may be another thread's share (assembly/jobs.ts).
-import { VecF, VBYTES, vsplat, vload, vstore, vstoreFirst, vadd, vsub, vmul, vdiv, vmax, vneg, vabs, vge, vselect, vkeep, vhsum, laneMask } from '~lib/lanes';
+import { VecF, VBYTES, vsplat, vload, vstore, vstoreFirst, vadd, vsub, vmul, vdiv, vneg, vabs, vge, vselect, vkeep, vhsum, laneMask } from '~lib/lanes';
 import { vexp, vlog } from './vmath';
+import { vrelu } from './activations';
 import { paddedBytes } from './padding';
 
 const BLOCK_BYTES: usize = 4096;
@@ -37,7 +38,7 @@ export function bernoulli_logits_loss(
     for (let o = o0; o < o1; o += VBYTES) {
       const l = vload(logits + o), t = vload(x + o);
       const e = vexp(vneg(vabs(l))), onePlusE = vadd(one, e);
-      let term = vadd(vsub(vmax(l, zero), vmul(l, t)), vlog(onePlusE));
+      let term = vadd(vsub(vrelu(l), vmul(l, t)), vlog(onePlusE));
       const sigma = vdiv(vselect(one, e, vge(l, zero)), onePlusE);
       const g = vmul(s, vsub(sigma, t));
       storeExact(dlogits, o, exact, g);

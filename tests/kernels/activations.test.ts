@@ -73,3 +73,30 @@ describe('clamp (the log-variance bounds)', () => {
     expect(got.filter((v) => v === 0).length).toBeGreaterThan(100); // values beyond the bounds exist in x
   });
 });
+
+describe('the edges of relu and exp (pmax/pmin, and 2^n built without a float→int conversion)', () => {
+  const edges = Float32Array.from([-0, 0, NaN, Infinity, -Infinity, -1, 1, 1e-45, -1e-45, 3.4e38, -3.4e38]);
+
+  it.each(['simd', 'scalar'] as const)('%s build: relu keeps wasm max\'s bits: relu(−0) = +0, NaN stays NaN', async (build) => {
+    const k = await kernels(build);
+    const p = k.put(edges);
+    k.w.activation_forward(ACTIVATION_KINDS.indexOf('relu'), p, edges.length);
+    const got = Array.from(k.get(p, edges.length));
+    const want = Array.from(edges, (v) => Math.max(v, 0));
+    got.forEach((v, i) => expect(Object.is(v, want[i]), `relu(${edges[i]}) = ${v}, expected ${want[i]}`).toBe(true));
+  });
+
+  it.each(['simd', 'scalar'] as const)('%s build: exp within a few ulp, clamped to [−87.3, 88], NaN stays NaN', async (build) => {
+    const k = await kernels(build);
+    // z = μ + exp(½·logVar)·ε with μ = 0, ε = 1 and logVar = 2x is exp(x)
+    const xs = [0, 1, -1, 10, -10, 0.5, -0.5, 87, -87, 88, 200, -200, -0, NaN, Infinity, -Infinity];
+    const n = xs.length, z = k.zeros(n);
+    k.w.reparameterize_forward(z, k.put(new Array(n).fill(0)), k.put(xs.map((x) => 2 * x)), k.put(new Array(n).fill(1)), n);
+    const e = k.get(z, n);
+    xs.forEach((x, i) => {
+      if (Number.isNaN(x)) return expect(e[i]).toBeNaN();
+      const want = Math.exp(Math.min(Math.max(x, Math.fround(-87.3)), 88)); // the bound as the f32 it is
+      expect(Math.abs(e[i] - want) / want, `exp(${x}) = ${e[i]}, expected ${want}`).toBeLessThan(5e-7);
+    });
+  });
+});

@@ -34,6 +34,11 @@ export const VBYTES: usize = 4;
 @inline export function vmin(a: VecF, b: VecF): VecF { return min<f32>(a, b); }
 // @ts-ignore: decorator
 @inline export function vmax(a: VecF, b: VecF): VecF { return max<f32>(a, b); }
+/** Pseudo-minimum and -maximum (wasm's pmin, pmax): b < a ? b : a and a < b ? b : a. */
+// @ts-ignore: decorator
+@inline export function vpmin(a: VecF, b: VecF): VecF { return b < a ? b : a; }
+// @ts-ignore: decorator
+@inline export function vpmax(a: VecF, b: VecF): VecF { return a < b ? b : a; }
 // @ts-ignore: decorator
 @inline export function vneg(a: VecF): VecF { return -a; }
 // @ts-ignore: decorator
