@@ -112,9 +112,8 @@ export const VBYTES: usize = 4;
 @inline export function bitsOf(a: VecF): VecI { return reinterpret<i32>(a); }
 // @ts-ignore: decorator
 @inline export function fromBits(a: VecI): VecF { return reinterpret<f32>(a); }
-/** float → int32, truncating and saturating; int32 / uint32 → float, rounding to nearest. */
-// @ts-ignore: decorator
-@inline export function truncSat(a: VecF): VecI { return <i32>a; } // trunc_sat: nontrapping-f2i is on by default
+/** int32 / uint32 → float, rounding to nearest. (No float → int: the kernels build integers from floats with a
+ * magic-number add, vmath.ts, because V8 expands wasm's saturating conversion into ~7 x64 instructions.) */
 // @ts-ignore: decorator
 @inline export function convertS(a: VecI): VecF { return <f32>a; }
 // @ts-ignore: decorator

@@ -134,9 +134,8 @@ export const VBYTES: usize = 16;
 @inline export function bitsOf(a: VecF): VecI { return a; }
 // @ts-ignore: decorator
 @inline export function fromBits(a: VecI): VecF { return a; }
-/** float → int32, truncating and saturating; int32 / uint32 → float, rounding to nearest. */
-// @ts-ignore: decorator
-@inline export function truncSat(a: VecF): VecI { return i32x4.trunc_sat_f32x4_s(a); }
+/** int32 / uint32 → float, rounding to nearest. (No float → int: the kernels build integers from floats with a
+ * magic-number add, vmath.ts, because V8 expands wasm's saturating conversion into ~7 x64 instructions.) */
 // @ts-ignore: decorator
 @inline export function convertS(a: VecI): VecF { return f32x4.convert_i32x4_s(a); }
 // @ts-ignore: decorator
