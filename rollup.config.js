@@ -1,7 +1,12 @@
-// dist/index.js (ESM) and dist/index.cjs (CommonJS) carry the library with both wasm builds embedded and the
-// loader bundled, so nothing needs a path at run time; dist/cli.js is the Node command line. Declarations come
-// from tsc (tsconfig.build.json) into dist/types.
+// dist/index.js (ESM) and dist/index.cjs (CommonJS) carry the library with the SIMD build embedded and the loader
+// bundled, so nothing needs a path at run time; the scalar build is a chunk of its own (dist/wasm-scalar.*),
+// imported only where SIMD is missing. dist/cli.js is the Node command line with its dependencies (pngjs,
+// cli-progress) bundled, so that installing the package installs nothing else; it imports the library from
+// dist/index.js. Declarations come from tsc
+// (tsconfig.build.json) into dist/types.
 import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import commonjs from '@rollup/plugin-commonjs';
 import typescript from '@rollup/plugin-typescript';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
@@ -11,15 +16,25 @@ import terser from '@rollup/plugin-terser';
 const rawWasm = () => ({
   name: 'raw-wasm',
   generateBundle() {
-    for (const [build, file] of [['simd', 'release.wasm'], ['scalar', 'scalar.wasm']]) {
-      this.emitFile({ type: 'asset', fileName: `wasm-vae.${build}.wasm`, source: readFileSync(`build/${file}`) });
+    for (const build of ['simd', 'scalar']) {
+      this.emitFile({ type: 'asset', fileName: `wasm-vae.${build}.wasm`, source: readFileSync(`build/${build}.wasm`) });
     }
   },
 });
 
-// Comments stay in the sources and in dist/types (the API docs); the library bundles are minified (terser) to keep
-// the download small. Class and function names are kept, so stack traces and error names still read.
+// Comments stay in the sources and in dist/types (the API docs); the bundles are minified (terser) to keep the
+// download small. Class and function names are kept, so stack traces and error names still read.
 const ts = () => typescript({ tsconfig: './tsconfig.json', declaration: false, removeComments: true, outDir: 'dist', rootDir: '.', include: ['src/**/*.ts'] });
+
+/** The CLI uses the library through its public entry, which it imports from dist/index.js rather than bundling a
+ * second copy (one VAEError class, one wasm module cache). */
+const libraryAsSibling = () => ({
+  name: 'library-as-sibling',
+  resolveId(source, importer) {
+    if (source === '../index.js' && importer?.includes('/src/cli/')) return { id: './index.js', external: true };
+    return null;
+  },
+});
 
 const minify = () => terser({ keep_classnames: true, keep_fnames: true, format: { comments: false } });
 
@@ -27,15 +42,15 @@ export default [
   {
     input: 'src/index.ts',
     output: [
-      { file: 'dist/index.js', format: 'es', sourcemap: false, plugins: [rawWasm(), minify()] },
-      { file: 'dist/index.cjs', format: 'cjs', sourcemap: false, plugins: [minify()] },
+      { dir: 'dist', format: 'es', entryFileNames: 'index.js', chunkFileNames: '[name].js', plugins: [rawWasm(), minify()] },
+      { dir: 'dist', format: 'cjs', entryFileNames: 'index.cjs', chunkFileNames: '[name].cjs', plugins: [minify()] },
     ],
     plugins: [nodeResolve(), ts()],
   },
   {
     input: 'src/cli/main.ts',
-    output: { file: 'dist/cli.js', format: 'es' },
-    external: [/^node:/, 'pngjs', 'cli-progress', 'vega', 'vega-lite'],
-    plugins: [nodeResolve(), ts()],
+    output: { file: 'dist/cli.js', format: 'es', plugins: [minify()] },
+    external: [/^node:/, ...builtinModules],
+    plugins: [libraryAsSibling(), nodeResolve({ preferBuiltins: true }), commonjs(), ts()],
   },
 ];

@@ -50,7 +50,7 @@ const rawExports = async (path: string) => {
 // Node: peak, kernels, a naive-JS product beside them.
 const probe = await rawExports('build/probe.wasm');
 report.add('node', [measurePeak(probe)]);
-const kernelRows = await measureKernels(Benchmark, await rawExports('build/release.wasm'), probe, images, settings.maxTime);
+const kernelRows = await measureKernels(Benchmark, await rawExports('build/simd.wasm'), probe, images, settings.maxTime);
 const x = images.subarray(0, B * D), w1 = Float32Array.from({ length: 400 * D }, () => Math.random() - 0.5), b1 = new Float32Array(400);
 const naive = await timeCall(Benchmark, () => denseForwardRef(x, w1, b1, B, D, 400), settings.maxTime);
 kernelRows.push({ suite: 'kernels', name: 'naive-JS forward x·Wᵀ+b 128×784→400 (float64 loops)', ...naive, throughput: 2 * B * D * 400 / (naive.medianMs / 1000) / 1e9, unit: 'GFLOP/s' });

@@ -1,9 +1,10 @@
-// Which compiled wasm a model runs on. Two builds are embedded, compiled from the same AssemblyScript sources
-// (asconfig.json): SIMD, and scalar for engines without WebAssembly SIMD. `auto` picks SIMD where
+// Which compiled wasm a model runs on. Two builds come from the same AssemblyScript sources (asconfig.json): SIMD,
+// embedded in the main bundle, and scalar for engines without WebAssembly SIMD, imported lazily from a chunk of its
+// own (bundlers emit it as a separate file), so that SIMD engines never download it. `auto` picks SIMD where
 // WebAssembly.validate accepts a SIMD instruction (as tfjs-backend-wasm and wasm-feature-detect check). Callers
 // may instead supply the module themselves — bytes, a compiled WebAssembly.Module or a URL — to cache the raw
 // .wasm shipped in dist/ separately. Each source (build, URL, or bytes object) is compiled once per process.
-import { SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from '../build/wasm-bytes.js';
+import { WASM_BASE64 as SIMD_WASM_BASE64 } from '../build/wasm-simd.js';
 import { describe, VAEError } from './errors.js';
 import type { WasmSource } from './types.js';
 
@@ -54,10 +55,18 @@ function once<K>(cache: ModuleCache<K>, key: K, compile: () => Promise<WebAssemb
 
 const decoded = new Map<'simd' | 'scalar', Uint8Array<ArrayBuffer>>();
 
-function embeddedModule(method: string, build: 'simd' | 'scalar'): Promise<WebAssembly.Module> {
-  if (build === 'simd' && !simdSupported()) throw unsupported(method, 'this engine has WebAssembly without SIMD');
+async function embeddedBytes(build: 'simd' | 'scalar'): Promise<Uint8Array<ArrayBuffer>> {
   let bytes = decoded.get(build);
-  if (!bytes) decoded.set(build, bytes = decodeBase64(build === 'simd' ? SIMD_WASM_BASE64 : SCALAR_WASM_BASE64));
+  if (!bytes) {
+    const base64 = build === 'simd' ? SIMD_WASM_BASE64 : (await import('../build/wasm-scalar.js')).WASM_BASE64;
+    decoded.set(build, bytes = decodeBase64(base64));
+  }
+  return bytes;
+}
+
+async function embeddedModule(method: string, build: 'simd' | 'scalar'): Promise<WebAssembly.Module> {
+  if (build === 'simd' && !simdSupported()) throw unsupported(method, 'this engine has WebAssembly without SIMD');
+  const bytes = await embeddedBytes(build);
   // Checked on every call, like the SIMD probe, so the answer never depends on what was compiled before.
   if (build === 'scalar' && !WebAssembly.validate(bytes)) throw unsupported(method, 'this engine cannot run the scalar build');
   return once(embedded, build, () => WebAssembly.compile(bytes).catch((error: Error) => {
@@ -97,12 +106,9 @@ async function readUrl(method: string, url: URL): Promise<ArrayBuffer | Uint8Arr
  * with the threads feature and imports a memory of at most MAX_PAGES pages; a shared memory differs only in the
  * limits flag of that import (0x01 → 0x03, WebAssembly threads proposal), so one embedded build serves both.
  */
-export function sharedSimdModule(method: string): Promise<WebAssembly.Module> {
+export async function sharedSimdModule(method: string): Promise<WebAssembly.Module> {
   if (!simdSupported()) throw unsupported(method, 'this engine has WebAssembly without SIMD, and threads run on the SIMD build');
-  let bytes = decoded.get('simd');
-  if (!bytes) decoded.set('simd', bytes = decodeBase64(SIMD_WASM_BASE64));
-  const shared = markMemoryShared(bytes);
-  return once(embedded, 'shared', () => WebAssembly.compile(shared));
+  return once(embedded, 'shared', async () => WebAssembly.compile(markMemoryShared(await embeddedBytes('simd'))));
 }
 
 /** A copy of `bytes` whose imported memory is declared shared. */

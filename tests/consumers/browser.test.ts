@@ -1,6 +1,9 @@
 // Consumers (b) and (d) in real Chromium: the packed ESM bundle in a plain page with no bundler and no import
 // map, under a Content-Security-Policy, and training inside a module Worker with progress posted back.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, pageResult, serve, type StaticServer } from '../helpers/browser.js';
@@ -35,6 +38,30 @@ describe('the packed ESM bundle in Chromium', () => {
     expect(result.error).toBeUndefined();
     expect(result).toMatchObject({ simd: true, simdSupported: true, sampleLength: 12 });
     expect(result.hash).toBe(nodeHash);
+  });
+
+  it('a SIMD page downloads the bundle alone; a page without SIMD fetches the scalar chunk and trains the same bytes', async () => {
+    const server = await serve(app.dir);
+    servers.push(server);
+    const downloads = async (page: string) => {
+      const tab = await browser.newPage();
+      const files: string[] = [];
+      tab.on('requestfinished', (request) => { if (request.url().includes('/node_modules/wasm-vae/')) files.push(request.url().replace(/.*\/dist\//, '')); });
+      await tab.goto(`${server.url}/${page}`);
+      await tab.waitForFunction(() => 'result' in window, undefined, { timeout: 60_000 });
+      const result = await tab.evaluate(() => (window as unknown as { result: RecipeResult & { simdSupported: boolean } }).result);
+      await tab.close();
+      return { files, result };
+    };
+    const simd = await downloads('plain.html'), scalar = await downloads('no-simd.html');
+    const gzipOf = (file: string) => gzipSync(readFileSync(join(app.dir, 'node_modules/wasm-vae/dist', file))).length;
+    console.log(`SIMD page fetched ${simd.files.join(', ')} (${gzipOf('index.js')} B gzip); ` +
+      `no-SIMD page fetched ${scalar.files.join(', ')} (+${gzipOf('wasm-scalar.js')} B gzip)`);
+    expect(simd.files).toEqual(['index.js']);
+    expect(simd.result).toMatchObject({ simd: true, hash: nodeHash });
+    expect(scalar.files).toEqual(['index.js', 'wasm-scalar.js']);
+    expect(scalar.result.error).toBeUndefined();
+    expect(scalar.result).toMatchObject({ simd: false, simdSupported: false, hash: nodeHash });
   });
 
   it("runs under a Content-Security-Policy that allows 'wasm-unsafe-eval', and says so when it is missing", async () => {

@@ -1,9 +1,9 @@
-// The release build really is SIMD: the hot kernels (and whatever they call) contain v128 instructions.
-// Reads build/release.wat, which asc writes from the same compilation as build/release.wasm.
+// The SIMD build really is SIMD: the hot kernels (and whatever they call) contain v128 instructions.
+// Reads build/simd.wat, which asc writes from the same compilation as build/release.wasm.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-const wat = readFileSync(new URL('../../build/release.wat', import.meta.url), 'utf8');
+const wat = readFileSync(new URL('../../build/simd.wat', import.meta.url), 'utf8');
 
 /** Function bodies by internal name. */
 function functions(text: string): Map<string, string> {
@@ -31,7 +31,7 @@ function simdInstructions(exportName: string): Set<string> {
   return found;
 }
 
-describe('release wasm', () => {
+describe('SIMD wasm', () => {
   it.each([
     ['gemm', 'f32x4.mul'], ['dense_forward', 'f32x4.mul'], ['dense_backward_params', 'f32x4.add'],
     ['normal_fill', 'f32x4.sqrt'], ['reparameterize_forward', 'f32x4.mul'], ['kl_forward', 'f32x4.sub'],

@@ -87,8 +87,8 @@ describe('engine selection', () => {
 describe('caller-supplied wasm (options.wasm)', () => {
   it('accepts bytes, a WebAssembly.Module and a URL, and trains what the embedded build trains', async () => {
     const reference = await train(await VAE.create(config));
-    const bytes = await readBytes(wasmUrl('release'));
-    const sources = [bytes, bytes.buffer, await WebAssembly.compile(bytes), wasmUrl('release')];
+    const bytes = await readBytes(wasmUrl('simd'));
+    const sources = [bytes, bytes.buffer, await WebAssembly.compile(bytes), wasmUrl('simd')];
     for (const wasm of sources) {
       const vae = await VAE.create(config, { wasm });
       expect(vae.simd).toBe(true);
