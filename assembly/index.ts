@@ -13,7 +13,7 @@ export {
 export {
   model_prepare, model_run, model_applied, model_train_step, model_compute_gradients,
   model_evaluate, model_log_likelihood, model_encode, model_encode_sample, model_decode, model_decode_mean, model_sample,
-} from './jobs';
+} from './jobs/run';
 export { gemm } from './kernels/gemm';
 export { transpose, transpose_rows, dense_forward, dense_forward_transposed, dense_weight_gradient, column_sums_strided, dense_backward_input, dense_backward_params, column_sums } from './kernels/dense';
 export { nonzero_fraction, row_block_lists, panel_lists, gemm_listed_rows, gemm_listed_panels, skip_list_bytes } from './kernels/skip-zeros';

@@ -13,28 +13,21 @@
 //
 // Every pointer and size lives in one record in linear memory (Layout), not in wasm globals, so that the other
 // instances of a thread pool, which share this memory, attach to the same model with model_attach. The forward,
-// backward and the other jobs are in ./jobs.ts.
+// backward and the other jobs are in ./jobs/.
 import { arena_alloc, arena_mark, arena_reset } from './arena';
 import { BARRIER_BYTES, MAX_POOL } from '~lib/barrier';
 import { SKIP_AUTO } from './kernels/dense';
 import { skip_list_bytes } from './kernels/skip-zeros';
-import { rng_seed, uniform_fill } from './kernels/gaussian';
+import { rng_seed, uniform_fill, RNG_STATE_BYTES } from './kernels/gaussian';
+import { STATE_BYTES, STATE_HEADER_BYTES, STREAMS, STREAM_INIT, STREAM_RECORD_BYTES, GENERATOR_BYTES, SYNC_BYTES } from './abi';
 
-export const BERNOULLI: i32 = 0;
-export const GAUSSIAN: i32 = 1;
+// The ABI's record sizes are the ones the kernels and the barrier use: a mismatch is a compile error.
+if (RNG_STATE_BYTES != <usize>GENERATOR_BYTES) ERROR('abi.ts GENERATOR_BYTES is not kernels/gaussian.ts RNG_STATE_BYTES');
+if (STATE_BYTES != STATE_HEADER_BYTES + STREAMS * STREAM_RECORD_BYTES) ERROR('abi.ts STATE_BYTES does not add up');
+if (BARRIER_BYTES != <usize>SYNC_BYTES) ERROR('abi.ts SYNC_BYTES is not ~lib/barrier BARRIER_BYTES');
 
-// RNG streams: one seed, independent sequences for each use, so that evaluating or sampling never shifts training.
-export const STREAM_INIT: i32 = 0;
-export const STREAM_TRAIN: i32 = 1;   // ε of training steps
-export const STREAM_SHUFFLE: i32 = 2; // epoch permutations (drawn by the facade through rng_below)
-export const STREAM_SAMPLE: i32 = 3;  // z of sample()
-export const STREAM_EVAL: i32 = 4;    // ε of evaluate(), re-seeded at each call
-const STREAMS: i32 = 5;
-const RNG_RECORD: usize = 80;         // 64 bytes of xoshiro state + 16 bytes of scratch for normal_fill
-
-// State record: step (i32), seed (u32), 8 bytes spare, then the RNG records. With the parameter block and
-// Adam's moments it is the whole training state: saving and resuming copy these and nothing else.
-const STATE_BYTES: usize = 16 + RNG_RECORD * <usize>STREAMS;
+// The state record (step, seed, one record per RNG stream) is laid out as abi.ts says.
+const RNG_RECORD = <usize>STREAM_RECORD_BYTES;
 
 // The divergence guard. Log-variances are clamped to [LOGVAR_MIN, LOGVAR_MAX] where the encoder produces them
 // (the bounds of Stable Diffusion's DiagonalGaussianDistribution): σ² stays within [e⁻³⁰, e²⁰], so exp(logVar) in
@@ -46,7 +39,7 @@ export const LOGVAR_MAX: f32 = 20;
 export const GRADIENT_LIMIT: f32 = 1e19;
 
 /**
- * Jobs hand out work in chunks (assembly/jobs.ts): at least 16 rows of the batch, or 64 columns of a weight
+ * Jobs hand out work in chunks (jobs/schedule.ts): at least 16 rows of the batch, or 64 columns of a weight
  * gradient. Alone, a product over 16 rows runs within 2% of one over 128 (measured).
  */
 export const CHUNK_ROWS: i32 = 16;
@@ -94,7 +87,7 @@ export function logvarLayer(): i32 { return M.hiddenCount + 1; }
 export function firstDecoderLayer(): i32 { return M.hiddenCount + 2; }
 export function outLayer(): i32 { return 2 * M.hiddenCount + 2; }
 function floats(n: i32): usize { return (<usize>n + 3) & ~(<usize>3); } // tensors start 16-byte aligned
-export function stream(s: i32): usize { return M.state + 16 + RNG_RECORD * <usize>s; }
+export function stream(s: i32): usize { return M.state + <usize>STATE_HEADER_BYTES + RNG_RECORD * <usize>s; }
 /** Layer l's Wᵀ (in, out) in the transposed block. */
 export function transposedWeight(l: i32): usize { return M.wt + (field(l, W) - M.params); }
 
@@ -107,7 +100,7 @@ export function model_init(inDim: i32, latent: i32, hidden: usize, count: i32, a
   M.conditionDim = cond; M.skipPolicy = SKIP_AUTO;
   const layerCount = 2 * count + 3;
   M.layerCount = layerCount;
-  M.state = arena_alloc(STATE_BYTES);
+  M.state = arena_alloc(<usize>STATE_BYTES);
   M.layers = arena_alloc(<usize>(layerCount * FIELDS) << 2);
   M.sync = arena_alloc(BARRIER_BYTES);
   M.decisions = arena_alloc(<usize>layerCount << 2);
@@ -196,7 +189,7 @@ export function model_reserve(batch: i32): i32 {
   M.mu = carve(latentBytes); M.logvar = carve(latentBytes); M.eps = carve(latentBytes); M.z = carve(latentBytes);
   M.dmu = carve(latentBytes); M.dlogvar = carve(latentBytes); M.dz = carve(latentBytes);
   // Zero-skipping lists: the rows form for the widest layer (each 4-row block has its records, so row chunks never
-  // share one), or the panels form of one column chunk per thread (jobs.ts columnLists).
+  // share one), or the panels form of one column chunk per thread (jobs/schedule.ts columnLists).
   let widest = 0;
   for (let l = 0; l < layerCount; l++) widest = max(widest, <i32>field(l, IN));
   M.widestIn = widest;
@@ -258,7 +251,7 @@ export function model_reseed(s: i32): void {
 
 export function model_stream(s: i32): usize { return stream(s); }
 export function model_state(): usize { return M.state; }
-export function model_state_bytes(): i32 { return <i32>STATE_BYTES; }
+export function model_state_bytes(): i32 { return STATE_BYTES; }
 export function model_parameters(): usize { return M.params; }
 export function model_adam_m(): usize { return M.adamM; }
 export function model_adam_v(): usize { return M.adamV; }

@@ -4,10 +4,10 @@ import { VecF, VBYTES, vsplat, vload, vstore, vadd, vsub, vmul, vmin, vmax, vpma
 import { vsigmoid, vtanh } from './vmath';
 import { paddedBytes } from './padding';
 
-export const RELU: i32 = 0;
-export const LEAKY_RELU: i32 = 1;
-export const TANH: i32 = 2;
-export const SIGMOID: i32 = 3;
+export {
+  ACTIVATION_RELU as RELU, ACTIVATION_LEAKY_RELU as LEAKY_RELU, ACTIVATION_TANH as TANH, ACTIVATION_SIGMOID as SIGMOID,
+} from '../abi';
+import { ACTIVATION_RELU as RELU, ACTIVATION_LEAKY_RELU as LEAKY_RELU, ACTIVATION_TANH as TANH, ACTIVATION_SIGMOID as SIGMOID } from '../abi';
 
 /** PyTorch's default negative slope for LeakyReLU. */
 export const LEAKY_SLOPE: f32 = 0.01;

@@ -12,7 +12,8 @@
 // baseline compiler (Liftoff). Measured: a worker that slept in its first job came back with the step's scale
 // 1/batch turned into 0 in about one run in five. A call to an import spills every register, as any call does.
 
-// 16 words: the barrier's 3, the host's (src/threads/control.ts) up to word 7, then the jobs' chunk counters.
+// The record's words are abi.ts's SYNC_*: a ~lib file cannot import abi.ts, so model.ts checks BARRIER_BYTES
+// against SYNC_BYTES at compile time, and COUNT, GEN and FAILED here are abi.ts's SYNC_COUNT, SYNC_GEN, SYNC_FAILED.
 export const BARRIER_BYTES: usize = 64;
 const COUNT: usize = 0, GEN: usize = 4, FAILED: usize = 8;
 const SPINS = 200000;

@@ -1,8 +1,8 @@
 // ~lib/barrier for builds without the threads feature (the scalar build): a job always runs on one thread, so
-// a barrier has nobody to wait for. The same job code (assembly/jobs.ts) then runs its shares one after another.
+// a barrier has nobody to wait for. The same job code (assembly/jobs/) then runs its shares one after another.
 
 /** Words of the barrier record (see the shared build's barrier.ts). */
-// 16 words: the barrier's 3, the host's (src/threads/control.ts) up to word 7, then the jobs' chunk counters.
+// The record's size is abi.ts's SYNC_BYTES (a ~lib file cannot import abi.ts; model.ts checks it at compile time).
 export const BARRIER_BYTES: usize = 64;
 
 // @ts-ignore: decorator

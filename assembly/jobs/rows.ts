@@ -1,0 +1,92 @@
+// The per-row math of a job: a row's forward pass, its losses and its input gradients read only that row, so a
+// thread runs the whole pipeline on its row chunk without waiting for the others. Layers in order (model.ts):
+// encoder → (μ, log σ²) → z = μ + σ·ε → decoder → the likelihood's parameters.
+import {
+  M, field, transposedWeight, logvarLayer, firstDecoderLayer, outLayer,
+  IN, OUT, B, X, Y, DX, DY, ACT, ACCUMULATE_DX, W, LOGVAR_MIN, LOGVAR_MAX,
+} from '../model';
+import { LIKELIHOOD_BERNOULLI as BERNOULLI } from '../abi';
+import { dense_forward_transposed, dense_backward_input } from '../kernels/dense';
+import { EPILOGUE_NONE, EPILOGUE_RELU, EPILOGUE_LEAKY_RELU } from '../kernels/gemm';
+import { activation_forward, activation_backward, clamp_forward, clamp_backward, fusable, RELU, SIGMOID } from '../kernels/activations';
+import { reparameterize_forward, reparameterize_backward } from '../kernels/gaussian';
+import { bernoulli_logits_loss, gaussian_unit_loss, kl_backward } from '../kernels/losses';
+import { kl_rows, concat_rows, take_columns } from '../kernels/estimators';
+import { rowAt, rowLists } from './schedule';
+
+function layerForwardRows(l: i32, r0: i32, r1: i32): void {
+  const inDim = <i32>field(l, IN), outDim = <i32>field(l, OUT), rows = r1 - r0;
+  // ReLU and leaky ReLU are applied by gemm to each finished tile (no second pass over y); tanh and sigmoid after.
+  const act = field(l, ACT) != 0, fused = act && fusable(M.activation);
+  const epilogue = !fused ? EPILOGUE_NONE : M.activation == RELU ? EPILOGUE_RELU : EPILOGUE_LEAKY_RELU;
+  const y = field(l, Y) + rowAt(r0, outDim);
+  dense_forward_transposed(y, field(l, X) + rowAt(r0, inDim), transposedWeight(l), field(l, B), rowLists(r0), rows, inDim, outDim, epilogue, M.skipPolicy);
+  if (act && !fused) activation_forward(M.activation, y, rows * outDim);
+}
+
+/** The row part of a layer's backward: the activation's mask on dy, then dx = dy·W for rows [r0, r1). */
+function layerBackwardRows(l: i32, r0: i32, r1: i32): void {
+  const inDim = <i32>field(l, IN), outDim = <i32>field(l, OUT), rows = r1 - r0;
+  const dy = field(l, DY) + rowAt(r0, outDim);
+  if (field(l, ACT) != 0) activation_backward(M.activation, dy, field(l, Y) + rowAt(r0, outDim), rows * outDim);
+  if (field(l, DX) != 0) dense_backward_input(field(l, DX) + rowAt(r0, inDim), dy, field(l, W), rows, inDim, outDim, field(l, ACCUMULATE_DX) != 0);
+}
+
+/** Encoder for rows [r0, r1): x → (μ, logVar), logVar clamped (see model.ts, the divergence guard). */
+export function encodeRows(r0: i32, r1: i32): void {
+  const D = M.inputDim, C = M.conditionDim, L = M.latentDim;
+  if (C > 0) concat_rows(M.joinedX + rowAt(r0, D + C), M.xBuf + rowAt(r0, D), D, M.conditions + rowAt(r0, C), C, r1 - r0);
+  for (let l = 0; l <= logvarLayer(); l++) layerForwardRows(l, r0, r1);
+  clamp_forward(M.logvar + rowAt(r0, L), (r1 - r0) * L, LOGVAR_MIN, LOGVAR_MAX);
+}
+
+/** Decoder for rows [r0, r1): z → logits (or Gaussian means); with `mean`, the likelihood's mean applied. */
+export function decodeRows(r0: i32, r1: i32, mean: bool): void {
+  const D = M.inputDim, C = M.conditionDim, L = M.latentDim;
+  if (C > 0) concat_rows(M.joinedZ + rowAt(r0, L + C), M.z + rowAt(r0, L), L, M.conditions + rowAt(r0, C), C, r1 - r0);
+  for (let l = firstDecoderLayer(); l <= outLayer(); l++) layerForwardRows(l, r0, r1);
+  if (mean && M.likelihood == BERNOULLI) activation_forward(SIGMOID, M.logits + rowAt(r0, D), (r1 - r0) * D);
+}
+
+/** z = μ + σ·ε for rows [r0, r1). */
+export function reparameterizeRows(r0: i32, r1: i32): void {
+  const L = M.latentDim, o = rowAt(r0, L);
+  reparameterize_forward(M.z + o, M.mu + o, M.logvar + o, M.eps + o, (r1 - r0) * L);
+}
+
+/** rowNll[r] = −log p(x_r | z_r) from the last decode's logits, and its gradient ×scale into dlogits. */
+export function reconstructionRows(r0: i32, r1: i32, scale: f32): void {
+  const D = M.inputDim;
+  for (let r = r0; r < r1; r++) {
+    const o = rowAt(r, D);
+    const nll = M.likelihood == BERNOULLI
+      ? bernoulli_logits_loss(M.dlogits + o, M.logits + o, M.xBuf + o, D, scale)
+      : gaussian_unit_loss(M.dlogits + o, M.logits + o, M.xBuf + o, D, scale);
+    store<f64>(M.rowNll + (<usize>r << 3), nll);
+  }
+}
+
+/** One posterior sample per row through the losses: rowNll and rowKl for rows [r0, r1) (ε already drawn). */
+export function forwardLossRows(r0: i32, r1: i32, scale: f32): void {
+  encodeRows(r0, r1);
+  reparameterizeRows(r0, r1);
+  decodeRows(r0, r1, false);
+  reconstructionRows(r0, r1, scale);
+  kl_rows(M.rowKl + (<usize>r0 << 3), M.mu + rowAt(r0, M.latentDim), M.logvar + rowAt(r0, M.latentDim), r1 - r0, M.latentDim);
+}
+
+/** The backward of rows [r0, r1) up to the latent gradients: decoder, then the KL's gradient. */
+export function decoderBackwardRows(r0: i32, r1: i32, scale: f32): void {
+  const L = M.latentDim, C = M.conditionDim, o = rowAt(r0, L), rows = r1 - r0;
+  for (let l = outLayer(); l >= firstDecoderLayer(); l--) layerBackwardRows(l, r0, r1);
+  if (C > 0) take_columns(M.dz + o, M.djoinedZ + rowAt(r0, L + C), rows, L + C, L);
+  kl_backward(M.dmu + o, M.dlogvar + o, M.mu + o, M.logvar + o, rows * L, M.beta * scale);
+}
+
+/** The rest of the backward of rows [r0, r1): through the reparameterisation and the clamp, then the encoder. */
+export function encoderBackwardRows(r0: i32, r1: i32): void {
+  const L = M.latentDim, o = rowAt(r0, L), n = (r1 - r0) * L;
+  reparameterize_backward(M.dmu + o, M.dlogvar + o, M.dz + o, M.logvar + o, M.eps + o, n);
+  clamp_backward(M.dlogvar + o, M.logvar + o, n, LOGVAR_MIN, LOGVAR_MAX);
+  for (let l = logvarLayer(); l >= 0; l--) layerBackwardRows(l, r0, r1);
+}
