@@ -46,7 +46,8 @@ export const CHUNK_ROWS: i32 = 16;
 export const CHUNK_COLUMNS: i32 = 64;
 
 // Layer record fields (u32 each).
-export const IN = 0, OUT = 1, W = 2, B = 3, DW = 4, DB = 5, X = 6, Y = 7, DX = 8, DY = 9, ACT = 10, ACCUMULATE_DX = 11;
+export const FAN_IN = 0, FAN_OUT = 1, WEIGHT = 2, BIAS = 3, WEIGHT_GRAD = 4, BIAS_GRAD = 5, INPUT = 6, OUTPUT = 7,
+  INPUT_GRAD = 8, OUTPUT_GRAD = 9, ACTIVATED = 10, ACCUMULATE_DX = 11;
 const FIELDS = 12;
 
 /** The model's record: its configuration, where each region lives, and the job the threads run next. */
@@ -89,7 +90,7 @@ export function outLayer(): i32 { return 2 * M.hiddenCount + 2; }
 function floats(n: i32): usize { return (<usize>n + 3) & ~(<usize>3); } // tensors start 16-byte aligned
 export function stream(s: i32): usize { return M.state + <usize>STATE_HEADER_BYTES + RNG_RECORD * <usize>s; }
 /** Layer l's Wᵀ (in, out) in the transposed block. */
-export function transposedWeight(l: i32): usize { return M.wt + (field(l, W) - M.params); }
+export function transposedWeight(l: i32): usize { return M.wt + (field(l, WEIGHT) - M.params); }
 
 /** Lays out the model for `hidden` (H × u32 dims) and initialises it like PyTorch's nn.Linear. 0 on failure. */
 export function model_init(inDim: i32, latent: i32, hidden: usize, count: i32, act: i32, lik: i32, seed: u32, cond: i32): i32 {
@@ -122,8 +123,8 @@ export function model_init(inDim: i32, latent: i32, hidden: usize, count: i32, a
   // Parameter block: weight then bias per layer, each tensor 16-byte aligned.
   let offset: usize = 0;
   for (let l = 0; l < layerCount; l++) {
-    setField(l, W, offset); offset += floats(<i32>(field(l, IN) * field(l, OUT)));
-    setField(l, B, offset); offset += floats(<i32>field(l, OUT));
+    setField(l, WEIGHT, offset); offset += floats(<i32>(field(l, FAN_IN) * field(l, FAN_OUT)));
+    setField(l, BIAS, offset); offset += floats(<i32>field(l, FAN_OUT));
   }
   M.paramFloats = <i32>offset;
   const bytes = offset << 2;
@@ -132,13 +133,13 @@ export function model_init(inDim: i32, latent: i32, hidden: usize, count: i32, a
   M.results = arena_alloc(32);
   if (M.params == 0 || M.grads == 0 || M.adamM == 0 || M.adamV == 0 || M.wt == 0 || M.results == 0) return 0;
   for (let l = 0; l < layerCount; l++) {
-    const w = field(l, W) << 2, b = field(l, B) << 2;
-    setField(l, DW, M.grads + w); setField(l, DB, M.grads + b);
-    setField(l, W, M.params + w); setField(l, B, M.params + b);
+    const w = field(l, WEIGHT) << 2, b = field(l, BIAS) << 2;
+    setField(l, WEIGHT_GRAD, M.grads + w); setField(l, BIAS_GRAD, M.grads + b);
+    setField(l, WEIGHT, M.params + w); setField(l, BIAS, M.params + b);
     // nn.Linear.reset_parameters: weight and bias ~ U(−1/√fan_in, 1/√fan_in)
-    const bound = <f32>(1.0 / Math.sqrt(<f64>field(l, IN)));
-    uniform_fill(field(l, W), <i32>(field(l, IN) * field(l, OUT)), stream(STREAM_INIT), -bound, bound);
-    uniform_fill(field(l, B), <i32>field(l, OUT), stream(STREAM_INIT), -bound, bound);
+    const bound = <f32>(1.0 / Math.sqrt(<f64>field(l, FAN_IN)));
+    uniform_fill(field(l, WEIGHT), <i32>(field(l, FAN_IN) * field(l, FAN_OUT)), stream(STREAM_INIT), -bound, bound);
+    uniform_fill(field(l, BIAS), <i32>field(l, FAN_OUT), stream(STREAM_INIT), -bound, bound);
   }
   // uniform_fill pads to whole vectors: clear what it wrote past each tensor so the block is deterministic.
   clearParameterPadding();
@@ -159,16 +160,16 @@ function hiddenDim(hidden: usize, i: i32): i32 {
 }
 
 function defineLayer(l: i32, inDim: i32, outDim: i32, act: bool): void {
-  setField(l, IN, inDim); setField(l, OUT, outDim); setField(l, ACT, act ? 1 : 0); setField(l, ACCUMULATE_DX, 0);
+  setField(l, FAN_IN, inDim); setField(l, FAN_OUT, outDim); setField(l, ACTIVATED, act ? 1 : 0); setField(l, ACCUMULATE_DX, 0);
 }
 
 function clearParameterPadding(): void {
   const layerCount = M.layerCount;
   for (let l = 0; l < layerCount; l++) {
-    const wEnd = field(l, W) + ((field(l, IN) * field(l, OUT)) << 2);
-    memory.fill(wEnd, 0, field(l, B) - wEnd);
-    const bEnd = field(l, B) + (field(l, OUT) << 2);
-    const next = l + 1 < layerCount ? field(l + 1, W) : M.params + (<usize>M.paramFloats << 2);
+    const wEnd = field(l, WEIGHT) + ((field(l, FAN_IN) * field(l, FAN_OUT)) << 2);
+    memory.fill(wEnd, 0, field(l, BIAS) - wEnd);
+    const bEnd = field(l, BIAS) + (field(l, FAN_OUT) << 2);
+    const next = l + 1 < layerCount ? field(l + 1, WEIGHT) : M.params + (<usize>M.paramFloats << 2);
     memory.fill(bEnd, 0, next - bEnd);
   }
 }
@@ -191,7 +192,7 @@ export function model_reserve(batch: i32): i32 {
   // Zero-skipping lists: the rows form for the widest layer (each 4-row block has its records, so row chunks never
   // share one), or the panels form of one column chunk per thread (jobs/schedule.ts columnLists).
   let widest = 0;
-  for (let l = 0; l < layerCount; l++) widest = max(widest, <i32>field(l, IN));
+  for (let l = 0; l < layerCount; l++) widest = max(widest, <i32>field(l, FAN_IN));
   M.widestIn = widest;
   M.lists = carve(max(skip_list_bytes(batch, 0, widest), <usize>MAX_POOL * skip_list_bytes(0, CHUNK_COLUMNS, batch)));
   M.rowNll = carve(rows << 3); M.rowKl = carve(rows << 3); M.rowWeight = carve(rows << 3); M.rowMax = carve(rows << 3);
@@ -205,29 +206,29 @@ export function model_reserve(batch: i32): i32 {
   }
   // Hidden activations and their gradients.
   for (let l = 0; l < layerCount; l++) {
-    if (field(l, ACT) == 0) continue;
-    setField(l, Y, carve(rows * (field(l, OUT) << 2)));
-    setField(l, DY, carve(rows * (field(l, OUT) << 2)));
+    if (field(l, ACTIVATED) == 0) continue;
+    setField(l, OUTPUT, carve(rows * (field(l, FAN_OUT) << 2)));
+    setField(l, OUTPUT_GRAD, carve(rows * (field(l, FAN_OUT) << 2)));
   }
   if (arena_alloc(M.carveTop - mark) != mark) { M.capacity = 0; return 0; }
   // Wire each layer's input to the previous output.
   const H = M.hiddenCount;
   const encoderIn = C > 0 ? M.joinedX : M.xBuf, decoderIn = C > 0 ? M.joinedZ : M.z, decoderDIn = C > 0 ? M.djoinedZ : M.dz;
   for (let i = 0; i < H; i++) {
-    setField(i, X, i == 0 ? encoderIn : field(i - 1, Y));
-    setField(i, DX, i == 0 ? 0 : field(i - 1, DY));
+    setField(i, INPUT, i == 0 ? encoderIn : field(i - 1, OUTPUT));
+    setField(i, INPUT_GRAD, i == 0 ? 0 : field(i - 1, OUTPUT_GRAD));
   }
-  const encX = H > 0 ? field(H - 1, Y) : encoderIn, encDX = H > 0 ? field(H - 1, DY) : 0;
-  setField(meanLayer(), X, encX); setField(meanLayer(), DX, encDX); setField(meanLayer(), Y, M.mu); setField(meanLayer(), DY, M.dmu);
-  setField(logvarLayer(), X, encX); setField(logvarLayer(), DX, encDX); setField(logvarLayer(), Y, M.logvar); setField(logvarLayer(), DY, M.dlogvar);
+  const encX = H > 0 ? field(H - 1, OUTPUT) : encoderIn, encDX = H > 0 ? field(H - 1, OUTPUT_GRAD) : 0;
+  setField(meanLayer(), INPUT, encX); setField(meanLayer(), INPUT_GRAD, encDX); setField(meanLayer(), OUTPUT, M.mu); setField(meanLayer(), OUTPUT_GRAD, M.dmu);
+  setField(logvarLayer(), INPUT, encX); setField(logvarLayer(), INPUT_GRAD, encDX); setField(logvarLayer(), OUTPUT, M.logvar); setField(logvarLayer(), OUTPUT_GRAD, M.dlogvar);
   for (let i = 0; i < H; i++) {
     const l = firstDecoderLayer() + i;
-    setField(l, X, i == 0 ? decoderIn : field(l - 1, Y));
-    setField(l, DX, i == 0 ? decoderDIn : field(l - 1, DY));
+    setField(l, INPUT, i == 0 ? decoderIn : field(l - 1, OUTPUT));
+    setField(l, INPUT_GRAD, i == 0 ? decoderDIn : field(l - 1, OUTPUT_GRAD));
   }
   const o = outLayer();
-  setField(o, X, H > 0 ? field(o - 1, Y) : decoderIn); setField(o, DX, H > 0 ? field(o - 1, DY) : decoderDIn);
-  setField(o, Y, M.logits); setField(o, DY, M.dlogits);
+  setField(o, INPUT, H > 0 ? field(o - 1, OUTPUT) : decoderIn); setField(o, INPUT_GRAD, H > 0 ? field(o - 1, OUTPUT_GRAD) : decoderDIn);
+  setField(o, OUTPUT, M.logits); setField(o, OUTPUT_GRAD, M.dlogits);
   M.capacity = batch;
   return 1;
 }
@@ -272,8 +273,8 @@ export function model_sync(): usize { return M.sync; }
 
 // Tensors in file order: for each layer its weight (out, in) then its bias (out).
 export function model_tensor_count(): i32 { return M.layerCount * 2; }
-export function model_tensor_ptr(t: i32): usize { return field(t >> 1, (t & 1) == 0 ? W : B); }
-export function model_tensor_grad_ptr(t: i32): usize { return field(t >> 1, (t & 1) == 0 ? DW : DB); }
-export function model_tensor_rows(t: i32): i32 { return <i32>field(t >> 1, OUT); }
+export function model_tensor_ptr(t: i32): usize { return field(t >> 1, (t & 1) == 0 ? WEIGHT : BIAS); }
+export function model_tensor_grad_ptr(t: i32): usize { return field(t >> 1, (t & 1) == 0 ? WEIGHT_GRAD : BIAS_GRAD); }
+export function model_tensor_rows(t: i32): i32 { return <i32>field(t >> 1, FAN_OUT); }
 /** Columns of a weight (its fan-in); 0 marks a bias, which is 1-D. */
-export function model_tensor_cols(t: i32): i32 { return (t & 1) == 0 ? <i32>field(t >> 1, IN) : 0; }
+export function model_tensor_cols(t: i32): i32 { return (t & 1) == 0 ? <i32>field(t >> 1, FAN_IN) : 0; }

@@ -1,6 +1,6 @@
 // The column-chunk phases of a job: each layer's Wᵀ (the forward's operand), and the weight gradients
 // dW = dyᵀ·x, which sum over every row and so split the columns of dW instead of the rows of the batch.
-import { M, field, transposedWeight, CHUNK_COLUMNS, IN, OUT, W, DW, DB, X, DY, GRADIENT_LIMIT } from '../model';
+import { M, field, transposedWeight, CHUNK_COLUMNS, FAN_IN, FAN_OUT, WEIGHT, WEIGHT_GRAD, BIAS_GRAD, INPUT, OUTPUT_GRAD, GRADIENT_LIMIT } from '../model';
 import { transpose_rows, dense_weight_gradient, column_sums_strided, sparse_enough, SKIP_AUTO, SKIP_LISTS, SKIP_NEVER } from '../kernels/dense';
 import { first_outside } from '../kernels/checks';
 import { BAD, COLUMNS, TRANSPOSES, columnLists, next, rowAt, word } from './schedule';
@@ -11,14 +11,14 @@ export function transposeChunks(first: i32, last: i32): void {
     // Chunk c belongs to the first layer whose chunks reach past it.
     let l = first, start = 0;
     for (; l <= last; l++) {
-      const n = (<i32>field(l, OUT) + CHUNK_COLUMNS - 1) / CHUNK_COLUMNS;
+      const n = (<i32>field(l, FAN_OUT) + CHUNK_COLUMNS - 1) / CHUNK_COLUMNS;
       if (c < start + n) break;
       start += n;
     }
     if (l > last) return;
-    const inDim = <i32>field(l, IN), outDim = <i32>field(l, OUT);
+    const inDim = <i32>field(l, FAN_IN), outDim = <i32>field(l, FAN_OUT);
     const r0 = (c - start) * CHUNK_COLUMNS, r1 = min(outDim, r0 + CHUNK_COLUMNS);
-    transpose_rows(transposedWeight(l) + (<usize>r0 << 2), outDim, field(l, W) + rowAt(r0, inDim), r1 - r0, inDim);
+    transpose_rows(transposedWeight(l) + (<usize>r0 << 2), outDim, field(l, WEIGHT) + rowAt(r0, inDim), r1 - r0, inDim);
   }
 }
 
@@ -32,20 +32,20 @@ export function weightGradientChunks(batch: i32): void {
   for (let c = next(COLUMNS); ; c = next(COLUMNS)) {
     let l = 0, start = 0;
     for (; l < M.layerCount; l++) {
-      const n = (<i32>field(l, IN) + CHUNK_COLUMNS - 1) / CHUNK_COLUMNS;
+      const n = (<i32>field(l, FAN_IN) + CHUNK_COLUMNS - 1) / CHUNK_COLUMNS;
       if (c < start + n) break;
       start += n;
     }
     if (l == M.layerCount) return;
-    const inDim = <i32>field(l, IN), outDim = <i32>field(l, OUT);
+    const inDim = <i32>field(l, FAN_IN), outDim = <i32>field(l, FAN_OUT);
     const c0 = (c - start) * CHUNK_COLUMNS, c1 = min(inDim, c0 + CHUNK_COLUMNS);
-    const dw = field(l, DW) + (<usize>c0 << 2);
-    dense_weight_gradient(dw, field(l, DY), field(l, X) + (<usize>c0 << 2), columnLists(batch),
+    const dw = field(l, WEIGHT_GRAD) + (<usize>c0 << 2);
+    dense_weight_gradient(dw, field(l, OUTPUT_GRAD), field(l, INPUT) + (<usize>c0 << 2), columnLists(batch),
       batch, inDim, outDim, c1 - c0, false, skipPolicyOf(l, batch));
     let bad = beyondLimit(dw, inDim, outDim, c1 - c0);
     if (c0 == 0) {
-      column_sums_strided(field(l, DB), field(l, DY), outDim, batch, outDim, false);
-      bad = bad || beyondLimit(field(l, DB), 0, 1, outDim);
+      column_sums_strided(field(l, BIAS_GRAD), field(l, OUTPUT_GRAD), outDim, batch, outDim, false);
+      bad = bad || beyondLimit(field(l, BIAS_GRAD), 0, 1, outDim);
     }
     if (bad) store<i32>(word(BAD), 1);
   }
@@ -63,7 +63,7 @@ function skipPolicyOf(l: i32, batch: i32): i32 {
   const at = M.decisions + (<usize>l << 2);
   let d = load<i32>(at); // written by whichever thread decided first; a stale 0 only means deciding again
   if (d == 0) {
-    d = sparse_enough(field(l, X), batch * <i32>field(l, IN)) ? SKIP_LISTS : SKIP_NEVER;
+    d = sparse_enough(field(l, INPUT), batch * <i32>field(l, FAN_IN)) ? SKIP_LISTS : SKIP_NEVER;
     store<i32>(at, d);
   }
   return d;

@@ -3,7 +3,7 @@
 // encoder → (μ, log σ²) → z = μ + σ·ε → decoder → the likelihood's parameters.
 import {
   M, field, transposedWeight, logvarLayer, firstDecoderLayer, outLayer,
-  IN, OUT, B, X, Y, DX, DY, ACT, ACCUMULATE_DX, W, LOGVAR_MIN, LOGVAR_MAX,
+  FAN_IN, FAN_OUT, BIAS, INPUT, OUTPUT, INPUT_GRAD, OUTPUT_GRAD, ACTIVATED, ACCUMULATE_DX, WEIGHT, LOGVAR_MIN, LOGVAR_MAX,
 } from '../model';
 import { LIKELIHOOD_BERNOULLI as BERNOULLI } from '../abi';
 import { dense_forward_transposed, dense_backward_input } from '../kernels/dense';
@@ -15,21 +15,21 @@ import { kl_rows, concat_rows, take_columns } from '../kernels/estimators';
 import { rowAt, rowLists } from './schedule';
 
 function layerForwardRows(l: i32, r0: i32, r1: i32): void {
-  const inDim = <i32>field(l, IN), outDim = <i32>field(l, OUT), rows = r1 - r0;
+  const inDim = <i32>field(l, FAN_IN), outDim = <i32>field(l, FAN_OUT), rows = r1 - r0;
   // ReLU and leaky ReLU are applied by gemm to each finished tile (no second pass over y); tanh and sigmoid after.
-  const act = field(l, ACT) != 0, fused = act && fusable(M.activation);
+  const act = field(l, ACTIVATED) != 0, fused = act && fusable(M.activation);
   const epilogue = !fused ? EPILOGUE_NONE : M.activation == RELU ? EPILOGUE_RELU : EPILOGUE_LEAKY_RELU;
-  const y = field(l, Y) + rowAt(r0, outDim);
-  dense_forward_transposed(y, field(l, X) + rowAt(r0, inDim), transposedWeight(l), field(l, B), rowLists(r0), rows, inDim, outDim, epilogue, M.skipPolicy);
+  const y = field(l, OUTPUT) + rowAt(r0, outDim);
+  dense_forward_transposed(y, field(l, INPUT) + rowAt(r0, inDim), transposedWeight(l), field(l, BIAS), rowLists(r0), rows, inDim, outDim, epilogue, M.skipPolicy);
   if (act && !fused) activation_forward(M.activation, y, rows * outDim);
 }
 
 /** The row part of a layer's backward: the activation's mask on dy, then dx = dy·W for rows [r0, r1). */
 function layerBackwardRows(l: i32, r0: i32, r1: i32): void {
-  const inDim = <i32>field(l, IN), outDim = <i32>field(l, OUT), rows = r1 - r0;
-  const dy = field(l, DY) + rowAt(r0, outDim);
-  if (field(l, ACT) != 0) activation_backward(M.activation, dy, field(l, Y) + rowAt(r0, outDim), rows * outDim);
-  if (field(l, DX) != 0) dense_backward_input(field(l, DX) + rowAt(r0, inDim), dy, field(l, W), rows, inDim, outDim, field(l, ACCUMULATE_DX) != 0);
+  const inDim = <i32>field(l, FAN_IN), outDim = <i32>field(l, FAN_OUT), rows = r1 - r0;
+  const dy = field(l, OUTPUT_GRAD) + rowAt(r0, outDim);
+  if (field(l, ACTIVATED) != 0) activation_backward(M.activation, dy, field(l, OUTPUT) + rowAt(r0, outDim), rows * outDim);
+  if (field(l, INPUT_GRAD) != 0) dense_backward_input(field(l, INPUT_GRAD) + rowAt(r0, inDim), dy, field(l, WEIGHT), rows, inDim, outDim, field(l, ACCUMULATE_DX) != 0);
 }
 
 /** Encoder for rows [r0, r1): x → (μ, logVar), logVar clamped (see model.ts, the divergence guard). */
