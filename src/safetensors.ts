@@ -119,12 +119,13 @@ export function decodeSafetensors(bytes: Uint8Array, method = 'VAE.load'): Safet
     }
     const [begin, end] = offsets as [number, number];
     if (end > dataLength) fail(`tensor "${name}" has data_offsets [${begin},${end}] beyond the ${dataLength} data bytes`);
-    // The element count, stopped as soon as it exceeds what the span could hold (no overflow for any shape).
+    // The element count, stopped as soon as it exceeds what the span could hold (no overflow for any shape); a
+    // zero dimension anywhere, even after the product has passed the span, means no elements.
     const size = bytesPerElement(dtype);
-    let count = 1;
+    let count = (shape as number[]).includes(0) ? 0 : 1;
     for (const d of shape as number[]) {
-      count *= d;
       if (count * size > end - begin) break;
+      count *= d;
     }
     if (count * size !== end - begin) {
       fail(`tensor "${name}" spans ${end - begin} bytes but shape ${JSON.stringify(shape)} of ${dtype} needs ` +

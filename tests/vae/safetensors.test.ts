@@ -69,7 +69,8 @@ describe('safetensors container', () => {
     rejects(file({ a: t([0, 4], [1], 'F64') }, [0, 0, 0, 0]), /dtype "F64"; this reader takes F32, F16, BF16/);
     rejects(file({ a: t([0, 4], [1], 'I8') }, [0, 0, 0, 0]), /dtype "I8"/);
     rejects(file({ a: t([0, 8]) }, new Uint8Array(8)), /spans 8 bytes but shape \[1\] of F32 needs 4/);
-    rejects(file({ a: t([0, 4], [2 ** 52, 2 ** 52, 0]) }, [0, 0, 0, 0]), /needs more/); // no overflow to a small count
+    rejects(file({ a: t([0, 4], [2 ** 52, 2 ** 52, 2]) }, [0, 0, 0, 0]), /needs more/); // no overflow to a small count
+    rejects(file({ a: t([0, 4], [2 ** 52, 2 ** 52, 0]) }, [0, 0, 0, 0]), /needs 0/); // a zero anywhere: no elements
     rejects(file({ a: t([0, 4], [-1]) }, [0, 0, 0, 0]), /invalid shape/);
     rejects(file({ a: t([0, 4], [1, 1, 1, 1, 1, 1, 1, 1, 1]) }, [0, 0, 0, 0]), /invalid shape/);
     rejects(file({ a: t([4, 0]) }, [0, 0, 0, 0]), /invalid data_offsets/);
@@ -95,6 +96,9 @@ describe('safetensors container', () => {
   it('accepts empty tensors and a file of metadata alone', () => {
     const f = decodeSafetensors(file({ __metadata__: { a: 'b' }, e: { dtype: 'F32', shape: [0, 3], data_offsets: [0, 0] } }));
     expect(f.tensors.get('e')!.data.length).toBe(0);
+    // A zero after other dimensions: still no elements, whatever comes before it.
+    const late = decodeSafetensors(file({ e: { dtype: 'F32', shape: [3, 0], data_offsets: [0, 0] }, f: { dtype: 'BF16', shape: [1, 7, 0], data_offsets: [0, 0] } }));
+    expect([...late.tensors.values()].map((x) => [x.shape, x.data.length])).toEqual([[[3, 0], 0], [[1, 7, 0], 0]]);
     expect(decodeSafetensors(file({})).tensors.size).toBe(0);
   });
 });
