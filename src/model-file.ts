@@ -7,8 +7,9 @@
 import { decodeTrainingMetadata, encodeTrainingMetadata, hasBestWeights, type TrainingState } from './checkpoint.js';
 import { resolveConfig } from './config.js';
 import { VAEError } from './errors.js';
+import { MAX_CONFIG_CHARS, MAX_TRAINING_CHARS } from './header-limits.js';
 import { tensorShapesOf } from './layout.js';
-import { decodeSafetensors, encodeSafetensors, type Tensor } from './safetensors.js';
+import { decodeSafetensors, encodeSafetensors, shown, type Tensor } from './safetensors.js';
 import type { TensorNaming, VAEConfig } from './types.js';
 
 export const FORMAT = 'wasm-vae';
@@ -69,7 +70,7 @@ export function encodeModelFile(file: ModelFile, method: string): Uint8Array {
     if (best) names.forEach((name, t) => tensors.push([OPTIMIZER_PREFIX.best + name, { shape: shapes[t].shape, data: best[t] }]));
     metadata.training = encodeTrainingMetadata(state, fit);
   }
-  return encodeSafetensors(tensors, metadata);
+  return encodeSafetensors(tensors, metadata, method);
 }
 
 /** Reads and checks a model file: ours (either naming), or a pytorch/examples state dict without our metadata. */
@@ -82,8 +83,11 @@ export function decodeModelFile(bytes: Uint8Array, method: string): ModelFile {
   let config: VAEConfig, naming: TensorNaming;
   if (ours) {
     if (metadata.format_version !== FORMAT_VERSION) {
-      fail(`expected __metadata__.format_version "${FORMAT_VERSION}"; received ${JSON.stringify(metadata.format_version)}`);
+      fail(`expected __metadata__.format_version "${FORMAT_VERSION}"; received ${shown(metadata.format_version)}`);
     }
+    // Parsed again as JSON: bounded in length first, as the header is (./header-limits.ts).
+    tooLong(metadata.config, 'config', 'a configuration', MAX_CONFIG_CHARS, fail);
+    tooLong(metadata.training, 'training', 'a training state', MAX_TRAINING_CHARS, fail);
     let parsed: unknown;
     try {
       parsed = JSON.parse(metadata.config ?? '');
@@ -92,7 +96,7 @@ export function decodeModelFile(bytes: Uint8Array, method: string): ModelFile {
     }
     config = resolveConfig(parsed, `${method} (config in __metadata__)`, 'INVALID_MODEL_FILE');
     naming = metadata.naming === undefined ? 'wasm-vae' : metadata.naming as TensorNaming;
-    if (!NAMINGS.includes(naming)) fail(`expected __metadata__.naming to be one of ${NAMINGS.join(', ')}; received ${JSON.stringify(naming)}`);
+    if (!NAMINGS.includes(naming)) fail(`expected __metadata__.naming to be one of ${NAMINGS.join(', ')}; received ${shown(naming)}`);
     if (naming === 'pytorch-examples' && config.hiddenDims.length !== 1) fail('expected one hidden layer with pytorch-examples names');
   } else {
     config = inferPytorchExamplesConfig(tensors, method, fail);
@@ -109,7 +113,7 @@ export function decodeModelFile(bytes: Uint8Array, method: string): ModelFile {
   const unknown = [...tensors.keys()].filter((name) => !expectedNames.has(name));
   if (unknown.length > 0) {
     fail(`expected only the tensors of this configuration${hasOptimizer ? ' and its optimizer state' : ''}; received unknown ` +
-      `${unknown.slice(0, 3).map((n) => JSON.stringify(n)).join(', ')}${unknown.length > 3 ? ` and ${unknown.length - 3} more` : ''}`);
+      `${unknown.slice(0, 3).map(shown).join(', ')}${unknown.length > 3 ? ` and ${unknown.length - 3} more` : ''}`);
   }
   const take = (name: string, t: number, check: 'finite' | 'non-negative'): Float32Array => {
     const tensor = tensors.get(name);
@@ -138,6 +142,12 @@ export function decodeModelFile(bytes: Uint8Array, method: string): ModelFile {
   return { config, naming, tensors: weights, training: state, userMetadata };
 }
 
+function tooLong(value: string | undefined, key: string, what: string, limit: number, fail: (detail: string) => never): void {
+  if (value !== undefined && value.length > limit) {
+    fail(`expected __metadata__.${key} to be ${what} of at most ${limit} characters; received ${value.length}`);
+  }
+}
+
 /**
  * A pytorch/examples state dict: the five layers fc1, fc21, fc22, fc3, fc4 (weight and bias each), sizes from
  * fc1 (hidden × input) and fc21 (latent × hidden); ReLU and a Bernoulli likelihood, as that script trains.
@@ -145,7 +155,7 @@ export function decodeModelFile(bytes: Uint8Array, method: string): ModelFile {
 function inferPytorchExamplesConfig(tensors: Map<string, Tensor>, method: string, fail: (detail: string) => never): VAEConfig {
   const fc1 = tensors.get('fc1.weight'), fc21 = tensors.get('fc21.weight');
   if (!fc1 || !fc21 || fc1.shape.length !== 2 || fc21.shape.length !== 2) {
-    const seen = [...tensors.keys()].slice(0, 3).map((n) => JSON.stringify(n)).join(', ') || 'no tensors';
+    const seen = [...tensors.keys()].slice(0, 3).map(shown).join(', ') || 'no tensors';
     fail(`expected a ${FORMAT} model file (__metadata__.format "${FORMAT}") or a pytorch/examples VAE state dict ` +
       `(fc1, fc21, fc22, fc3, fc4 with 2-D weights); received ${seen}`);
   }

@@ -2,11 +2,13 @@
 // N, N bytes of UTF-8 JSON starting with '{' (one descriptor { dtype, shape, data_offsets } per tensor, optional
 // string-to-string __metadata__), then the tensors' bytes, contiguous in offset order and ending exactly at the
 // end of the file. We write F32 only; we read F32, F16 and BF16 (./dtypes.ts), converted to F32.
-// Decoding treats the bytes as hostile: every length, key, offset and shape is checked before anything is
-// built, and a failure is always VAEError INVALID_MODEL_FILE with the reason.
+// Decoding treats the bytes as hostile: the header is counted against ./header-limits.ts before it is parsed,
+// every length, key, offset and shape is checked before anything is built, and a failure is always VAEError
+// INVALID_MODEL_FILE with the reason, on one line. Encoding refuses, as INVALID_ARGUMENT, what decoding would.
 import { bytesPerElement, decodeElements, DTYPES } from './dtypes.js';
 import { VAEError } from './errors.js';
-import { duplicateKey } from './json-keys.js';
+import { MAX_HEADER_BYTES, MAX_HEADER_DEPTH, MAX_HEADER_ENTRIES, MAX_METADATA_ENTRIES, MAX_TENSORS, overLimit } from './header-limits.js';
+import { scanHeader } from './json-keys.js';
 
 export interface Tensor {
   shape: number[];
@@ -19,9 +21,20 @@ export interface SafetensorsFile {
   tensors: Map<string, Tensor>;
 }
 
-/** The reference implementation's cap on the header (100 MB); ours are a few kilobytes. */
-export const MAX_HEADER_BYTES = 100_000_000;
 const MAX_RANK = 8;
+const SHOWN_CHARS = 64;
+
+/** A name or value from the file for an error message: as JSON, cut short, with no line breaks. */
+export function shown(value: unknown): string {
+  const text = JSON.stringify(typeof value === 'string' && value.length > SHOWN_CHARS ? `${value.slice(0, SHOWN_CHARS)}…` : value) ?? String(value);
+  return oneLine(text.replace(/[\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)); // JSON.stringify leaves these
+}
+
+/** Text for an error message on one line, cut short. */
+function oneLine(text: string): string {
+  const line = text.replace(/[\r\n\u0085\u2028\u2029]/g, ' ');
+  return line.length > 2 * SHOWN_CHARS ? `${line.slice(0, 2 * SHOWN_CHARS)}…` : line;
+}
 
 function failer(method: string) {
   return (detail: string): never => {
@@ -29,8 +42,21 @@ function failer(method: string) {
   };
 }
 
-/** Writes tensors in the given order; header keys in insertion order, padded with spaces to 8 bytes. */
-export function encodeSafetensors(tensors: Array<[string, Tensor]>, metadata: Record<string, string>): Uint8Array {
+/**
+ * Writes tensors in the given order; header keys in insertion order, padded with spaces to 8 bytes. A file that
+ * decodeSafetensors would refuse for its size is refused here, as INVALID_ARGUMENT naming `method` and the limit.
+ */
+export function encodeSafetensors(tensors: Array<[string, Tensor]>, metadata: Record<string, string>, method = 'encodeSafetensors'): Uint8Array {
+  const tooLarge = (detail: string): never => {
+    throw new VAEError('INVALID_ARGUMENT', `${method}: ${detail}, beyond which VAE.load refuses a file`);
+  };
+  if (tensors.length > MAX_TENSORS) tooLarge(`the file would list ${tensors.length} tensors; the limit is ${MAX_TENSORS}`);
+  const entries = Object.entries(metadata);
+  if (entries.length > MAX_METADATA_ENTRIES) tooLarge(`__metadata__ would have ${entries.length} entries; the limit is ${MAX_METADATA_ENTRIES}`);
+  // Every character is at least one UTF-8 byte: a sum over the limit is refused before anything is built.
+  let chars = 0;
+  for (const [key, value] of entries) chars += key.length + value.length;
+  if (chars > MAX_HEADER_BYTES) tooLarge(`__metadata__ holds ${chars} characters, over the ${MAX_HEADER_BYTES}-byte limit on the header`);
   const header: Record<string, unknown> = { __metadata__: metadata };
   let offset = 0;
   for (const [name, t] of tensors) {
@@ -40,6 +66,7 @@ export function encodeSafetensors(tensors: Array<[string, Tensor]>, metadata: Re
   }
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));
   const padded = headerBytes.length + ((8 - (headerBytes.length % 8)) % 8);
+  if (padded > MAX_HEADER_BYTES) tooLarge(`the header would be ${padded} bytes, over the ${MAX_HEADER_BYTES}-byte limit`);
   const out = new Uint8Array(8 + padded + offset);
   const view = new DataView(out.buffer);
   view.setUint32(0, padded, true);
@@ -77,15 +104,18 @@ function readHeader(bytes: Uint8Array, fail: (detail: string) => never): { heade
   } catch {
     return fail('the header is not UTF-8');
   }
+  // Counted before JSON.parse, whose work grows with the keys it builds, not with the bytes.
+  const scan = scanHeader(text, MAX_HEADER_DEPTH, MAX_HEADER_ENTRIES);
+  const over = overLimit(scan);
+  if (over !== null) fail(over);
   let header: unknown;
   try {
     header = JSON.parse(text);
   } catch (error) {
-    fail(`the header is not JSON (${(error as Error).message})`);
+    fail(`the header is not JSON (${oneLine((error as Error).message)})`);
   }
   if (!isObject(header)) fail('the header is not a JSON object');
-  const duplicate = duplicateKey(text);
-  if (duplicate !== null) fail(`the header repeats the key ${JSON.stringify(duplicate)}`);
+  if (scan.duplicate !== null) fail(`the header repeats the key ${shown(scan.duplicate)}`);
   return { header, dataStart: 8 + length };
 }
 
@@ -99,46 +129,50 @@ export function decodeSafetensors(bytes: Uint8Array, method = 'VAE.load'): Safet
     if (name === '__metadata__') {
       if (!isObject(entry)) fail('__metadata__ is not an object');
       for (const [k, v] of Object.entries(entry)) {
-        if (typeof v !== 'string') fail(`__metadata__.${k} is not a string`);
+        if (typeof v !== 'string') fail(`__metadata__ entry ${shown(k)} is not a string`);
         metadata[k] = v;
       }
       continue;
     }
-    if (!isObject(entry)) fail(`tensor "${name}" has no descriptor object`);
+    if (!isObject(entry)) fail(`tensor ${shown(name)} has no descriptor object`);
     const extra = Object.keys(entry).filter((k) => k !== 'dtype' && k !== 'shape' && k !== 'data_offsets');
-    if (extra.length > 0) fail(`tensor "${name}" has the unknown field ${JSON.stringify(extra[0])}`);
+    if (extra.length > 0) fail(`tensor ${shown(name)} has the unknown field ${shown(extra[0])}`);
     const { dtype, shape, data_offsets: offsets } = entry;
     if (typeof dtype !== 'string' || !DTYPES.includes(dtype)) {
-      fail(`tensor "${name}" has dtype ${JSON.stringify(dtype)}; this reader takes ${DTYPES.join(', ')}`);
+      fail(`tensor ${shown(name)} has dtype ${shown(dtype)}; this reader takes ${DTYPES.join(', ')}`);
     }
     if (!Array.isArray(shape) || shape.length > MAX_RANK || !shape.every(isNonNegativeInteger)) {
-      fail(`tensor "${name}" has an invalid shape ${JSON.stringify(shape)} (at most ${MAX_RANK} non-negative integers)`);
+      fail(`tensor ${shown(name)} has an invalid shape ${shown(shape)} (at most ${MAX_RANK} non-negative integers)`);
     }
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isNonNegativeInteger) || offsets[0] > offsets[1]) {
-      fail(`tensor "${name}" has invalid data_offsets ${JSON.stringify(offsets)}`);
+      fail(`tensor ${shown(name)} has invalid data_offsets ${shown(offsets)}`);
     }
     const [begin, end] = offsets as [number, number];
-    if (end > dataLength) fail(`tensor "${name}" has data_offsets [${begin},${end}] beyond the ${dataLength} data bytes`);
-    // The element count, stopped as soon as it exceeds what the span could hold (no overflow for any shape).
+    if (end > dataLength) fail(`tensor ${shown(name)} has data_offsets [${begin},${end}] beyond the ${dataLength} data bytes`);
+    // The element count, stopped as soon as it exceeds what the span could hold (no overflow for any shape); a
+    // zero dimension anywhere, even after the product has passed the span, means no elements.
     const size = bytesPerElement(dtype);
-    let count = 1;
+    let count = (shape as number[]).includes(0) ? 0 : 1;
     for (const d of shape as number[]) {
-      count *= d;
       if (count * size > end - begin) break;
+      count *= d;
     }
     if (count * size !== end - begin) {
-      fail(`tensor "${name}" spans ${end - begin} bytes but shape ${JSON.stringify(shape)} of ${dtype} needs ` +
+      fail(`tensor ${shown(name)} spans ${end - begin} bytes but shape ${JSON.stringify(shape)} of ${dtype} needs ` +
         `${count * size > end - begin ? 'more' : count * size}`);
     }
     entries.push({ name, dtype, shape: [...(shape as number[])], begin, end });
   }
   entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
-  let expected = 0;
-  for (const { name, begin, end } of entries) {
+  let expected = 0, previous: (typeof entries)[number] | null = null;
+  for (const entry of entries) {
+    const { name, begin } = entry;
     if (begin !== expected) {
-      fail(`tensor "${name}" starts at byte ${begin}, expected ${expected} (the data must be contiguous, without holes or overlaps)`);
+      const why = begin < expected ? `it overlaps ${shown(previous!.name)} [${previous!.begin},${previous!.end}]` : `it leaves bytes [${expected},${begin}) unused`;
+      fail(`tensor ${shown(name)} starts at byte ${begin}, expected ${expected} (the data must be contiguous, without holes or overlaps: ${why})`);
     }
-    expected = end;
+    expected = entry.end;
+    previous = entry;
   }
   if (expected !== dataLength) fail(`the tensors cover ${expected} of the ${dataLength} data bytes (trailing bytes)`);
   const tensors = new Map<string, Tensor>();

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { halfToFloat } from '../../src/dtypes.js';
 import { VAEError } from '../../src/index.js';
-import { duplicateKey } from '../../src/json-keys.js';
+import fc from 'fast-check';
+import { duplicateKey, scanHeader } from '../../src/json-keys.js';
 import { decodeSafetensors, encodeSafetensors } from '../../src/safetensors.js';
 
 /** A file from a header object (or raw header text) and data bytes. */
@@ -61,6 +62,24 @@ describe('safetensors container', () => {
     expect(duplicateKey('{"k":"{\\"k\\":1}","j":["k","k"]}')).toBeNull(); // strings and arrays are not keys
   });
 
+  it('counts, before parsing, what JSON.parse would build: tensors, metadata entries, keys and array elements', () => {
+    const entries = (v: unknown): number => Array.isArray(v) ? v.length + v.reduce((n: number, x) => n + entries(x), 0)
+      : typeof v === 'object' && v !== null ? Object.entries(v).reduce((n, [, x]) => n + 1 + entries(x), 0) : 0;
+    fc.assert(fc.property(fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 4 })), fc.option(fc.dictionary(fc.string(), fc.string())), fc.boolean(),
+      (top, metadata, pretty) => {
+        const header = metadata === null ? top : { ...top, __metadata__: metadata };
+        const scan = scanHeader(JSON.stringify(header, null, pretty ? 2 : undefined));
+        expect(scan).toEqual({ tensors: Object.keys(header).filter((k) => k !== '__metadata__').length,
+          metadataEntries: metadata === null ? 0 : Object.keys(metadata).length, entries: entries(header), tooDeep: false, duplicate: null });
+      }), { numRuns: 2000, seed: 21 });
+    // Escapes: a key spelled with them is still the key JSON.parse sees; quotes and backslashes inside strings are not structure.
+    expect(scanHeader('{"\\u005f_metadata__":{"a":"{\\"x\\":[1,{}]}","b\\\\":"\\\\"},"t\\"":{"s":[ ]}}'))
+      .toEqual({ tensors: 1, metadataEntries: 2, entries: 5, tooDeep: false, duplicate: null });
+    expect(scanHeader('{"a":[[[]]]}', 3).tooDeep).toBe(true);
+    expect(scanHeader('{"a":[[[]]]}', 4).tooDeep).toBe(false);
+    for (const broken of ['{"a', '{"a\\"', '{"a":[', '}}]]', '{"a":"\\', '"']) expect(scanHeader(broken).tooDeep).toBe(false); // ends
+  });
+
   it('rejects every violation of the format with its reason', () => {
     const t = (offsets: number[], shape = [1], dtype = 'F32') => ({ dtype, shape, data_offsets: offsets });
     rejects(file('{"a":' + JSON.stringify(t([0, 4])) + ',"a":' + JSON.stringify(t([0, 4])) + '}', [0, 0, 0, 0]), /repeats the key "a"/);
@@ -69,7 +88,8 @@ describe('safetensors container', () => {
     rejects(file({ a: t([0, 4], [1], 'F64') }, [0, 0, 0, 0]), /dtype "F64"; this reader takes F32, F16, BF16/);
     rejects(file({ a: t([0, 4], [1], 'I8') }, [0, 0, 0, 0]), /dtype "I8"/);
     rejects(file({ a: t([0, 8]) }, new Uint8Array(8)), /spans 8 bytes but shape \[1\] of F32 needs 4/);
-    rejects(file({ a: t([0, 4], [2 ** 52, 2 ** 52, 0]) }, [0, 0, 0, 0]), /needs more/); // no overflow to a small count
+    rejects(file({ a: t([0, 4], [2 ** 52, 2 ** 52, 2]) }, [0, 0, 0, 0]), /needs more/); // no overflow to a small count
+    rejects(file({ a: t([0, 4], [2 ** 52, 2 ** 52, 0]) }, [0, 0, 0, 0]), /needs 0/); // a zero anywhere: no elements
     rejects(file({ a: t([0, 4], [-1]) }, [0, 0, 0, 0]), /invalid shape/);
     rejects(file({ a: t([0, 4], [1, 1, 1, 1, 1, 1, 1, 1, 1]) }, [0, 0, 0, 0]), /invalid shape/);
     rejects(file({ a: t([4, 0]) }, [0, 0, 0, 0]), /invalid data_offsets/);
@@ -80,7 +100,7 @@ describe('safetensors container', () => {
     rejects(file({ a: t([0, 4]) }, new Uint8Array(5)), /cover 4 of the 5 data bytes \(trailing bytes\)/);
     rejects(file({ a: { ...t([0, 4]), extra: 1 } }, [0, 0, 0, 0]), /unknown field "extra"/);
     rejects(file({ a: 3 }), /no descriptor object/);
-    rejects(file({ __metadata__: { k: 1 } }), /__metadata__\.k is not a string/);
+    rejects(file({ __metadata__: { k: 1 } }), /__metadata__ entry "k" is not a string/);
     rejects(file({ __metadata__: [] }), /__metadata__ is not an object/);
     rejects(file('{"a":\u00ff}'), /not JSON/);
     const notUtf8 = file('{"a":"xx"}');
@@ -88,13 +108,47 @@ describe('safetensors container', () => {
     rejects(notUtf8, /not UTF-8/);
     const huge = new Uint8Array(16);
     new DataView(huge.buffer).setUint32(4, 1, true); // 2^32 + 0
-    rejects(huge, /header length 4294967296 exceeds the 100000000-byte limit/);
+    rejects(huge, /header length 4294967296 exceeds the 16000000-byte limit/);
     expect(() => decodeSafetensors('nope' as never)).toThrow(/received string/);
+  });
+
+  it('refuses sizes that disagree with the header in one line, whatever the names hold', () => {
+    const t = (offsets: number[], shape = [1]) => ({ dtype: 'F32', shape, data_offsets: offsets });
+    // A header length past the end of the file, or past the end of the file's 32-bit range.
+    const good = file({ a: t([0, 4]) }, [0, 0, 0, 0]);
+    const past = good.slice();
+    new DataView(past.buffer).setUint32(0, good.length - 7, true);
+    rejects(past, new RegExp(`header length ${good.length - 7} exceeds the file \\(${good.length} bytes\\)`));
+    // A data section shorter, or longer, than the offsets say.
+    rejects(file({ a: t([0, 4]), b: t([4, 12], [2]) }, new Uint8Array(8)), /tensor "b" has data_offsets \[4,12\] beyond the 8 data bytes/);
+    rejects(file({ a: t([0, 4]) }, new Uint8Array(12)), /the tensors cover 4 of the 12 data bytes/);
+    rejects(file({}, new Uint8Array(3)), /the tensors cover 0 of the 3 data bytes/);
+    // Offsets overlapping, leaving a hole, or running backwards.
+    rejects(file({ a: t([0, 8], [2]), b: t([4, 12], [2]) }, new Uint8Array(12)), /tensor "b" starts at byte 4, expected 8 .*overlaps "a" \[0,8\]/);
+    rejects(file({ a: t([0, 4]), b: t([8, 12]) }, new Uint8Array(12)), /tensor "b" starts at byte 8, expected 4 .*leaves bytes \[4,8\) unused/);
+    rejects(file({ a: t([8, 4]) }, new Uint8Array(8)), /invalid data_offsets \[8,4\]/);
+    // Contiguous offsets listed out of order are the format's business only by offset: they load, in offset order.
+    const swapped = decodeSafetensors(file({ b: t([4, 8]), a: t([0, 4]) }, [0, 0, 128, 63, 0, 0, 0, 64]));
+    expect([...swapped.tensors].map(([n, x]) => [n, x.data[0]])).toEqual([['a', 1], ['b', 2]]);
+    // A name with line breaks, or a megabyte long, is quoted and cut short: the message stays one short line.
+    for (const name of ['x\ny\r\u2028z', 'n'.repeat(1 << 20)]) {
+      let error: unknown;
+      try { decodeSafetensors(file({ a: t([0, 4]), [name]: t([0, 4]) }, new Uint8Array(4))); } catch (e) { error = e; }
+      expect((error as VAEError).code).toBe('INVALID_MODEL_FILE');
+      expect((error as VAEError).message).not.toMatch(/[\n\r\u2028\u2029]/);
+      expect((error as VAEError).message.length).toBeLessThan(400);
+      try { decodeSafetensors(file({ __metadata__: { [name]: 1 } })); } catch (e) { error = e; }
+      expect((error as VAEError).message).not.toMatch(/[\n\r\u2028\u2029]/);
+      expect((error as VAEError).message.length).toBeLessThan(400);
+    }
   });
 
   it('accepts empty tensors and a file of metadata alone', () => {
     const f = decodeSafetensors(file({ __metadata__: { a: 'b' }, e: { dtype: 'F32', shape: [0, 3], data_offsets: [0, 0] } }));
     expect(f.tensors.get('e')!.data.length).toBe(0);
+    // A zero after other dimensions: still no elements, whatever comes before it.
+    const late = decodeSafetensors(file({ e: { dtype: 'F32', shape: [3, 0], data_offsets: [0, 0] }, f: { dtype: 'BF16', shape: [1, 7, 0], data_offsets: [0, 0] } }));
+    expect([...late.tensors.values()].map((x) => [x.shape, x.data.length])).toEqual([[[3, 0], 0], [[1, 7, 0], 0]]);
     expect(decodeSafetensors(file({})).tensors.size).toBe(0);
   });
 });
