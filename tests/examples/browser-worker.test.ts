@@ -28,7 +28,7 @@ afterAll(async () => {
 interface PageState { state: string; batches: number; status: string; log: string[]; samplesWidth: number; inkedPixels: number; modelBytes: number }
 
 /** Opens the built example and returns what it shows once its body's data-state is 'done' or 'error'. */
-async function run(everyResponse: Record<string, string>): Promise<{ sawProgressBeforeDone: boolean; shown: PageState }> {
+async function run(everyResponse: Record<string, string>): Promise<{ sawProgressBeforeDone: boolean; firstSeen: string; shown: PageState }> {
   const server = await serve(outDir, {}, everyResponse);
   servers.push(server);
   const page: Page = await browser.newPage();
@@ -36,10 +36,11 @@ async function run(everyResponse: Record<string, string>): Promise<{ sawProgress
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${server.url}/`);
   // Progress while training: a batch counted on the page while its state is still 'training'.
-  const sawProgressBeforeDone = await page.waitForFunction(() => {
+  const firstSeen = await page.waitForFunction(() => {
     const { state, batches } = document.body.dataset;
-    return state === 'training' && Number(batches) > 0 ? true : state === 'done' || state === 'error' ? false : null;
+    return state === 'training' && Number(batches) > 0 ? 'progress' : state === 'done' || state === 'error' ? state : null;
   }, undefined, { timeout: 120_000 }).then((h) => h.jsonValue());
+  const sawProgressBeforeDone = firstSeen === 'progress';
   await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), undefined, { timeout: 120_000 });
   const shown = await page.evaluate(async (): Promise<PageState> => {
     const canvas = document.getElementById('samples') as HTMLCanvasElement;
@@ -54,7 +55,7 @@ async function run(everyResponse: Record<string, string>): Promise<{ sawProgress
     };
   });
   expect(errors).toEqual([]);
-  return { sawProgressBeforeDone, shown };
+  return { sawProgressBeforeDone, firstSeen, shown };
 }
 
 function checkTrained(shown: PageState): void {
@@ -70,17 +71,17 @@ function checkTrained(shown: PageState): void {
 
 describe('examples/browser-worker', () => {
   it('trains in a module Worker with progress on the page, on every core when served cross-origin isolated', async () => {
-    const { sawProgressBeforeDone, shown } = await run(ISOLATED);
+    const { sawProgressBeforeDone, firstSeen, shown } = await run(ISOLATED);
     console.log(`isolated: ${shown.status}\n${shown.log.join('\n')}`);
-    expect(sawProgressBeforeDone).toBe(true);
+    expect(sawProgressBeforeDone, `the page's first state after loading: ${firstSeen}`).toBe(true);
     checkTrained(shown);
     expect(shown.status).toMatch(/SIMD WebAssembly, \d+ threads?\. Done\.$/);
   });
 
   it('trains on one thread, and says why, when served without COOP/COEP', async () => {
-    const { sawProgressBeforeDone, shown } = await run({});
+    const { sawProgressBeforeDone, firstSeen, shown } = await run({});
     console.log(`not isolated: ${shown.status}`);
-    expect(sawProgressBeforeDone).toBe(true);
+    expect(sawProgressBeforeDone, `the page's first state after loading: ${firstSeen}`).toBe(true);
     checkTrained(shown);
     expect(shown.status).toMatch(/1 thread \(the page is not cross-origin isolated\)\. Done\.$/);
   });
