@@ -55,7 +55,7 @@ async function run(everyResponse: Record<string, string>): Promise<{ sawProgress
     };
   });
   expect(errors).toEqual([]);
-  return { sawProgressBeforeDone, firstSeen, shown };
+  return { sawProgressBeforeDone, firstSeen: String(firstSeen), shown };
 }
 
 function checkTrained(shown: PageState): void {
