@@ -19,7 +19,7 @@ export default defineConfig({
     testTimeout: 60_000,
     projects: [
       {
-        test: { name: 'node', include: [...behaviour, 'tests/node/**/*.test.ts', 'tests/consumers/**/*.test.ts', 'tests/demo/**/*.test.ts'], testTimeout: 120_000 },
+        test: { name: 'node', include: [...behaviour, 'tests/node/**/*.test.ts', 'tests/consumers/**/*.test.ts', 'tests/demo/**/*.test.ts', 'tests/examples/**/*.test.ts'], testTimeout: 120_000 },
       },
       {
         // Cross-origin isolated (COOP/COEP), as a page must be for SharedArrayBuffer: the threads tests run here too.
