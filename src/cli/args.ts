@@ -78,9 +78,13 @@ Options:
   --patience N         early stopping: stop when the test loss has not improved for N epochs, and
                        restore the best epoch's weights (default 0: off)
   --out DIR            output directory (default out): model.safetensors, samples.png,
-                       reconstructions.png, loss.svg, history.json, checkpoint.safetensors
+                       reconstructions.png, loss.svg, history.json, checkpoint.safetensors. It is
+                       checked for writing before training, and locked (DIR/.wasm-vae.lock) while the run
+                       writes into it: a second run into DIR is refused
   --checkpoint-every N also write the checkpoint every N batches (default 100; 0: only at epoch ends
                        and on Ctrl-C). Every file is written atomically: a kill leaves the last one whole.
+                       Ctrl-C (or SIGTERM) stops at the next batch, writes the checkpoint and outputs, and
+                       exits 0; during those writes further Ctrl-Cs do not interrupt them
   --threads N|auto     threads to train on (default auto: the cores, at most 8); every count trains the
                        same bytes
   --resume FILE        continue the run saved in FILE (a checkpoint.safetensors) to the same bytes as an
