@@ -33,8 +33,23 @@ export interface TrainCommand {
   given: string[];
 }
 
-/** The options a resumed run may set; the rest come from the checkpoint, so that the run stays the same run. */
-export const RESUMABLE_OPTIONS = ['resume', 'out', 'epochs', 'checkpoint-every', 'threads'];
+/** The options a resumed run may change; the rest come from the checkpoint, so that the run stays the same run. */
+export const RESUMABLE_OPTIONS = ['resume', 'out', 'epochs', 'checkpoint-every', 'threads', 'help'];
+
+/** Each flag's field in TrainCommand. */
+export const FLAG_FIELDS: Record<string, keyof TrainCommand> = {
+  epochs: 'epochs', 'batch-size': 'batchSize', hidden: 'hiddenDims', latent: 'latentDim', activation: 'activation',
+  likelihood: 'likelihood', lr: 'learningRate', beta: 'beta', seed: 'seed', data: 'data', 'test-data': 'testData', limit: 'limit',
+  out: 'out', 'checkpoint-every': 'checkpointEvery', resume: 'resume', conditional: 'conditional', labels: 'labels',
+  'test-labels': 'testLabels', 'kl-warmup': 'klWarmup', 'free-bits': 'freeBits', patience: 'patience', threads: 'threads',
+};
+
+/** An option's value as a user would type it (for messages). */
+export function showOption(value: TrainCommand[keyof TrainCommand]): string {
+  if (Array.isArray(value)) return value.join(',');
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  return value === undefined ? '(not given)' : String(value);
+}
 
 export const USAGE = `Usage: wasm-vae train [options]
 
@@ -63,14 +78,20 @@ Options:
   --patience N         early stopping: stop when the test loss has not improved for N epochs, and
                        restore the best epoch's weights (default 0: off)
   --out DIR            output directory (default out): model.safetensors, samples.png,
-                       reconstructions.png, loss.svg, history.json, checkpoint.safetensors
+                       reconstructions.png, loss.svg, history.json, checkpoint.safetensors. It is
+                       checked for writing before training, and locked (DIR/.wasm-vae.lock) while the run
+                       writes into it: a second run into DIR is refused
   --checkpoint-every N also write the checkpoint every N batches (default 100; 0: only at epoch ends
                        and on Ctrl-C). Every file is written atomically: a kill leaves the last one whole.
+                       Ctrl-C (or SIGTERM) stops at the next batch, writes the checkpoint and outputs, and
+                       exits 0; during those writes further Ctrl-Cs do not interrupt them
   --threads N|auto     threads to train on (default auto: the cores, at most 8); every count trains the
                        same bytes
   --resume FILE        continue the run saved in FILE (a checkpoint.safetensors) to the same bytes as an
-                       uninterrupted run; takes its options from the checkpoint (only --out, --epochs,
-                       --checkpoint-every and --threads may be given; --out defaults to FILE's directory)
+                       uninterrupted run, from any directory; takes its options and data files from the
+                       checkpoint. Only --out, --epochs, --checkpoint-every and --threads may change (--out
+                       defaults to FILE's directory); other options may be repeated with the run's values, and
+                       data files given again must have the run's bytes (size and SHA-256 are checked)
   -h, --help           this text
 `;
 
@@ -118,17 +139,8 @@ export function parseTrainArgs(argv: string[]): TrainCommand | null {
     },
   });
   const given = Object.keys(values).filter((k) => values[k as keyof typeof values] !== undefined);
-  if (values.resume !== undefined) {
-    const refused = given.filter((k) => !RESUMABLE_OPTIONS.includes(k) && k !== 'help');
-    if (refused.length > 0) {
-      throw new Error(`--resume takes the run's options from the checkpoint; only --out, --epochs, --checkpoint-every and --threads ` +
-        `may be given with it, not --${refused.join(', --')}`);
-    }
-  }
   if (values.help) return null;
-  if (positionals.length > 1 || (positionals.length === 1 && positionals[0] !== 'train')) {
-    throw new Error(`unknown command ${JSON.stringify(positionals.join(' '))}; see wasm-vae help`);
-  }
+  if (positionals.length > 0) throw new Error(`unexpected argument ${JSON.stringify(positionals[0])}; see wasm-vae train --help`);
   const hidden = values.hidden === undefined ? [400]
     : values.hidden === '' ? [] : values.hidden.split(',').map((s) => numberOption('hidden', s, 0, true, 1));
   return {

@@ -1,18 +1,20 @@
 // The CLI's checkpoint: the model's whole training state (save({ includeOptimizer: true })) plus, in one
-// __metadata__ entry, the run it belongs to: the complete command line and the epochs logged so far. Written
-// atomically at every epoch end, every --checkpoint-every batches and on Ctrl-C; `--resume` reads it back.
-import { readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+// __metadata__ entry, the run it belongs to: the complete command line (data paths absolute), the data files'
+// sizes and hashes (./run-files.ts) and the epochs logged so far. Written atomically at every epoch end, every
+// --checkpoint-every batches and on Ctrl-C; `--resume` reads it back.
+import { dirname, resolve } from 'node:path';
 import { readMetadata, VAE } from '../index.js';
 import type { EpochLog } from '../types.js';
-import { parseTrainArgs, toArgv, type TrainCommand } from './args.js';
+import { FLAG_FIELDS, parseTrainArgs, RESUMABLE_OPTIONS, showOption, toArgv, type TrainCommand } from './args.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { readRegularFile } from './read-file.js';
+import { FILE_FLAGS, parseRunFiles, type FileRole, type RunFiles } from './run-files.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';
 const RUN_KEY = 'wasm-vae-train';
 
-export function writeCheckpoint(path: string, vae: VAE, cmd: TrainCommand, history: EpochLog[]): void {
-  const run = JSON.stringify({ argv: toArgv(cmd), history });
+export function writeCheckpoint(path: string, vae: VAE, cmd: TrainCommand, history: EpochLog[], files: RunFiles): void {
+  const run = JSON.stringify({ argv: toArgv(cmd), files, history });
   writeFileAtomic(path, vae.save({ includeOptimizer: true, metadata: { [RUN_KEY]: run } }));
 }
 
@@ -20,13 +22,19 @@ export interface ResumedRun {
   vae: VAE;
   cmd: TrainCommand;
   history: EpochLog[];
+  /** The run's data files; undefined for a checkpoint written before they were recorded. */
+  files: RunFiles | undefined;
 }
 
-/** The model and run of `cmd.resume`, with the options given now (--out, --epochs, --checkpoint-every, --threads) on top. */
+/**
+ * The model and run of `cmd.resume`, with the options given now (--out, --epochs, --checkpoint-every, --threads)
+ * on top. Other options given now must equal the run's; data files given now replace the recorded paths (the
+ * caller checks their bytes).
+ */
 export async function readCheckpoint(cmd: TrainCommand): Promise<ResumedRun> {
   const path = cmd.resume!;
-  const bytes = new Uint8Array(readFileSync(path));
-  let run: { argv?: unknown; history?: unknown };
+  const bytes = new Uint8Array(readRegularFile('--resume', path));
+  let run: { argv?: unknown; history?: unknown; files?: unknown };
   try {
     run = JSON.parse(readMetadata(bytes)[RUN_KEY] ?? 'null') ?? {};
   } catch {
@@ -36,6 +44,17 @@ export async function readCheckpoint(cmd: TrainCommand): Promise<ResumedRun> {
     throw new Error(`${path} is not a checkpoint of wasm-vae train (its __metadata__ has no valid "${RUN_KEY}" entry)`);
   }
   const saved = parseTrainArgs(run.argv as string[])!;
+  const files = parseRunFiles(run.files);
+  for (const flag of cmd.given) {
+    const field = FLAG_FIELDS[flag];
+    if (RESUMABLE_OPTIONS.includes(flag) || (field in FILE_FLAGS && files?.[field as FileRole] !== undefined)) continue; // bytes checked later
+    const now = field in FILE_FLAGS ? resolve(cmd[field] as string) : cmd[field];
+    const then = field in FILE_FLAGS && saved[field] !== undefined ? resolve(saved[field] as string) : saved[field];
+    if (showOption(now) !== showOption(then)) {
+      throw new Error(`--${flag} was ${showOption(then)} in the run of ${path}, ${showOption(now)} now; a resumed run keeps its options ` +
+        '(only --out, --epochs, --checkpoint-every and --threads may change)');
+    }
+  }
   const effective: TrainCommand = {
     ...saved,
     epochs: cmd.given.includes('epochs') ? cmd.epochs : saved.epochs,
@@ -45,5 +64,9 @@ export async function readCheckpoint(cmd: TrainCommand): Promise<ResumedRun> {
     threads: cmd.threads,
     given: cmd.given,
   };
-  return { vae: await VAE.load(bytes, { threads: cmd.threads }), cmd: effective, history: run.history as EpochLog[] };
+  for (const role of Object.keys(FILE_FLAGS) as FileRole[]) {
+    const flag = FILE_FLAGS[role].slice(2);
+    if (cmd.given.includes(flag)) effective[role] = cmd[role];
+  }
+  return { vae: await VAE.load(bytes, { threads: cmd.threads }), cmd: effective, history: run.history as EpochLog[], files };
 }

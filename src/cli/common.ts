@@ -1,10 +1,10 @@
 // What the commands beside `train` share: option parsing with node:util, the model file, the images (IDX, MNIST's
 // test set by default) with their labels as one-hot conditions for a conditional model, and PNG grids.
-import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { oneHot, VAE } from '../index.js';
 import { numberOption } from './args.js';
 import { mnistPaths, readIdxImages, readIdxLabels, type IdxImages } from './idx.js';
+import { readRegularFile } from './read-file.js';
 
 export interface Command {
   usage: string;
@@ -27,7 +27,7 @@ export function integerOption(name: string, text: unknown, fallback: number, min
 
 export async function loadModel(path: unknown): Promise<VAE> {
   if (typeof path !== 'string') throw new Error('--model FILE is required (a .safetensors file written by wasm-vae train, or a pytorch/examples state dict)');
-  return VAE.load(new Uint8Array(readFileSync(path)));
+  return VAE.load(new Uint8Array(readRegularFile('--model', path)));
 }
 
 export interface Dataset extends IdxImages {
@@ -38,7 +38,7 @@ export interface Dataset extends IdxImages {
 /** Images (default: MNIST's test set) checked against the model, with conditions from labels when it is conditional. */
 export function readDataset(vae: VAE, dataPath: unknown, labelsPath: unknown, limit?: number): Dataset {
   const mnist = dataPath === undefined ? mnistPaths() : null;
-  const images = readIdxImages(typeof dataPath === 'string' ? dataPath : mnist!.test);
+  const images = readIdxImages(typeof dataPath === 'string' ? dataPath : mnist!.test, '--data');
   const size = images.shape.reduce((a, b) => a * b, 1);
   if (size !== vae.config.inputDim) throw new Error(`the images have ${size} values each; the model takes ${vae.config.inputDim}`);
   const count = Math.min(images.count, limit ?? images.count);
@@ -47,7 +47,7 @@ export function readDataset(vae: VAE, dataPath: unknown, labelsPath: unknown, li
   if (C === 0) return { ...images, count, data };
   const path = typeof labelsPath === 'string' ? labelsPath : mnist?.testLabels;
   if (path === undefined) throw new Error('this model is conditional: give --labels FILE (IDX labels of the images)');
-  const labels = readIdxLabels(path);
+  const labels = readIdxLabels(path, '--labels');
   if (labels.length < count) throw new Error(`${path} has ${labels.length} labels for ${count} images`);
   return { ...images, count, data, conditions: oneHot(labels.subarray(0, count), C) };
 }

@@ -1,4 +1,5 @@
 // `wasm-vae` command line: picks the command, runs it, and turns failures into one line on stderr and exit code 1.
+// A bare `wasm-vae` prints the command list (exit 2); `wasm-vae --help` too (exit 0).
 import { parseTrainArgs, USAGE as TRAIN_USAGE } from './args.js';
 import type { Command } from './common.js';
 import { encode } from './encode.js';
@@ -10,6 +11,8 @@ import { sample } from './sample.js';
 import { runTrain } from './train.js';
 
 const COMMANDS: Record<string, Command> = { sample, reconstruct, eval: evaluate, encode, interpolate, manifold };
+
+export { holdSignals } from './signals.js';
 
 export const OVERVIEW = `Usage: wasm-vae <command> [options]     (wasm-vae <command> --help for its options)
 
@@ -23,24 +26,41 @@ Commands:
   manifold     the 2-D latent manifold (a model trained with --latent 2)
 `;
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Runs one command; the exit code: 0, 1 (the command failed: one line on stderr) or 2 (no or unknown command).
+ * `interrupted`: a signal came while the CLI was loading (the bin listens from its first instant); the command
+ * is then not started, and train, whose Ctrl-C always ends with 0, returns 0.
+ */
+export async function main(argv: string[], interrupted?: string): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined) {
+    process.stderr.write(OVERVIEW);
+    return 2;
+  }
+  if (first === 'help' || first === '--help' || first === '-h') {
+    process.stdout.write(OVERVIEW);
+    return 0;
+  }
+  if (first.startsWith('-')) {
+    process.stderr.write(`wasm-vae: options need a command first: wasm-vae train ${argv.join(' ')}\n\n${OVERVIEW}`);
+    return 2;
+  }
+  if (first !== 'train' && !COMMANDS[first]) {
+    console.error(`wasm-vae: unknown command ${JSON.stringify(first)}; see wasm-vae help`);
+    return 2;
+  }
+  if (interrupted) {
+    console.error(`wasm-vae: ${interrupted} before ${first} began: nothing done`);
+    return first === 'train' ? 0 : 130;
+  }
   try {
-    const [first, ...rest] = argv;
-    const command = first === undefined ? undefined : COMMANDS[first];
-    if (command) {
-      await command.run(rest);
-      return 0;
+    if (first === 'train') {
+      const train = parseTrainArgs(rest);
+      if (train === null) process.stdout.write(TRAIN_USAGE);
+      else await runTrain(train);
+    } else {
+      await COMMANDS[first].run(rest);
     }
-    if (first === 'help') {
-      process.stdout.write(OVERVIEW);
-      return 0;
-    }
-    const train = parseTrainArgs(argv);
-    if (train === null) {
-      process.stdout.write(`${TRAIN_USAGE}\n${OVERVIEW}`);
-      return 0;
-    }
-    await runTrain(train);
     return 0;
   } catch (error) {
     console.error(`wasm-vae: ${(error as Error).message}`);

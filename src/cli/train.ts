@@ -1,69 +1,102 @@
 // The main job: train a VAE on IDX images (MNIST by default) with a progress bar and a line per epoch,
 // checkpointing as it goes (./checkpoint.ts), then write the model and pictures (./outputs.ts).
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+// Ctrl-C (or SIGTERM) at any instant ends the command with exit code 0 and every file whole: before training it
+// writes nothing; in training it stops at the next batch boundary and writes the checkpoint and outputs; during
+// the final writes it finishes them. Signals after the first only get a word that the run is finishing.
+import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
-import { VAE } from '../index.js';
+import { VAE, VAEError } from '../index.js';
 import type { Activation, EpochLog, Likelihood } from '../types.js';
 import type { TrainCommand } from './args.js';
 import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint } from './checkpoint.js';
-import { oneHot } from '../index.js';
-import { mnistPaths, readIdxImages, readIdxLabels } from './idx.js';
-import { writeOutputs } from './outputs.js';
+import { claimOut } from './out-dir.js';
+import { OUTPUT_FILES, writeOutputs } from './outputs.js';
+import { removeTemporaries } from './atomic-write.js';
+import { routeSignals } from './signals.js';
+import { readTrainData } from './train-data.js';
+
+type Phase = 'starting' | 'training' | 'finishing';
+const ON_SIGNAL: Record<Phase, [first: string, later: string]> = {
+  starting: ['\nstopping before training starts…', 'still stopping before training starts…'],
+  training: ['\nstopping after this batch…', 'still stopping after this batch, then finishing the writes…'],
+  finishing: ['\nfinishing the writes…', 'still finishing the writes…'],
+};
 
 export async function runTrain(given: TrainCommand): Promise<void> {
-  const resumed = given.resume ? await readCheckpoint(given) : null;
-  const cmd = resumed?.cmd ?? given;
-  const paths = cmd.data ? { train: cmd.data, test: cmd.testData } : { ...mnistPaths(), ...(cmd.testData ? { test: cmd.testData } : {}) };
-  const train = readIdxImages(paths.train);
-  const test = paths.test ? readIdxImages(paths.test) : undefined;
-  const inputDim = train.shape.reduce((a, b) => a * b, 1);
-  if (test && test.shape.reduce((a, b) => a * b, 1) !== inputDim) {
-    throw new Error(`test images are ${test.shape.join('×')}, training images ${train.shape.join('×')}`);
-  }
-  const count = Math.min(train.count, cmd.limit ?? train.count);
-  const data = train.data.subarray(0, count * inputDim);
-  const labels = cmd.conditional ? readLabels(cmd, count, test?.count) : null;
-
-  const vae = resumed?.vae ?? await VAE.create({
-    inputDim, hiddenDims: cmd.hiddenDims, latentDim: cmd.latentDim, seed: cmd.seed,
-    activation: cmd.activation as Activation, likelihood: cmd.likelihood as Likelihood, conditionDim: labels?.classes ?? 0,
-  }, { threads: cmd.threads });
-  const conditions = labels ? oneHot(labels.train, labels.classes) : undefined;
-  const testConditions = labels?.test ? oneHot(labels.test, labels.classes) : undefined;
-  if (cmd.patience > 0 && !test) throw new Error('--patience watches the test loss: it needs test images (--test-data)');
-  if (vae.config.inputDim !== inputDim) throw new Error(`the checkpoint's model takes ${vae.config.inputDim} values per image; the data has ${inputDim}`);
-  const history: EpochLog[] = resumed ? [...resumed.history] : [];
-  const arch = [inputDim, ...cmd.hiddenDims, cmd.latentDim].join('-');
-  console.log(`wasm-vae: ${count} training${test ? ` and ${test.count} test` : ''} images of ${train.shape.join('×')}; ` +
-    `model ${arch}${labels ? `, conditional on ${labels.classes} classes` : ''}, ${cmd.activation}, ${cmd.likelihood}, ` +
-    `${vae.parameterCount} parameters; Adam lr ${cmd.learningRate}, batch ${cmd.batchSize}, ${cmd.epochs} epochs, seed ${cmd.seed}, ` +
-    `${vae.threads} thread${vae.threads > 1 ? 's' : ''}` +
-    (cmd.klWarmup > 0 ? `, KL warm-up ${cmd.klWarmup} steps` : '') + (cmd.freeBits > 0 ? `, free bits ${cmd.freeBits}` : '') +
-    (cmd.patience > 0 ? `, early stopping (patience ${cmd.patience}, restore best)` : ''));
-  if (resumed) console.log(`resuming ${given.resume} after ${history.length} complete epochs`);
-  console.log('losses are nats per example (negative ELBO = reconstruction + KL)');
-
-  mkdirSync(cmd.out, { recursive: true });
-  const checkpointPath = join(cmd.out, CHECKPOINT_FILE);
-  const checkpoint = () => writeCheckpoint(checkpointPath, vae, cmd, history);
-
-  // Ctrl-C stops at the next batch boundary; the checkpoint, the model and the images are still written.
   const stop = new AbortController();
-  const onSigint = () => { console.log('\nstopping after this batch…'); stop.abort(); };
-  process.once('SIGINT', onSigint);
+  let phase: Phase = 'starting';
+  const release = routeSignals(() => {
+    console.log(ON_SIGNAL[phase][stop.signal.aborted ? 1 : 0]);
+    stop.abort();
+  });
+  let vae: VAE | undefined;
+  let unlock = () => {};
+  try {
+    const resumed = given.resume ? await readCheckpoint(given) : null;
+    vae = resumed?.vae;
+    const cmd: TrainCommand = { ...(resumed?.cmd ?? given) };
+    const input = readTrainData(cmd, resumed?.files);
+    for (const role of ['data', 'testData', 'labels', 'testLabels'] as const) if (cmd[role] !== undefined) cmd[role] = resolve(cmd[role]!);
+    unlock = claimOut(cmd.out);
+    const stale = removeTemporaries(cmd.out, [...OUTPUT_FILES, CHECKPOINT_FILE]);
+    if (stale.length > 0) console.log(`removed ${stale.length} temporary file${stale.length > 1 ? 's' : ''} an interrupted run left in ${cmd.out}`);
+    const { train, test, inputDim, count, labels } = input;
+    vae ??= await VAE.create({
+      inputDim, hiddenDims: cmd.hiddenDims, latentDim: cmd.latentDim, seed: cmd.seed,
+      activation: cmd.activation as Activation, likelihood: cmd.likelihood as Likelihood, conditionDim: labels?.classes ?? 0,
+    }, { threads: cmd.threads });
+    if (cmd.patience > 0 && !test) throw new Error('--patience watches the test loss: it needs test images (--test-data)');
+    if (vae.config.inputDim !== inputDim) throw new Error(`the checkpoint's model takes ${vae.config.inputDim} values per image; the data has ${inputDim}`);
+    const history: EpochLog[] = resumed ? [...resumed.history] : [];
+    const arch = [inputDim, ...cmd.hiddenDims, cmd.latentDim].join('-');
+    console.log(`wasm-vae: ${count} training${test ? ` and ${test.count} test` : ''} images of ${train.shape.join('×')}; ` +
+      `model ${arch}${labels ? `, conditional on ${labels.classes} classes` : ''}, ${cmd.activation}, ${cmd.likelihood}, ` +
+      `${vae.parameterCount} parameters; Adam lr ${cmd.learningRate}, batch ${cmd.batchSize}, ${cmd.epochs} epochs, seed ${cmd.seed}, ` +
+      `${vae.threads} thread${vae.threads > 1 ? 's' : ''}` +
+      (cmd.klWarmup > 0 ? `, KL warm-up ${cmd.klWarmup} steps` : '') + (cmd.freeBits > 0 ? `, free bits ${cmd.freeBits}` : '') +
+      (cmd.patience > 0 ? `, early stopping (patience ${cmd.patience}, restore best)` : ''));
+    if (resumed) console.log(`resuming ${given.resume} after ${history.length} complete epochs`);
+    console.log('losses are nats per example (negative ELBO = reconstruction + KL)');
+    if (stop.signal.aborted) {
+      console.log('interrupted before training began: nothing written');
+      return;
+    }
+
+    phase = 'training';
+    const checkpointPath = join(cmd.out, CHECKPOINT_FILE);
+    const model = vae;
+    const checkpoint = () => writeCheckpoint(checkpointPath, model, cmd, history, input.files);
+    const logs = await fitWithBar(model, cmd, input, stop.signal, resumed !== null, history, checkpoint);
+
+    phase = 'finishing';
+    const partial = logs.filter((log) => log.aborted);
+    if (stop.signal.aborted && (partial.length > 0 || history.length < cmd.epochs) && !history.at(-1)?.stoppedEarly) {
+      checkpoint();
+      console.log(`checkpoint written: continue with  wasm-vae train --resume ${checkpointPath}`);
+    }
+    const pictures = test ? { ...test, conditions: input.testConditions } : { ...train, conditions: input.conditions };
+    const written = await writeOutputs(cmd.out, vae, [...history, ...partial], pictures);
+    console.log(`wrote ${written.join(', ')}, ${checkpointPath}`);
+  } finally {
+    vae?.dispose();
+    unlock();
+    release();
+  }
+}
+
+/** fit with the progress bar, the epoch lines and the checkpoints; a divergence is told in the CLI's flags. */
+async function fitWithBar(vae: VAE, cmd: TrainCommand, input: ReturnType<typeof readTrainData>, signal: AbortSignal, resume: boolean,
+  history: EpochLog[], checkpoint: () => void): Promise<EpochLog[]> {
   const bar = new cliProgress.SingleBar({
     format: 'epoch {epoch} [{bar}] {percentage}% | {value}/{total} batches | loss {loss} | {eta_formatted} left',
     hideCursor: true, clearOnComplete: true,
   }, cliProgress.Presets.shades_classic);
   let barEpoch = 0;
-
-  let logs: EpochLog[];
   try {
-    logs = await vae.fit(data, {
+    return await vae.fit(input.data, {
       epochs: cmd.epochs, batchSize: cmd.batchSize, learningRate: cmd.learningRate, beta: cmd.beta,
-      validationData: test?.data, signal: stop.signal, resume: resumed !== null,
-      conditions, validationConditions: testConditions, klWarmup: cmd.klWarmup, freeBits: cmd.freeBits,
+      validationData: input.test?.data, signal, resume,
+      conditions: input.conditions, validationConditions: input.testConditions, klWarmup: cmd.klWarmup, freeBits: cmd.freeBits,
       earlyStopping: cmd.patience > 0 ? { patience: cmd.patience, restoreBest: true } : undefined,
       onBatchEnd: (log) => {
         if (barEpoch !== log.epoch) { barEpoch = log.epoch; bar.start(log.batches, log.batch - 1, { epoch: `${log.epoch}/${cmd.epochs}`, loss: '…' }); }
@@ -76,33 +109,22 @@ export async function runTrain(given: TrainCommand): Promise<void> {
         if (!log.aborted) { history.push(log); checkpoint(); }
       },
     });
+  } catch (error) {
+    if (error instanceof VAEError && error.code === 'DIVERGED') throw new Error(`training diverged: ${inFlags(error.message, cmd)}`);
+    throw error;
   } finally {
     bar.stop();
-    process.off('SIGINT', onSigint);
   }
-  const partial = logs.filter((log) => log.aborted);
-  if (stop.signal.aborted) {
-    checkpoint();
-    console.log(`checkpoint written: continue with  wasm-vae train --resume ${checkpointPath}`);
-  }
-  const pictures = test ? { ...test, conditions: testConditions } : { ...train, conditions };
-  const written = await writeOutputs(cmd.out, vae, [...history, ...partial], pictures);
-  console.log(`wrote ${written.join(', ')}, ${checkpointPath}`);
-  vae.dispose();
 }
 
-/** The labels of a conditional run: MNIST's label files unless --labels / --test-labels name others. */
-function readLabels(cmd: TrainCommand, count: number, testCount: number | undefined): { train: Uint8Array; test?: Uint8Array; classes: number } {
-  const mnist = mnistPaths();
-  if (cmd.data && !cmd.labels) throw new Error('--conditional with --data needs --labels FILE (IDX labels of the training images)');
-  if (cmd.testData && !cmd.testLabels) throw new Error('--conditional with --test-data needs --test-labels FILE');
-  const train = readIdxLabels(cmd.labels ?? mnist.trainLabels).subarray(0, count);
-  if (train.length < count) throw new Error(`${train.length} training labels for ${count} images`);
-  const test = testCount === undefined ? undefined : readIdxLabels(cmd.testLabels ?? mnist.testLabels).subarray(0, testCount);
-  if (test && test.length < testCount!) throw new Error(`${test.length} test labels for ${testCount} images`);
-  let classes = 0;
-  for (const l of train) classes = Math.max(classes, l + 1);
-  return { train, test, classes };
+/** The library's option names (options.learningRate) as the CLI's flags (--lr), with the value given. */
+const FIT_FLAGS: Record<string, [flag: string, field: keyof TrainCommand]> = {
+  learningRate: ['--lr', 'learningRate'], batchSize: ['--batch-size', 'batchSize'], beta: ['--beta', 'beta'],
+  klWarmup: ['--kl-warmup', 'klWarmup'], freeBits: ['--free-bits', 'freeBits'], epochs: ['--epochs', 'epochs'],
+};
+function inFlags(message: string, cmd: TrainCommand): string {
+  return message.replace(/^VAE\.fit: /, '').replace(/options\.(\w+)/g, (text, name: string) =>
+    FIT_FLAGS[name] ? `${FIT_FLAGS[name][0]} (${String(cmd[FIT_FLAGS[name][1]])} now)` : text);
 }
 
 function epochLine(log: EpochLog, epochs: number, showBeta: boolean): string {
