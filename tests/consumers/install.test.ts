@@ -1,7 +1,7 @@
 // The package installed as a user installs it: `npm install` of the packed tarball into a fresh project. It must
 // add wasm-vae alone (no runtime dependencies), stay small, put only its own command in node_modules/.bin, and
 // both its import and its bundled CLI must work with nothing else installed.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,8 +17,9 @@ beforeAll(() => {
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'fresh-app', private: true, type: 'module' }));
   const tarball = packTarball(app);
   // --offline: a package without dependencies needs nothing from the registry.
-  npmOutput = execFileSync('npm', ['install', tarball, '--offline', '--no-audit', '--no-fund', '--loglevel', 'warn'],
-    { cwd: app, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const npm = spawnSync('npm', ['install', tarball, '--offline', '--no-audit', '--no-fund', '--loglevel', 'warn'], { cwd: app, encoding: 'utf8' });
+  npmOutput = npm.stdout + npm.stderr; // npm's warnings go to stderr
+  if (npm.status !== 0) throw new Error(`npm install failed: ${npmOutput}`);
 }, 120_000);
 
 function diskBytes(path: string): number {
