@@ -12,9 +12,18 @@ import { FILE_FLAGS, parseRunFiles, type FileRole, type RunFiles } from './run-f
 
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';
 const RUN_KEY = 'wasm-vae-train';
+/**
+ * The run entry's largest size: about 12,000 epochs of history (≈ 300 bytes each) beside the command line. It bounds
+ * the work of parsing an entry that a hostile file fills with one object of a million keys (≈ 0.5 s at this size).
+ */
+const MAX_RUN_ENTRY = 4 * 1024 * 1024;
 
 export function writeCheckpoint(path: string, vae: VAE, cmd: TrainCommand, history: EpochLog[], files: RunFiles): void {
   const run = JSON.stringify({ argv: toArgv(cmd), files, history });
+  if (run.length > MAX_RUN_ENTRY) {
+    throw new Error(`could not write ${path}: the run's history (${history.length} epochs) is ${run.length} bytes, over the ` +
+      `${MAX_RUN_ENTRY}-byte limit of a checkpoint; start a new run from the model with fewer epochs per run`);
+  }
   writeFileAtomic(path, vae.save({ includeOptimizer: true, metadata: { [RUN_KEY]: run } }));
 }
 
@@ -35,8 +44,10 @@ export async function readCheckpoint(cmd: TrainCommand): Promise<ResumedRun> {
   const path = cmd.resume!;
   const bytes = new Uint8Array(readRegularFile('--resume', path));
   let run: { argv?: unknown; history?: unknown; files?: unknown };
+  const entry = readMetadata(bytes)[RUN_KEY] ?? 'null';
+  if (entry.length > MAX_RUN_ENTRY) throw new Error(`${path}: its "${RUN_KEY}" entry is ${entry.length} bytes, over the ${MAX_RUN_ENTRY}-byte limit`);
   try {
-    run = JSON.parse(readMetadata(bytes)[RUN_KEY] ?? 'null') ?? {};
+    run = JSON.parse(entry) ?? {};
   } catch {
     run = {};
   }

@@ -80,6 +80,15 @@ describe('wasm-vae train --resume', () => {
     expect(sameBytes(model(checkpoint), reference)).toBe(true);
   });
 
+  it('refuses a run entry over its size limit before parsing it (a hostile object of a million keys)', async () => {
+    const vae = await VAE.load(readFileSync(join(home, 'straight', 'model.safetensors')));
+    const keys = Array.from({ length: 500_000 }, (_, i) => `"k${i}":0`).join(',');
+    const bomb = join(dir, 'bomb.safetensors');
+    writeFileSync(bomb, vae.save({ includeOptimizer: true, metadata: { 'wasm-vae-train': `{${keys}}` } }));
+    vae.dispose();
+    expect(await fail(['train', '--resume', bomb], home)).toMatch(/"wasm-vae-train" entry is \d+ bytes, over the 4194304-byte limit$/);
+  });
+
   it('says why a file is not a checkpoint', async () => {
     expect(await fail(['train', '--resume', join(home, 'straight', 'model.safetensors')], home)).toMatch(/is not a checkpoint of wasm-vae train/);
   });
