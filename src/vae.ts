@@ -12,6 +12,7 @@ import {
 } from './options.js';
 import { interpolatePoints, latentGridPoints } from './latent-tools.js';
 import { runFit, type FitHost } from './training.js';
+import { allocate, checkOutputSize, fittingChunk, reserveRows, type ActivationSpace } from './sizes.js';
 import { JobRunner } from './job-runner.js';
 import { INJECT_FAULT } from './threads/pool.js';
 import { resolveThreads } from './threads/support.js';
@@ -42,9 +43,12 @@ export class VAE {
   #position: FitPosition | null = null;
   /** The best epoch's weights while fit's earlyStopping.restoreBest runs (saved with the position). */
   #bestWeights: Float32Array[] | null = null;
+  /** Where activations begin in memory: requests are sized against it in 64-bit arithmetic (src/sizes.ts). */
+  readonly #activationsBase: number;
 
   private constructor(engine: Engine, config: VAEConfig) {
     this.#engine = engine;
+    this.#activationsBase = engine.wasm.arena_mark() >>> 0;
     this.config = config;
     this.parameterCount = parameterCountOf(config);
     this.simd = engine.simd;
@@ -142,6 +146,7 @@ export class VAE {
     const D = this.config.inputDim;
     const n = this.#rowCount(method, 'data', data, D);
     const conditions = this.#conditions(method, 'options.conditions', options.conditions, n);
+    this.#reserve(method, Math.min(batchSize, n)); // before checking the data, so a refused batch grows nothing
     this.#checkAll(method, 'data', data);
     let validationConditions: Float32Array | undefined;
     if (options.validationData !== undefined) {
@@ -151,7 +156,6 @@ export class VAE {
     }
     this.#busy = true;
     try {
-      this.#reserve(method, Math.min(batchSize, n));
       return await runFit(method, this.#fitHost(method), data, {
         epochs, batchSize, shuffle, learningRate, beta, freeBits, klWarmup, earlyStopping, resume, maxConsecutiveSkips,
         conditions, validationData: options.validationData, validationConditions,
@@ -206,7 +210,8 @@ export class VAE {
     const conditions = this.#conditions(method, 'options.conditions', options.conditions, n);
     const sample = options.sample ?? false;
     if (typeof sample !== 'boolean') throw argumentError(method, 'options.sample', 'a boolean', sample);
-    const mean = new Float32Array(n * L), logVar = new Float32Array(n * L), z = sample ? new Float32Array(n * L) : undefined;
+    const mean = allocate(method, 'the means', n, L, Float32Array), logVar = allocate(method, 'the log-variances', n, L, Float32Array);
+    const z = sample ? allocate(method, 'the draws', n, L, Float32Array) : undefined;
     this.#chunks(method, n, (start, rows) => {
       this.#engine!.write(w.model_input(), x.subarray(start * D, (start + rows) * D));
       this.#checkInput(method, 'x', rows, start, false);
@@ -226,7 +231,7 @@ export class VAE {
     const { inputDim: D, latentDim: L } = this.config;
     const n = this.#rowCount(method, 'z', z, L);
     const conditions = this.#conditions(method, 'options.conditions', options.conditions, n);
-    const out = new Float32Array(n * D);
+    const out = allocate(method, 'the result', n, D, Float32Array);
     this.#chunks(method, n, (start, rows) => {
       this.#engine!.write(w.model_latent(), z.subarray(start * L, (start + rows) * L));
       const bad = w.first_outside(w.model_latent(), rows * L, -FLOAT_MAX, FLOAT_MAX);
@@ -248,9 +253,9 @@ export class VAE {
     const method = 'VAE.sample';
     const w = this.#alive(method);
     if (!Number.isInteger(n) || n < 1) throw argumentError(method, 'n', 'a positive integer', n);
-    const conditions = this.#conditions(method, 'options.conditions', options.conditions, n);
     const D = this.config.inputDim;
-    const out = new Float32Array(n * D);
+    const out = allocate(method, 'the result', n, D, Float32Array);
+    const conditions = this.#conditions(method, 'options.conditions', options.conditions, n);
     this.#chunks(method, n, (start, rows) => {
       this.#writeConditions(conditions, start, rows);
       this.#runner!.run(method, JOB.SAMPLE, rows);
@@ -283,6 +288,9 @@ export class VAE {
       throw argumentError(method, 'a.length and b.length', `${dim} (one ${space === 'latent' ? 'latent code' : 'input'} each)`, `${a.length} and ${b.length}`);
     }
     const condition = this.#conditions(method, 'options.conditions', options.conditions, 1);
+    checkOutputSize(method, 'the result', steps, D);
+    checkOutputSize(method, 'the path', steps, L);
+    checkOutputSize(method, 'the conditions', steps, C);
     const ends = space === 'latent' ? [a, b] : [a, b].map((x) => this.encode(x, { conditions: condition }).mean);
     const path = interpolatePoints(ends[0], ends[1], steps, spherical);
     return this.decode(path, { conditions: condition && repeatRows(condition, C, steps) });
@@ -300,6 +308,7 @@ export class VAE {
     const lo = options.lo ?? 0.05;
     if (!(typeof lo === 'number' && lo > 0 && lo < 0.5)) throw argumentError(method, 'options.lo', 'a number in (0, 0.5)', lo);
     const condition = this.#conditions(method, 'options.conditions', options.conditions, 1);
+    checkOutputSize(method, 'the grid', n * n, this.config.inputDim);
     return this.decode(latentGridPoints(n, lo), { conditions: condition && repeatRows(condition, this.config.conditionDim, n * n) });
   }
 
@@ -359,15 +368,17 @@ export class VAE {
   }
 
   #reserve(method: string, rows: number): void {
-    if (!this.#engine!.wasm.model_reserve(rows)) {
-      throw new VAEError('OUT_OF_MEMORY', `${method}: WebAssembly memory could not grow to hold a batch of ${rows} rows`);
-    }
+    reserveRows(method, this.#space(), rows);
+  }
+
+  #space(): ActivationSpace {
+    return { engine: this.#engine!, config: this.config, base: this.#activationsBase };
   }
 
   /** Runs `body` over [0, n) in chunks that fit the activation buffers. */
   #chunks(method: string, n: number, body: (start: number, rows: number) => void): void {
     const w = this.#engine!.wasm;
-    const chunk = Math.min(n, Math.max(w.model_capacity(), READ_CHUNK));
+    const chunk = fittingChunk(this.#space(), Math.min(n, Math.max(w.model_capacity(), READ_CHUNK)));
     this.#reserve(method, chunk);
     for (let start = 0; start < n; start += chunk) body(start, Math.min(chunk, n - start));
   }
@@ -402,8 +413,8 @@ export class VAE {
 
   #evaluate(method: string, data: Float32Array, conditions: Float32Array | undefined, batchSize: number): LossTerms {
     const w = this.#engine!.wasm, D = this.config.inputDim, n = data.length / D;
-    w.model_reseed(STREAM_EVAL);
     this.#reserve(method, Math.min(batchSize, n));
+    w.model_reseed(STREAM_EVAL);
     let reconstruction = 0, kl = 0;
     for (let start = 0; start < n; start += batchSize) {
       const rows = Math.min(batchSize, n - start);
@@ -421,9 +432,9 @@ export class VAE {
   /** Per-example log-likelihood estimates with k importance samples (assembly/model.ts model_log_likelihood). */
   #logLikelihoods(method: string, data: Float32Array, conditions: Float32Array | undefined, k: number, batchSize: number): Float64Array {
     const w = this.#engine!.wasm, D = this.config.inputDim, n = data.length / D;
-    const out = new Float64Array(n);
-    w.model_reseed(STREAM_EVAL);
     this.#reserve(method, Math.min(batchSize, n));
+    const out = allocate(method, 'the estimates', n, 1, Float64Array);
+    w.model_reseed(STREAM_EVAL);
     for (let start = 0; start < n; start += batchSize) {
       const rows = Math.min(batchSize, n - start);
       this.#engine!.write(w.model_input(), data.subarray(start * D, (start + rows) * D));

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { kernels } from '../helpers/wasm.js';
 import { sparseImages } from '../helpers/data.js';
+import { activationBytes } from '../../src/sizes.js';
 
 describe('wasm memory during training', () => {
   it('does not grow after model_reserve, over training steps, evaluation and sampling, on sparse and dense data', async () => {
@@ -22,5 +23,22 @@ describe('wasm memory during training', () => {
     expect(w.model_step()).toBe(6);
     expect(w.memory.buffer.byteLength).toBe(before);
     expect(w.arena_mark()).toBe(mark); // not even the arena moved
+  });
+});
+
+describe('the facade sizes activations as the wasm lays them out', () => {
+  it('activationBytes (src/sizes.ts) equals what model_reserve carves, for several shapes and batch sizes', async () => {
+    for (const source of ['simd', 'scalar'] as const) {
+      const k = await kernels(source), w = k.w;
+      const config = { inputDim: 37, hiddenDims: [50, 9], latentDim: 3, activation: 'relu', likelihood: 'bernoulli', seed: 1, conditionDim: 5 } as const;
+      const hidden = k.zeros(2);
+      new Uint32Array(w.memory.buffer, hidden, 2).set(config.hiddenDims);
+      expect(w.model_init(config.inputDim, config.latentDim, hidden, 2, 0, 0, 1, config.conditionDim)).toBe(1);
+      const base = w.arena_mark();
+      for (const rows of [1, 3, 16, 129, 1000]) {
+        expect(w.model_reserve(rows)).toBe(1);
+        expect(w.arena_mark() - base, `${source}, ${rows} rows`).toBe(activationBytes(config, rows, w.build_lanes(), w.build_threads() === 1));
+      }
+    }
   });
 });
