@@ -16,6 +16,43 @@ export function valueError(method: string, name: string, expected: string, index
   return new VAEError('INVALID_ARGUMENT', `${method}: ${name} must hold ${expected}; received ${value} at index ${index}`);
 }
 
+// Each method's options, as its type in ./types.ts declares them: anything else is a typo, refused as create refuses one.
+const STEP = ['learningRate', 'beta', 'freeBits', 'conditions'];
+export const OPTION_KEYS = {
+  engine: ['wasm', 'threads'],
+  trainStep: STEP,
+  fit: [...STEP, 'epochs', 'batchSize', 'shuffle', 'validationData', 'validationConditions', 'klWarmup', 'earlyStopping',
+    'resume', 'maxConsecutiveSkips', 'signal', 'onBatchEnd', 'onEpochEnd'],
+  earlyStopping: ['patience', 'minDelta', 'restoreBest'],
+  evaluate: ['conditions', 'batchSize', 'samples'],
+  scores: ['conditions', 'samples', 'batchSize'],
+  encode: ['conditions', 'sample'],
+  conditions: ['conditions'],
+  interpolate: ['conditions', 'spherical', 'space'],
+  latentGrid: ['conditions', 'lo'],
+  save: ['names', 'includeOptimizer', 'metadata'],
+} as const;
+
+/** `options` as an object of known keys only (a key whose value is undefined counts as absent, as in create). */
+export function checkOptions<T>(method: string, options: T, known: readonly string[], name = 'options'): T {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw argumentError(method, name, 'an object', options);
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined && !known.includes(key)) {
+      throw new VAEError('INVALID_ARGUMENT', `${method}: ${name}.${key} is not an option of ${method}; expected one of ${known.join(', ')}`);
+    }
+  }
+  return options;
+}
+
+/** fit's signal: absent, or an AbortSignal (of this realm, or one that looks like it: aborted and addEventListener). */
+export function checkSignal(method: string, signal: unknown): AbortSignal | undefined {
+  if (signal === undefined) return undefined;
+  const isSignal = (typeof AbortSignal === 'function' && signal instanceof AbortSignal) || (typeof signal === 'object' && signal !== null &&
+    typeof (signal as AbortSignal).aborted === 'boolean' && typeof (signal as AbortSignal).addEventListener === 'function');
+  if (!isSignal) throw argumentError(method, 'options.signal', 'an AbortSignal', signal);
+  return signal as AbortSignal;
+}
+
 export function checkUserMetadata(method: string, metadata: unknown): Record<string, string> {
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) throw argumentError(method, 'options.metadata', 'an object of strings', metadata);
   for (const [key, value] of Object.entries(metadata)) {
@@ -27,7 +64,7 @@ export function checkUserMetadata(method: string, metadata: unknown): Record<str
 
 export function checkEngineOptions(method: string, options: EngineOptions): EngineOptions {
   if (typeof options !== 'object' || options === null) throw argumentError(method, 'the engine options', 'an object', options);
-  return options;
+  return checkOptions(method, options, OPTION_KEYS.engine);
 }
 
 export function checkStepOptions(method: string, options: TrainStepOptions): { learningRate: number; beta: number; freeBits: number } {
@@ -61,6 +98,7 @@ export function checkEarlyStopping(method: string, value: unknown, validating: b
   if (value === undefined) return null;
   const name = 'options.earlyStopping';
   if (typeof value !== 'object' || value === null) throw argumentError(method, name, 'an object { patience, minDelta, restoreBest }', value);
+  checkOptions(method, value, OPTION_KEYS.earlyStopping, name);
   if (!validating) throw argumentError(method, name, 'given with options.validationData (it watches the validation loss)', value);
   const { patience, minDelta = 0, restoreBest = false } = value as Record<string, unknown>;
   if (!Number.isInteger(patience) || (patience as number) < 1) throw argumentError(method, `${name}.patience`, 'a positive integer (epochs)', patience);

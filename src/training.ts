@@ -60,6 +60,10 @@ function runSettings(s: FitSettings): RunSettings {
 /** The position fit starts from: the model's own when resuming the same run, else a new run's. */
 function startingPosition(method: string, host: FitHost, n: number, s: FitSettings): FitPosition {
   const p = host.position;
+  if (s.resume && p === null) {
+    throw new VAEError('INVALID_ARGUMENT', `${method}: options.resume must be given to a model with a run to continue (a fit ` +
+      'in this process, or a file saved with includeOptimizer after a fit); this model has none');
+  }
   if (!s.resume || p === null) {
     host.bestWeights = null;
     return { epoch: 0, batch: 0, examples: n, batchSize: s.batchSize, shuffle: s.shuffle,

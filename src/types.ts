@@ -154,12 +154,13 @@ export interface FitOptions extends TrainStepOptions {
   /**
    * Continue the run this model was in: its epoch, batch and shuffle order (from a fit in this process, or from a
    * file saved with includeOptimizer). `epochs` is then the run's total. Without it, fit starts a new run of
-   * `epochs` epochs (the weights and Adam's state carry on either way). Default false.
+   * `epochs` epochs (the weights and Adam's state carry on either way). Default false. A model with no run to
+   * continue (no fit yet, and not loaded from a file saved with includeOptimizer after a fit) throws INVALID_ARGUMENT.
    */
   resume?: boolean;
   /** After this many consecutive skipped steps fit throws VAEError DIVERGED, the model intact. Default 20. */
   maxConsecutiveSkips?: number;
-  /** Stops training at the next batch boundary; the model stays consistent and usable. */
+  /** Stops training at the next batch boundary; the model stays consistent and usable. Anything else is refused. */
   signal?: AbortSignal;
   onBatchEnd?: (log: BatchLog) => void;
   onEpochEnd?: (log: EpochLog) => void;

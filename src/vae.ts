@@ -7,7 +7,8 @@ import { VAEError } from './errors.js';
 import { parameterCountOf } from './layout.js';
 import { checkNaming, decodeModelFile, encodeModelFile, type ModelFile } from './model-file.js';
 import {
-  argumentError, checkBatchSize, checkEarlyStopping, checkEngineOptions, checkSamples, checkStepOptions, checkUserMetadata,
+  argumentError, checkBatchSize, checkEarlyStopping, checkEngineOptions, checkOptions, checkSamples, checkSignal, checkStepOptions,
+  checkUserMetadata, OPTION_KEYS,
   DEFAULT_BATCH, DEFAULT_MAX_CONSECUTIVE_SKIPS, repeatRows, valueError,
 } from './options.js';
 import { interpolatePoints, latentGridPoints } from './latent-tools.js';
@@ -108,7 +109,7 @@ export class VAE {
     const method = 'VAE.trainStep';
     this.#alive(method);
     this.#idle(method);
-    const { learningRate, beta, freeBits } = checkStepOptions(method, options);
+    const { learningRate, beta, freeBits } = checkStepOptions(method, checkOptions(method, options, OPTION_KEYS.trainStep));
     const rows = this.#rowCount(method, 'batch', batch, this.config.inputDim);
     const conditions = this.#conditions(method, 'options.conditions', options.conditions, rows);
     this.#reserve(method, rows);
@@ -127,7 +128,8 @@ export class VAE {
     const method = 'VAE.fit';
     this.#alive(method);
     this.#idle(method);
-    const { learningRate, beta, freeBits } = checkStepOptions(method, options);
+    const { learningRate, beta, freeBits } = checkStepOptions(method, checkOptions(method, options, OPTION_KEYS.fit));
+    const signal = checkSignal(method, options.signal);
     const epochs = options.epochs ?? 1, batchSize = options.batchSize ?? DEFAULT_BATCH, shuffle = options.shuffle ?? true;
     const klWarmup = options.klWarmup ?? 0;
     if (!Number.isInteger(klWarmup) || klWarmup < 0) throw argumentError(method, 'options.klWarmup', 'a non-negative integer (steps)', klWarmup);
@@ -159,7 +161,7 @@ export class VAE {
       return await runFit(method, this.#fitHost(method), data, {
         epochs, batchSize, shuffle, learningRate, beta, freeBits, klWarmup, earlyStopping, resume, maxConsecutiveSkips,
         conditions, validationData: options.validationData, validationConditions,
-        signal: options.signal, onBatchEnd: options.onBatchEnd, onEpochEnd: options.onEpochEnd,
+        signal, onBatchEnd: options.onBatchEnd, onEpochEnd: options.onEpochEnd,
       });
     } finally {
       this.#busy = false;
@@ -174,6 +176,7 @@ export class VAE {
   evaluate(data: Float32Array, options: EvaluateOptions = {}): Evaluation {
     const method = 'VAE.evaluate';
     this.#alive(method);
+    checkOptions(method, options, OPTION_KEYS.evaluate);
     const batchSize = checkBatchSize(method, options.batchSize);
     const n = this.#rowCount(method, 'data', data, this.config.inputDim);
     const conditions = this.#conditions(method, 'options.conditions', options.conditions, n);
@@ -194,6 +197,7 @@ export class VAE {
   scores(data: Float32Array, options: ScoreOptions = {}): Float64Array {
     const method = 'VAE.scores';
     this.#alive(method);
+    checkOptions(method, options, OPTION_KEYS.scores);
     const batchSize = checkBatchSize(method, options.batchSize);
     const n = this.#rowCount(method, 'data', data, this.config.inputDim);
     const conditions = this.#conditions(method, 'options.conditions', options.conditions, n);
@@ -205,6 +209,7 @@ export class VAE {
   encode(x: Float32Array, options: EncodeOptions = {}): Encoding {
     const method = 'VAE.encode';
     const w = this.#alive(method);
+    checkOptions(method, options, OPTION_KEYS.encode);
     const { inputDim: D, latentDim: L } = this.config;
     const n = this.#rowCount(method, 'x', x, D);
     const conditions = this.#conditions(method, 'options.conditions', options.conditions, n);
@@ -228,6 +233,7 @@ export class VAE {
   decode(z: Float32Array, options: ConditionOptions = {}): Float32Array {
     const method = 'VAE.decode';
     const w = this.#alive(method);
+    checkOptions(method, options, OPTION_KEYS.conditions);
     const { inputDim: D, latentDim: L } = this.config;
     const n = this.#rowCount(method, 'z', z, L);
     const conditions = this.#conditions(method, 'options.conditions', options.conditions, n);
@@ -245,6 +251,7 @@ export class VAE {
 
   /** decode(encode(x).mean), with the same conditions on both sides. */
   reconstruct(x: Float32Array, options: ConditionOptions = {}): Float32Array {
+    checkOptions('VAE.reconstruct', options, OPTION_KEYS.conditions);
     return this.decode(this.encode(x, options).mean, options);
   }
 
@@ -252,6 +259,7 @@ export class VAE {
   sample(n: number, options: ConditionOptions = {}): Float32Array {
     const method = 'VAE.sample';
     const w = this.#alive(method);
+    checkOptions(method, options, OPTION_KEYS.conditions);
     if (!Number.isInteger(n) || n < 1) throw argumentError(method, 'n', 'a positive integer', n);
     const D = this.config.inputDim;
     const out = allocate(method, 'the result', n, D, Float32Array);
@@ -271,6 +279,7 @@ export class VAE {
   interpolate(a: Float32Array, b: Float32Array, steps: number, options: InterpolateOptions = {}): Float32Array {
     const method = 'VAE.interpolate';
     this.#alive(method);
+    checkOptions(method, options, OPTION_KEYS.interpolate);
     const { inputDim: D, latentDim: L, conditionDim: C } = this.config;
     if (!Number.isInteger(steps) || steps < 1) throw argumentError(method, 'steps', 'a positive integer', steps);
     const spherical = options.spherical ?? false;
@@ -303,6 +312,7 @@ export class VAE {
   latentGrid(n: number, options: LatentGridOptions = {}): Float32Array {
     const method = 'VAE.latentGrid';
     this.#alive(method);
+    checkOptions(method, options, OPTION_KEYS.latentGrid);
     if (this.config.latentDim !== 2) throw argumentError(method, 'the model', 'one with latentDim 2', `latentDim ${this.config.latentDim}`);
     if (!Number.isInteger(n) || n < 1 || n > 1024) throw argumentError(method, 'n', 'an integer in [1, 1024]', n);
     const lo = options.lo ?? 0.05;
@@ -319,7 +329,7 @@ export class VAE {
   save(options: SaveOptions = {}): Uint8Array {
     const method = 'VAE.save';
     this.#alive(method);
-    if (typeof options !== 'object' || options === null) throw argumentError(method, 'options', 'an object', options);
+    checkOptions(method, options, OPTION_KEYS.save);
     const naming = checkNaming(options.names ?? 'wasm-vae', method);
     const includeOptimizer = options.includeOptimizer ?? false;
     if (typeof includeOptimizer !== 'boolean') throw argumentError(method, 'options.includeOptimizer', 'a boolean', includeOptimizer);
