@@ -26,6 +26,7 @@ import type {
 const READ_CHUNK = 1024; // rows per wasm call for encode/decode/sample beyond the training capacity
 const STREAM_SHUFFLE = 2, STREAM_EVAL = 4; // assembly/model.ts
 const GENERATOR_BYTES = 64;                // a stream's xoshiro state (kernels/gaussian.ts)
+const STREAM_RECORD_BYTES = 80;            // the state and normal_fill's 16 bytes of scratch (assembly/model.ts RNG_RECORD)
 const FLOAT_MAX = 3.4028234663852886e38;
 const MAX_MODEL_BYTES = 2 ** 31; // leaves room below wasm32's 4 GiB for activations
 
@@ -170,7 +171,8 @@ export class VAE {
 
   /**
    * The negative ELBO of `data` in nats per example, with one posterior sample per example drawn from a stream
-   * re-seeded at every call: the same call returns the same number, and neither the model nor training moves.
+   * re-seeded at every call: the same call returns the same number, and neither the model nor training moves (even
+   * save({ includeOptimizer: true }) gives the same bytes after it; scores likewise).
    * With `samples: k` it adds `logLikelihood`, the importance-weighted bound on log p(x) (Burda et al. 2016).
    */
   evaluate(data: Float32Array, options: EvaluateOptions = {}): Evaluation {
@@ -424,18 +426,18 @@ export class VAE {
   #evaluate(method: string, data: Float32Array, conditions: Float32Array | undefined, batchSize: number): LossTerms {
     const w = this.#engine!.wasm, D = this.config.inputDim, n = data.length / D;
     this.#reserve(method, Math.min(batchSize, n));
-    w.model_reseed(STREAM_EVAL);
     let reconstruction = 0, kl = 0;
-    for (let start = 0; start < n; start += batchSize) {
-      const rows = Math.min(batchSize, n - start);
-      this.#engine!.write(w.model_input(), data.subarray(start * D, (start + rows) * D));
-      this.#checkInput(method, 'data', rows, start);
-      this.#writeConditions(conditions, start, rows);
-      this.#runner!.run(method, JOB.EVALUATE, rows);
-      const sums = this.#results(1);
-      reconstruction += sums.reconstruction; kl += sums.kl;
-    }
-    w.model_reseed(STREAM_EVAL); // leave no trace in the state record: saved state depends on training alone
+    this.#withEvalStream(() => {
+      for (let start = 0; start < n; start += batchSize) {
+        const rows = Math.min(batchSize, n - start);
+        this.#engine!.write(w.model_input(), data.subarray(start * D, (start + rows) * D));
+        this.#checkInput(method, 'data', rows, start);
+        this.#writeConditions(conditions, start, rows);
+        this.#runner!.run(method, JOB.EVALUATE, rows);
+        const sums = this.#results(1);
+        reconstruction += sums.reconstruction; kl += sums.kl;
+      }
+    });
     return { loss: (reconstruction + kl) / n, reconstruction: reconstruction / n, kl: kl / n };
   }
 
@@ -444,17 +446,31 @@ export class VAE {
     const w = this.#engine!.wasm, D = this.config.inputDim, n = data.length / D;
     this.#reserve(method, Math.min(batchSize, n));
     const out = allocate(method, 'the estimates', n, 1, Float64Array);
-    w.model_reseed(STREAM_EVAL);
-    for (let start = 0; start < n; start += batchSize) {
-      const rows = Math.min(batchSize, n - start);
-      this.#engine!.write(w.model_input(), data.subarray(start * D, (start + rows) * D));
-      this.#checkInput(method, 'data', rows, start);
-      this.#writeConditions(conditions, start, rows);
-      this.#runner!.run(method, JOB.LOG_LIKELIHOOD, rows, { samples: k });
-      out.set(this.#engine!.readF64(w.model_row_results(), rows), start);
-    }
-    w.model_reseed(STREAM_EVAL);
+    this.#withEvalStream(() => {
+      for (let start = 0; start < n; start += batchSize) {
+        const rows = Math.min(batchSize, n - start);
+        this.#engine!.write(w.model_input(), data.subarray(start * D, (start + rows) * D));
+        this.#checkInput(method, 'data', rows, start);
+        this.#writeConditions(conditions, start, rows);
+        this.#runner!.run(method, JOB.LOG_LIKELIHOOD, rows, { samples: k });
+        out.set(this.#engine!.readF64(w.model_row_results(), rows), start);
+      }
+    });
     return out;
+  }
+
+  /**
+   * Runs `body` on the evaluation stream re-seeded (so the same call gives the same number), then puts the stream's
+   * whole record back, normal_fill's scratch included: evaluation leaves the saved state as it found it.
+   */
+  #withEvalStream(body: () => void): void {
+    const e = this.#engine!, record = e.wasm.model_stream(STREAM_EVAL), saved = e.bytes(record, STREAM_RECORD_BYTES);
+    e.wasm.model_reseed(STREAM_EVAL);
+    try {
+      body();
+    } finally {
+      e.writeBytes(record, saved);
+    }
   }
 
   /** A conditional model's conditions for n rows (checked: n × conditionDim finite values); undefined otherwise. */
