@@ -15,7 +15,6 @@ import { interpolatePoints, latentGridPoints } from './latent-tools.js';
 import { runFit, type FitHost } from './training.js';
 import { allocate, checkOutputSize, fittingChunk, reserveRows, type ActivationSpace } from './sizes.js';
 import { JobRunner } from './job-runner.js';
-import { INJECT_FAULT } from './threads/pool.js';
 import { resolveThreads } from './threads/support.js';
 import type {
   ConditionOptions, EncodeOptions, EngineOptions, EpochLog, Encoding, EvaluateOptions, Evaluation, FitOptions,
@@ -83,7 +82,7 @@ export class VAE {
     if (!ok) throw new VAEError('OUT_OF_MEMORY', `${method}: WebAssembly memory could not grow to hold the parameters`);
     const vae = new VAE(engine, config);
     vae.#reserve('VAE.create', DEFAULT_BATCH);
-    vae.#runner = await JobRunner.start(method, engine, threads);
+    vae.#runner = await JobRunner.start(method, engine, threads, vae);
     return vae;
   }
 
@@ -350,11 +349,6 @@ export class VAE {
   /** Threads this model's jobs run on: 1, or the pool's size (it drops to 1 if a worker fails). */
   get threads(): number {
     return this.#runner?.threads ?? 1;
-  }
-
-  /** Tests only: the worker of `thread` dies at the next job (src/threads/pool.ts). */
-  [INJECT_FAULT](thread: number): void {
-    this.#runner?.injectFault(thread);
   }
 
   /** Frees the wasm instance and ends the thread pool's workers; every later call throws VAEError DISPOSED. Idempotent. */
