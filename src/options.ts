@@ -3,7 +3,8 @@
 import type { RunSettings } from './checkpoint.js';
 import { describe, VAEError } from './errors.js';
 import { RESERVED_METADATA } from './model-file.js';
-import type { EngineOptions, TrainStepOptions } from './types.js';
+import type { FitSettings } from './training.js';
+import type { EngineOptions, FitOptions, TrainStepOptions } from './types.js';
 
 export const DEFAULT_BATCH = 128, DEFAULT_LEARNING_RATE = 1e-3, DEFAULT_MAX_CONSECUTIVE_SKIPS = 20;
 const MAX_SAMPLES = 100_000; // importance samples per example
@@ -105,6 +106,32 @@ export function checkEarlyStopping(method: string, value: unknown, validating: b
   if (!(typeof minDelta === 'number' && minDelta >= 0 && Number.isFinite(minDelta))) throw argumentError(method, `${name}.minDelta`, 'a finite number >= 0', minDelta);
   if (typeof restoreBest !== 'boolean') throw argumentError(method, `${name}.restoreBest`, 'a boolean', restoreBest);
   return { patience: patience as number, minDelta, restoreBest };
+}
+
+/** fit's options, checked, with their defaults: everything runFit takes but the data's conditions and validation. */
+export function checkFitOptions(method: string, options: FitOptions):
+  Omit<FitSettings, 'conditions' | 'validationData' | 'validationConditions'> {
+  const { learningRate, beta, freeBits } = checkStepOptions(method, checkOptions(method, options, OPTION_KEYS.fit));
+  const signal = checkSignal(method, options.signal);
+  const epochs = options.epochs ?? 1, batchSize = options.batchSize ?? DEFAULT_BATCH, shuffle = options.shuffle ?? true;
+  const klWarmup = options.klWarmup ?? 0;
+  if (!Number.isInteger(klWarmup) || klWarmup < 0) throw argumentError(method, 'options.klWarmup', 'a non-negative integer (steps)', klWarmup);
+  const earlyStopping = checkEarlyStopping(method, options.earlyStopping, options.validationData !== undefined);
+  const resume = options.resume ?? false, maxConsecutiveSkips = options.maxConsecutiveSkips ?? DEFAULT_MAX_CONSECUTIVE_SKIPS;
+  if (!Number.isInteger(epochs) || epochs < 0) throw argumentError(method, 'options.epochs', 'a non-negative integer', epochs);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw argumentError(method, 'options.batchSize', 'a positive integer', batchSize);
+  if (typeof shuffle !== 'boolean') throw argumentError(method, 'options.shuffle', 'a boolean', shuffle);
+  if (typeof resume !== 'boolean') throw argumentError(method, 'options.resume', 'a boolean', resume);
+  if (!Number.isInteger(maxConsecutiveSkips) || maxConsecutiveSkips < 1) {
+    throw argumentError(method, 'options.maxConsecutiveSkips', 'a positive integer', maxConsecutiveSkips);
+  }
+  for (const name of ['onBatchEnd', 'onEpochEnd'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') throw argumentError(method, `options.${name}`, 'a function', options[name]);
+  }
+  return {
+    epochs, batchSize, shuffle, learningRate, beta, freeBits, klWarmup, earlyStopping, resume, maxConsecutiveSkips,
+    signal, onBatchEnd: options.onBatchEnd, onEpochEnd: options.onEpochEnd,
+  };
 }
 
 /** `row` (one row of `width` values) repeated `count` times. */

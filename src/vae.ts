@@ -7,9 +7,9 @@ import { VAEError } from './errors.js';
 import { parameterCountOf } from './layout.js';
 import { checkNaming, decodeModelFile, encodeModelFile, type ModelFile } from './model-file.js';
 import {
-  argumentError, checkBatchSize, checkEarlyStopping, checkEngineOptions, checkOptions, checkSamples, checkSignal, checkStepOptions,
+  argumentError, checkBatchSize, checkEngineOptions, checkFitOptions, checkOptions, checkSamples, checkStepOptions,
   checkUserMetadata, OPTION_KEYS,
-  DEFAULT_BATCH, DEFAULT_MAX_CONSECUTIVE_SKIPS, repeatRows, valueError,
+  DEFAULT_BATCH, repeatRows, valueError,
 } from './options.js';
 import { interpolatePoints, latentGridPoints } from './latent-tools.js';
 import { runFit, type FitHost } from './training.js';
@@ -128,27 +128,11 @@ export class VAE {
     const method = 'VAE.fit';
     this.#alive(method);
     this.#idle(method);
-    const { learningRate, beta, freeBits } = checkStepOptions(method, checkOptions(method, options, OPTION_KEYS.fit));
-    const signal = checkSignal(method, options.signal);
-    const epochs = options.epochs ?? 1, batchSize = options.batchSize ?? DEFAULT_BATCH, shuffle = options.shuffle ?? true;
-    const klWarmup = options.klWarmup ?? 0;
-    if (!Number.isInteger(klWarmup) || klWarmup < 0) throw argumentError(method, 'options.klWarmup', 'a non-negative integer (steps)', klWarmup);
-    const earlyStopping = checkEarlyStopping(method, options.earlyStopping, options.validationData !== undefined);
-    const resume = options.resume ?? false, maxConsecutiveSkips = options.maxConsecutiveSkips ?? DEFAULT_MAX_CONSECUTIVE_SKIPS;
-    if (!Number.isInteger(epochs) || epochs < 0) throw argumentError(method, 'options.epochs', 'a non-negative integer', epochs);
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw argumentError(method, 'options.batchSize', 'a positive integer', batchSize);
-    if (typeof shuffle !== 'boolean') throw argumentError(method, 'options.shuffle', 'a boolean', shuffle);
-    if (typeof resume !== 'boolean') throw argumentError(method, 'options.resume', 'a boolean', resume);
-    if (!Number.isInteger(maxConsecutiveSkips) || maxConsecutiveSkips < 1) {
-      throw argumentError(method, 'options.maxConsecutiveSkips', 'a positive integer', maxConsecutiveSkips);
-    }
-    for (const name of ['onBatchEnd', 'onEpochEnd'] as const) {
-      if (options[name] !== undefined && typeof options[name] !== 'function') throw argumentError(method, `options.${name}`, 'a function', options[name]);
-    }
+    const settings = checkFitOptions(method, options);
     const D = this.config.inputDim;
     const n = this.#rowCount(method, 'data', data, D);
     const conditions = this.#conditions(method, 'options.conditions', options.conditions, n);
-    this.#reserve(method, Math.min(batchSize, n)); // before checking the data, so a refused batch grows nothing
+    this.#reserve(method, Math.min(settings.batchSize, n)); // before checking the data, so a refused batch grows nothing
     this.#checkAll(method, 'data', data);
     let validationConditions: Float32Array | undefined;
     if (options.validationData !== undefined) {
@@ -159,9 +143,7 @@ export class VAE {
     this.#busy = true;
     try {
       return await runFit(method, this.#fitHost(method), data, {
-        epochs, batchSize, shuffle, learningRate, beta, freeBits, klWarmup, earlyStopping, resume, maxConsecutiveSkips,
-        conditions, validationData: options.validationData, validationConditions,
-        signal, onBatchEnd: options.onBatchEnd, onEpochEnd: options.onEpochEnd,
+        ...settings, conditions, validationData: options.validationData, validationConditions,
       });
     } finally {
       this.#busy = false;
@@ -418,50 +400,43 @@ export class VAE {
   }
 
   #evaluate(method: string, data: Float32Array, conditions: Float32Array | undefined, batchSize: number): LossTerms {
-    const w = this.#engine!.wasm, D = this.config.inputDim, n = data.length / D;
-    this.#reserve(method, Math.min(batchSize, n));
+    const n = data.length / this.config.inputDim;
     let reconstruction = 0, kl = 0;
-    this.#withEvalStream(() => {
-      for (let start = 0; start < n; start += batchSize) {
-        const rows = Math.min(batchSize, n - start);
-        this.#engine!.write(w.model_input(), data.subarray(start * D, (start + rows) * D));
-        this.#checkInput(method, 'data', rows, start);
-        this.#writeConditions(conditions, start, rows);
-        this.#runner!.run(method, JOB.EVALUATE, rows);
-        const sums = this.#results(1);
-        reconstruction += sums.reconstruction; kl += sums.kl;
-      }
+    this.#evaluationBatches(method, data, conditions, batchSize, JOB.EVALUATE, 1, () => {
+      const sums = this.#results(1);
+      reconstruction += sums.reconstruction; kl += sums.kl;
     });
     return { loss: (reconstruction + kl) / n, reconstruction: reconstruction / n, kl: kl / n };
   }
 
   /** Per-example log-likelihood estimates with k importance samples (assembly/model.ts model_log_likelihood). */
   #logLikelihoods(method: string, data: Float32Array, conditions: Float32Array | undefined, k: number, batchSize: number): Float64Array {
-    const w = this.#engine!.wasm, D = this.config.inputDim, n = data.length / D;
-    this.#reserve(method, Math.min(batchSize, n));
-    const out = allocate(method, 'the estimates', n, 1, Float64Array);
-    this.#withEvalStream(() => {
-      for (let start = 0; start < n; start += batchSize) {
-        const rows = Math.min(batchSize, n - start);
-        this.#engine!.write(w.model_input(), data.subarray(start * D, (start + rows) * D));
-        this.#checkInput(method, 'data', rows, start);
-        this.#writeConditions(conditions, start, rows);
-        this.#runner!.run(method, JOB.LOG_LIKELIHOOD, rows, { samples: k });
-        out.set(this.#engine!.readF64(w.model_row_results(), rows), start);
-      }
-    });
+    const out = allocate(method, 'the estimates', data.length / this.config.inputDim, 1, Float64Array);
+    this.#evaluationBatches(method, data, conditions, batchSize, JOB.LOG_LIKELIHOOD, k, (start, rows) =>
+      out.set(this.#engine!.readF64(this.#engine!.wasm.model_row_results(), rows), start));
     return out;
   }
 
   /**
-   * Runs `body` on the evaluation stream re-seeded (so the same call gives the same number), then puts the stream's
-   * whole record back, normal_fill's scratch included: evaluation leaves the saved state as it found it.
+   * Runs `job` over `data` in batches, `each` reading a batch's results, on the evaluation stream re-seeded (so the
+   * same call gives the same number); then puts the stream's whole record back, normal_fill's scratch included, so
+   * that evaluation leaves the saved state as it found it.
    */
-  #withEvalStream(body: () => void): void {
-    const e = this.#engine!, record = e.wasm.model_stream(STREAM_EVAL), saved = e.bytes(record, STREAM_RECORD_BYTES);
-    e.wasm.model_reseed(STREAM_EVAL);
+  #evaluationBatches(method: string, data: Float32Array, conditions: Float32Array | undefined, batchSize: number,
+    job: number, samples: number, each: (start: number, rows: number) => void): void {
+    const e = this.#engine!, w = e.wasm, D = this.config.inputDim, n = data.length / D;
+    this.#reserve(method, Math.min(batchSize, n));
+    const record = w.model_stream(STREAM_EVAL), saved = e.bytes(record, STREAM_RECORD_BYTES);
+    w.model_reseed(STREAM_EVAL);
     try {
-      body();
+      for (let start = 0; start < n; start += batchSize) {
+        const rows = Math.min(batchSize, n - start);
+        e.write(w.model_input(), data.subarray(start * D, (start + rows) * D));
+        this.#checkInput(method, 'data', rows, start);
+        this.#writeConditions(conditions, start, rows);
+        this.#runner!.run(method, job, rows, { samples });
+        each(start, rows);
+      }
     } finally {
       e.writeBytes(record, saved);
     }
