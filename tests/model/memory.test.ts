@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { kernels } from '../helpers/wasm.js';
 import { sparseImages } from '../helpers/data.js';
-import { activationBytes } from '../../src/sizes.js';
+import { activationBytes, fittingChunk, type ActivationSpace } from '../../src/sizes.js';
+import type { Engine } from '../../src/engine.js';
 
 describe('wasm memory during training', () => {
   it('does not grow after model_reserve, over training steps, evaluation and sampling, on sparse and dense data', async () => {
@@ -40,5 +41,20 @@ describe('the facade sizes activations as the wasm lays them out', () => {
         expect(w.arena_mark() - base, `${source}, ${rows} rows`).toBe(activationBytes(config, rows, w.build_lanes(), w.build_threads() === 1));
       }
     }
+  });
+});
+
+describe('chunks of encode, decode and sample', () => {
+  it('halve until they fit the memory bound, never below the capacity already laid out', () => {
+    const config = { inputDim: 4, hiddenDims: [16384], latentDim: 2, activation: 'relu', likelihood: 'bernoulli', seed: 0, conditionDim: 0 } as const;
+    const space = (maxBytes: number): ActivationSpace => ({
+      config, base: 1 << 20,
+      engine: { maxBytes, wasm: { model_capacity: () => 128, build_lanes: () => 4, build_threads: () => 1 } } as unknown as Engine,
+    });
+    const bound = (rows: number) => (1 << 20) + activationBytes(config, rows, 4, true);
+    expect(fittingChunk(space(bound(1024)), 1024)).toBe(1024);
+    expect(fittingChunk(space(bound(600)), 1024)).toBe(512);
+    expect(fittingChunk(space(bound(200)), 1024)).toBe(128);
+    expect(fittingChunk(space(0), 1024)).toBe(128);
   });
 });

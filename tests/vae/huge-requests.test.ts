@@ -38,6 +38,11 @@ describe('requests too big for memory', () => {
     await expectVAEError(() => vae.sample(1e8), 'OUT_OF_MEMORY', /VAE\.sample: .*100000000 × 784 values, 313600000000 bytes/);
     const a = new Float32Array([0, 0]), b = new Float32Array([1, 1]);
     await expectVAEError(() => vae.interpolate(a, b, 1e9), 'OUT_OF_MEMORY', /VAE\.interpolate: .*1000000000 × 784 values, 3136000000000 bytes/);
+    // decode: 2^21 latent codes (16 MiB) would decode to 6.6 GB; encode: a model whose codes are wider than its inputs.
+    await expectVAEError(() => vae.decode(new Float32Array(2 ** 22)), 'OUT_OF_MEMORY', /VAE\.decode: the result .*2097152 × 784 values, 6576668672 bytes/);
+    const wide = await VAE.create({ inputDim: 1, hiddenDims: [], latentDim: 4096 });
+    await expectVAEError(() => wide.encode(new Float32Array(2 ** 18 + 1)), 'OUT_OF_MEMORY', /VAE\.encode: the means .*262145 × 4096 values, 4294983680 bytes/);
+    wide.dispose();
     expect(vae.sample(3)).toEqual(twin.sample(3));
     expect(vae.interpolate(a, b, 4)).toEqual(twin.interpolate(a, b, 4));
     vae.dispose(); twin.dispose();
