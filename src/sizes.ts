@@ -47,7 +47,7 @@ export function checkActivationsFit(method: string, needed: number, base: number
   if (base + needed <= maxBytes) return;
   throw new VAEError('OUT_OF_MEMORY', `${method}: a batch of ${rows} rows needs ${needed} bytes (${gib(needed)}) of ` +
     `WebAssembly memory for its activations, on top of the model's ${base} bytes; at most ${maxBytes} bytes ` +
-    `(${gib(maxBytes)}) are available. Use a smaller batch (options.batchSize)`);
+    `(${gib(maxBytes)}) are available; use smaller batches`);
 }
 
 /** What a model's activations are sized against: its engine, configuration, and the bytes below its activations. */
