@@ -120,7 +120,15 @@ export const MAX_PAGES = 16384;
 
 /** One wasm instance: its exports and copies in and out of its memory. */
 export class Engine {
-  private constructor(readonly wasm: WasmExports, readonly module: WebAssembly.Module) {}
+  /**
+   * Bytes this instance's memory may grow to: the maximum we declare for an imported memory, else wasm32's 4 GiB
+   * less a page, so that no 32-bit address or size inside it can wrap around.
+   */
+  readonly maxBytes: number;
+
+  private constructor(readonly wasm: WasmExports, readonly module: WebAssembly.Module, importsMemory: boolean) {
+    this.maxBytes = importsMemory ? MAX_PAGES * 65536 : 2 ** 32 - 65536;
+  }
 
   /**
    * An instance of the module from `source` (default: the embedded build that suits this engine). With `shared`,
@@ -139,7 +147,7 @@ export class Engine {
     const memory = importsMemory ? new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared }) : undefined;
     const imports: WebAssembly.Imports = memory ? { env: { memory, wait: hostWait(memory) } } : {};
     const { exports } = await instantiate<Record<string, unknown>>(module, imports);
-    return new Engine(exports as unknown as WasmExports, module);
+    return new Engine(exports as unknown as WasmExports, module, memory !== undefined);
   }
 
   /** True for the SIMD build, false for the scalar one. */
@@ -149,7 +157,8 @@ export class Engine {
 
   /** A fresh view of n floats at ptr; valid only until memory next grows, so never keep it. */
   f32(ptr: number, n: number): Float32Array {
-    return new Float32Array(this.wasm.memory.buffer, ptr, n);
+    // Pointers come back from wasm as i32: >>> 0 reads those above 2 GiB as the unsigned addresses they are.
+    return new Float32Array(this.wasm.memory.buffer, ptr >>> 0, n);
   }
 
   /** Copies n floats out of memory. */
@@ -163,20 +172,20 @@ export class Engine {
 
   /** Copies n bytes out of memory. */
   bytes(ptr: number, n: number): Uint8Array {
-    return new Uint8Array(this.wasm.memory.buffer, ptr, n).slice();
+    return new Uint8Array(this.wasm.memory.buffer, ptr >>> 0, n).slice();
   }
 
   writeBytes(ptr: number, bytes: Uint8Array): void {
-    new Uint8Array(this.wasm.memory.buffer, ptr, bytes.length).set(bytes);
+    new Uint8Array(this.wasm.memory.buffer, ptr >>> 0, bytes.length).set(bytes);
   }
 
   /** Copies n float64 out of memory. */
   readF64(ptr: number, n: number): Float64Array {
-    return new Float64Array(this.wasm.memory.buffer, ptr, n).slice();
+    return new Float64Array(this.wasm.memory.buffer, ptr >>> 0, n).slice();
   }
 
   f64(ptr: number, index: number): number {
-    return new Float64Array(this.wasm.memory.buffer, ptr, index + 1)[index];
+    return new Float64Array(this.wasm.memory.buffer, ptr >>> 0, index + 1)[index];
   }
 
   /** A zeroed, 16-byte-aligned region of the arena. */

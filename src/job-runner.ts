@@ -18,6 +18,22 @@ export interface JobArguments {
   freeBits?: number;
 }
 
+/**
+ * A model nobody references and nobody disposed would keep its pool's workers (an OS thread and ≈ 11 MB each) for
+ * the life of the process: once the model is collected, its runner is disposed here. The runner holds no reference
+ * to the model, so this registration is what lets it go. dispose() unregisters.
+ */
+const forgotten = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry<JobRunner>((runner) => runner.dispose()) : null;
+
+/** Each model's runner, for injectFault (tests); not reachable from the package's exports. */
+const runners = new WeakMap<object, JobRunner>();
+
+/** Tests only: the worker of `thread` in `model`'s pool dies at the next job (src/threads/pool.ts). */
+export function injectFault(model: object, thread: number): void {
+  runners.get(model)?.injectFault(thread);
+}
+
 export class JobRunner {
   readonly #engine: Engine;
   #pool: ThreadPool | null;
@@ -29,9 +45,15 @@ export class JobRunner {
     this.#pool = pool;
   }
 
-  /** A runner on `threads` threads: a pool when threads > 1 (the engine's memory is then shared). */
-  static async start(method: string, engine: Engine, threads: number): Promise<JobRunner> {
-    return new JobRunner(engine, threads > 1 ? await ThreadPool.start(method, engine, threads, canBlock()) : null);
+  /**
+   * A runner on `threads` threads for `owner` (the model): a pool when threads > 1 (the engine's memory is then
+   * shared), whose workers end when the owner is disposed or, forgotten, garbage-collected.
+   */
+  static async start(method: string, engine: Engine, threads: number, owner: object): Promise<JobRunner> {
+    const runner = new JobRunner(engine, threads > 1 ? await ThreadPool.start(method, engine, threads, canBlock()) : null);
+    if (runner.#pool) forgotten?.register(owner, runner, runner);
+    runners.set(owner, runner);
+    return runner;
   }
 
   /** Threads the jobs run on: 1, or the pool's size (1 again once a worker failed or after dispose). */
@@ -89,13 +111,14 @@ export class JobRunner {
     return w.model_applied();
   }
 
-  /** Tests only: the worker of `thread` dies at the next job. */
+  /** Tests only (through injectFault): the worker of `thread` dies at the next job. */
   injectFault(thread: number): void {
     this.#pool?.injectFault(thread);
   }
 
   /** Ends the pool's workers. Idempotent. */
   dispose(): void {
+    forgotten?.unregister(this);
     this.#pool?.dispose();
     this.#pool = null;
   }

@@ -60,6 +60,10 @@ function runSettings(s: FitSettings): RunSettings {
 /** The position fit starts from: the model's own when resuming the same run, else a new run's. */
 function startingPosition(method: string, host: FitHost, n: number, s: FitSettings): FitPosition {
   const p = host.position;
+  if (s.resume && p === null) {
+    throw new VAEError('INVALID_ARGUMENT', `${method}: options.resume must be given to a model with a run to continue (a fit ` +
+      'in this process, or a file saved with includeOptimizer after a fit); this model has none');
+  }
   if (!s.resume || p === null) {
     host.bestWeights = null;
     return { epoch: 0, batch: 0, examples: n, batchSize: s.batchSize, shuffle: s.shuffle,
@@ -125,11 +129,13 @@ export async function runFit(method: string, host: FitHost, data: Float32Array, 
       host.alive();
     }
     if (aborted && totals.examples + totals.skipped === 0) break;
+    // Means over the applied steps; with none there is no loss to report (NaN, null in JSON), and the log says why.
+    const mean = (sum: number) => (totals.examples > 0 ? sum / totals.examples : NaN);
     const log: EpochLog = {
-      epoch, loss: totals.loss / totals.examples, reconstruction: totals.reconstruction / totals.examples,
-      kl: totals.kl / totals.examples, seconds: (performance.now() - start) / 1000, examples: totals.examples,
-      skipped: totals.skipped, beta,
+      epoch, loss: mean(totals.loss), reconstruction: mean(totals.reconstruction), kl: mean(totals.kl),
+      seconds: (performance.now() - start) / 1000, examples: totals.examples, skipped: totals.skipped, beta,
     };
+    if (totals.examples === 0) log.allSkipped = true;
     if (aborted) {
       log.aborted = true;
     } else {

@@ -110,6 +110,12 @@ export interface BatchLog extends StepResult {
   batches: number;
 }
 
+/**
+ * One epoch of fit: its loss terms are means over the steps that were applied, nats per example. When the
+ * divergence guard skipped every step of the epoch there is nothing to average: `allSkipped` is true, `examples` 0,
+ * and loss, reconstruction and kl are NaN (null once written as JSON). Values from earlier epochs are not carried
+ * over, so a plot shows the gap rather than a loss the model never had.
+ */
 export interface EpochLog extends LossTerms {
   epoch: number;
   /** Wall-clock seconds of the epoch's training (validation excluded). */
@@ -118,6 +124,8 @@ export interface EpochLog extends LossTerms {
   examples: number;
   /** Steps of this epoch that the divergence guard skipped (their loss is not in the means). */
   skipped: number;
+  /** Present and true when the guard skipped every step of this epoch (examples 0; the loss terms are then NaN). */
+  allSkipped?: boolean;
   valLoss?: number;
   valReconstruction?: number;
   valKl?: number;
@@ -154,12 +162,13 @@ export interface FitOptions extends TrainStepOptions {
   /**
    * Continue the run this model was in: its epoch, batch and shuffle order (from a fit in this process, or from a
    * file saved with includeOptimizer). `epochs` is then the run's total. Without it, fit starts a new run of
-   * `epochs` epochs (the weights and Adam's state carry on either way). Default false.
+   * `epochs` epochs (the weights and Adam's state carry on either way). Default false. A model with no run to
+   * continue (no fit yet, and not loaded from a file saved with includeOptimizer after a fit) throws INVALID_ARGUMENT.
    */
   resume?: boolean;
   /** After this many consecutive skipped steps fit throws VAEError DIVERGED, the model intact. Default 20. */
   maxConsecutiveSkips?: number;
-  /** Stops training at the next batch boundary; the model stays consistent and usable. */
+  /** Stops training at the next batch boundary; the model stays consistent and usable. Anything else is refused. */
   signal?: AbortSignal;
   onBatchEnd?: (log: BatchLog) => void;
   onEpochEnd?: (log: EpochLog) => void;

@@ -7,13 +7,14 @@ import { VAEError } from './errors.js';
 import { parameterCountOf } from './layout.js';
 import { checkNaming, decodeModelFile, encodeModelFile, type ModelFile } from './model-file.js';
 import {
-  argumentError, checkBatchSize, checkEarlyStopping, checkEngineOptions, checkSamples, checkStepOptions, checkUserMetadata,
-  DEFAULT_BATCH, DEFAULT_MAX_CONSECUTIVE_SKIPS, repeatRows, valueError,
+  argumentError, checkBatchSize, checkEngineOptions, checkFitOptions, checkOptions, checkSamples, checkStepOptions,
+  checkUserMetadata, OPTION_KEYS,
+  DEFAULT_BATCH, repeatRows, valueError,
 } from './options.js';
 import { interpolatePoints, latentGridPoints } from './latent-tools.js';
 import { runFit, type FitHost } from './training.js';
+import { allocate, checkOutputSize, fittingChunk, reserveRows, type ActivationSpace } from './sizes.js';
 import { JobRunner } from './job-runner.js';
-import { INJECT_FAULT } from './threads/pool.js';
 import { resolveThreads } from './threads/support.js';
 import type {
   ConditionOptions, EncodeOptions, EngineOptions, EpochLog, Encoding, EvaluateOptions, Evaluation, FitOptions,
@@ -24,6 +25,7 @@ import type {
 const READ_CHUNK = 1024; // rows per wasm call for encode/decode/sample beyond the training capacity
 const STREAM_SHUFFLE = 2, STREAM_EVAL = 4; // assembly/model.ts
 const GENERATOR_BYTES = 64;                // a stream's xoshiro state (kernels/gaussian.ts)
+const STREAM_RECORD_BYTES = 80;            // the state and normal_fill's 16 bytes of scratch (assembly/model.ts RNG_RECORD)
 const FLOAT_MAX = 3.4028234663852886e38;
 const MAX_MODEL_BYTES = 2 ** 31; // leaves room below wasm32's 4 GiB for activations
 
@@ -42,9 +44,12 @@ export class VAE {
   #position: FitPosition | null = null;
   /** The best epoch's weights while fit's earlyStopping.restoreBest runs (saved with the position). */
   #bestWeights: Float32Array[] | null = null;
+  /** Where activations begin in memory: requests are sized against it in 64-bit arithmetic (src/sizes.ts). */
+  readonly #activationsBase: number;
 
   private constructor(engine: Engine, config: VAEConfig) {
     this.#engine = engine;
+    this.#activationsBase = engine.wasm.arena_mark() >>> 0;
     this.config = config;
     this.parameterCount = parameterCountOf(config);
     this.simd = engine.simd;
@@ -77,7 +82,7 @@ export class VAE {
     if (!ok) throw new VAEError('OUT_OF_MEMORY', `${method}: WebAssembly memory could not grow to hold the parameters`);
     const vae = new VAE(engine, config);
     vae.#reserve('VAE.create', DEFAULT_BATCH);
-    vae.#runner = await JobRunner.start(method, engine, threads);
+    vae.#runner = await JobRunner.start(method, engine, threads, vae);
     return vae;
   }
 
@@ -104,7 +109,7 @@ export class VAE {
     const method = 'VAE.trainStep';
     this.#alive(method);
     this.#idle(method);
-    const { learningRate, beta, freeBits } = checkStepOptions(method, options);
+    const { learningRate, beta, freeBits } = checkStepOptions(method, checkOptions(method, options, OPTION_KEYS.trainStep));
     const rows = this.#rowCount(method, 'batch', batch, this.config.inputDim);
     const conditions = this.#conditions(method, 'options.conditions', options.conditions, rows);
     this.#reserve(method, rows);
@@ -123,25 +128,11 @@ export class VAE {
     const method = 'VAE.fit';
     this.#alive(method);
     this.#idle(method);
-    const { learningRate, beta, freeBits } = checkStepOptions(method, options);
-    const epochs = options.epochs ?? 1, batchSize = options.batchSize ?? DEFAULT_BATCH, shuffle = options.shuffle ?? true;
-    const klWarmup = options.klWarmup ?? 0;
-    if (!Number.isInteger(klWarmup) || klWarmup < 0) throw argumentError(method, 'options.klWarmup', 'a non-negative integer (steps)', klWarmup);
-    const earlyStopping = checkEarlyStopping(method, options.earlyStopping, options.validationData !== undefined);
-    const resume = options.resume ?? false, maxConsecutiveSkips = options.maxConsecutiveSkips ?? DEFAULT_MAX_CONSECUTIVE_SKIPS;
-    if (!Number.isInteger(epochs) || epochs < 0) throw argumentError(method, 'options.epochs', 'a non-negative integer', epochs);
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw argumentError(method, 'options.batchSize', 'a positive integer', batchSize);
-    if (typeof shuffle !== 'boolean') throw argumentError(method, 'options.shuffle', 'a boolean', shuffle);
-    if (typeof resume !== 'boolean') throw argumentError(method, 'options.resume', 'a boolean', resume);
-    if (!Number.isInteger(maxConsecutiveSkips) || maxConsecutiveSkips < 1) {
-      throw argumentError(method, 'options.maxConsecutiveSkips', 'a positive integer', maxConsecutiveSkips);
-    }
-    for (const name of ['onBatchEnd', 'onEpochEnd'] as const) {
-      if (options[name] !== undefined && typeof options[name] !== 'function') throw argumentError(method, `options.${name}`, 'a function', options[name]);
-    }
+    const settings = checkFitOptions(method, options);
     const D = this.config.inputDim;
     const n = this.#rowCount(method, 'data', data, D);
     const conditions = this.#conditions(method, 'options.conditions', options.conditions, n);
+    this.#reserve(method, Math.min(settings.batchSize, n)); // before checking the data, so a refused batch grows nothing
     this.#checkAll(method, 'data', data);
     let validationConditions: Float32Array | undefined;
     if (options.validationData !== undefined) {
@@ -151,11 +142,8 @@ export class VAE {
     }
     this.#busy = true;
     try {
-      this.#reserve(method, Math.min(batchSize, n));
       return await runFit(method, this.#fitHost(method), data, {
-        epochs, batchSize, shuffle, learningRate, beta, freeBits, klWarmup, earlyStopping, resume, maxConsecutiveSkips,
-        conditions, validationData: options.validationData, validationConditions,
-        signal: options.signal, onBatchEnd: options.onBatchEnd, onEpochEnd: options.onEpochEnd,
+        ...settings, conditions, validationData: options.validationData, validationConditions,
       });
     } finally {
       this.#busy = false;
@@ -164,12 +152,14 @@ export class VAE {
 
   /**
    * The negative ELBO of `data` in nats per example, with one posterior sample per example drawn from a stream
-   * re-seeded at every call: the same call returns the same number, and neither the model nor training moves.
+   * re-seeded at every call: the same call returns the same number, and neither the model nor training moves (even
+   * save({ includeOptimizer: true }) gives the same bytes after it; scores likewise).
    * With `samples: k` it adds `logLikelihood`, the importance-weighted bound on log p(x) (Burda et al. 2016).
    */
   evaluate(data: Float32Array, options: EvaluateOptions = {}): Evaluation {
     const method = 'VAE.evaluate';
     this.#alive(method);
+    checkOptions(method, options, OPTION_KEYS.evaluate);
     const batchSize = checkBatchSize(method, options.batchSize);
     const n = this.#rowCount(method, 'data', data, this.config.inputDim);
     const conditions = this.#conditions(method, 'options.conditions', options.conditions, n);
@@ -190,6 +180,7 @@ export class VAE {
   scores(data: Float32Array, options: ScoreOptions = {}): Float64Array {
     const method = 'VAE.scores';
     this.#alive(method);
+    checkOptions(method, options, OPTION_KEYS.scores);
     const batchSize = checkBatchSize(method, options.batchSize);
     const n = this.#rowCount(method, 'data', data, this.config.inputDim);
     const conditions = this.#conditions(method, 'options.conditions', options.conditions, n);
@@ -201,12 +192,14 @@ export class VAE {
   encode(x: Float32Array, options: EncodeOptions = {}): Encoding {
     const method = 'VAE.encode';
     const w = this.#alive(method);
+    checkOptions(method, options, OPTION_KEYS.encode);
     const { inputDim: D, latentDim: L } = this.config;
     const n = this.#rowCount(method, 'x', x, D);
     const conditions = this.#conditions(method, 'options.conditions', options.conditions, n);
     const sample = options.sample ?? false;
     if (typeof sample !== 'boolean') throw argumentError(method, 'options.sample', 'a boolean', sample);
-    const mean = new Float32Array(n * L), logVar = new Float32Array(n * L), z = sample ? new Float32Array(n * L) : undefined;
+    const mean = allocate(method, 'the means', n, L, Float32Array), logVar = allocate(method, 'the log-variances', n, L, Float32Array);
+    const z = sample ? allocate(method, 'the draws', n, L, Float32Array) : undefined;
     this.#chunks(method, n, (start, rows) => {
       this.#engine!.write(w.model_input(), x.subarray(start * D, (start + rows) * D));
       this.#checkInput(method, 'x', rows, start, false);
@@ -223,10 +216,11 @@ export class VAE {
   decode(z: Float32Array, options: ConditionOptions = {}): Float32Array {
     const method = 'VAE.decode';
     const w = this.#alive(method);
+    checkOptions(method, options, OPTION_KEYS.conditions);
     const { inputDim: D, latentDim: L } = this.config;
     const n = this.#rowCount(method, 'z', z, L);
     const conditions = this.#conditions(method, 'options.conditions', options.conditions, n);
-    const out = new Float32Array(n * D);
+    const out = allocate(method, 'the result', n, D, Float32Array);
     this.#chunks(method, n, (start, rows) => {
       this.#engine!.write(w.model_latent(), z.subarray(start * L, (start + rows) * L));
       const bad = w.first_outside(w.model_latent(), rows * L, -FLOAT_MAX, FLOAT_MAX);
@@ -240,6 +234,7 @@ export class VAE {
 
   /** decode(encode(x).mean), with the same conditions on both sides. */
   reconstruct(x: Float32Array, options: ConditionOptions = {}): Float32Array {
+    checkOptions('VAE.reconstruct', options, OPTION_KEYS.conditions);
     return this.decode(this.encode(x, options).mean, options);
   }
 
@@ -247,10 +242,11 @@ export class VAE {
   sample(n: number, options: ConditionOptions = {}): Float32Array {
     const method = 'VAE.sample';
     const w = this.#alive(method);
+    checkOptions(method, options, OPTION_KEYS.conditions);
     if (!Number.isInteger(n) || n < 1) throw argumentError(method, 'n', 'a positive integer', n);
-    const conditions = this.#conditions(method, 'options.conditions', options.conditions, n);
     const D = this.config.inputDim;
-    const out = new Float32Array(n * D);
+    const out = allocate(method, 'the result', n, D, Float32Array);
+    const conditions = this.#conditions(method, 'options.conditions', options.conditions, n);
     this.#chunks(method, n, (start, rows) => {
       this.#writeConditions(conditions, start, rows);
       this.#runner!.run(method, JOB.SAMPLE, rows);
@@ -266,6 +262,7 @@ export class VAE {
   interpolate(a: Float32Array, b: Float32Array, steps: number, options: InterpolateOptions = {}): Float32Array {
     const method = 'VAE.interpolate';
     this.#alive(method);
+    checkOptions(method, options, OPTION_KEYS.interpolate);
     const { inputDim: D, latentDim: L, conditionDim: C } = this.config;
     if (!Number.isInteger(steps) || steps < 1) throw argumentError(method, 'steps', 'a positive integer', steps);
     const spherical = options.spherical ?? false;
@@ -283,6 +280,9 @@ export class VAE {
       throw argumentError(method, 'a.length and b.length', `${dim} (one ${space === 'latent' ? 'latent code' : 'input'} each)`, `${a.length} and ${b.length}`);
     }
     const condition = this.#conditions(method, 'options.conditions', options.conditions, 1);
+    checkOutputSize(method, 'the result', steps, D);
+    checkOutputSize(method, 'the path', steps, L);
+    checkOutputSize(method, 'the conditions', steps, C);
     const ends = space === 'latent' ? [a, b] : [a, b].map((x) => this.encode(x, { conditions: condition }).mean);
     const path = interpolatePoints(ends[0], ends[1], steps, spherical);
     return this.decode(path, { conditions: condition && repeatRows(condition, C, steps) });
@@ -295,11 +295,13 @@ export class VAE {
   latentGrid(n: number, options: LatentGridOptions = {}): Float32Array {
     const method = 'VAE.latentGrid';
     this.#alive(method);
+    checkOptions(method, options, OPTION_KEYS.latentGrid);
     if (this.config.latentDim !== 2) throw argumentError(method, 'the model', 'one with latentDim 2', `latentDim ${this.config.latentDim}`);
     if (!Number.isInteger(n) || n < 1 || n > 1024) throw argumentError(method, 'n', 'an integer in [1, 1024]', n);
     const lo = options.lo ?? 0.05;
     if (!(typeof lo === 'number' && lo > 0 && lo < 0.5)) throw argumentError(method, 'options.lo', 'a number in (0, 0.5)', lo);
     const condition = this.#conditions(method, 'options.conditions', options.conditions, 1);
+    checkOutputSize(method, 'the grid', n * n, this.config.inputDim);
     return this.decode(latentGridPoints(n, lo), { conditions: condition && repeatRows(condition, this.config.conditionDim, n * n) });
   }
 
@@ -310,7 +312,7 @@ export class VAE {
   save(options: SaveOptions = {}): Uint8Array {
     const method = 'VAE.save';
     this.#alive(method);
-    if (typeof options !== 'object' || options === null) throw argumentError(method, 'options', 'an object', options);
+    checkOptions(method, options, OPTION_KEYS.save);
     const naming = checkNaming(options.names ?? 'wasm-vae', method);
     const includeOptimizer = options.includeOptimizer ?? false;
     if (typeof includeOptimizer !== 'boolean') throw argumentError(method, 'options.includeOptimizer', 'a boolean', includeOptimizer);
@@ -329,11 +331,6 @@ export class VAE {
   /** Threads this model's jobs run on: 1, or the pool's size (it drops to 1 if a worker fails). */
   get threads(): number {
     return this.#runner?.threads ?? 1;
-  }
-
-  /** Tests only: the worker of `thread` dies at the next job (src/threads/pool.ts). */
-  [INJECT_FAULT](thread: number): void {
-    this.#runner?.injectFault(thread);
   }
 
   /** Frees the wasm instance and ends the thread pool's workers; every later call throws VAEError DISPOSED. Idempotent. */
@@ -359,15 +356,17 @@ export class VAE {
   }
 
   #reserve(method: string, rows: number): void {
-    if (!this.#engine!.wasm.model_reserve(rows)) {
-      throw new VAEError('OUT_OF_MEMORY', `${method}: WebAssembly memory could not grow to hold a batch of ${rows} rows`);
-    }
+    reserveRows(method, this.#space(), rows);
+  }
+
+  #space(): ActivationSpace {
+    return { engine: this.#engine!, config: this.config, base: this.#activationsBase };
   }
 
   /** Runs `body` over [0, n) in chunks that fit the activation buffers. */
   #chunks(method: string, n: number, body: (start: number, rows: number) => void): void {
     const w = this.#engine!.wasm;
-    const chunk = Math.min(n, Math.max(w.model_capacity(), READ_CHUNK));
+    const chunk = fittingChunk(this.#space(), Math.min(n, Math.max(w.model_capacity(), READ_CHUNK)));
     this.#reserve(method, chunk);
     for (let start = 0; start < n; start += chunk) body(start, Math.min(chunk, n - start));
   }
@@ -401,39 +400,46 @@ export class VAE {
   }
 
   #evaluate(method: string, data: Float32Array, conditions: Float32Array | undefined, batchSize: number): LossTerms {
-    const w = this.#engine!.wasm, D = this.config.inputDim, n = data.length / D;
-    w.model_reseed(STREAM_EVAL);
-    this.#reserve(method, Math.min(batchSize, n));
+    const n = data.length / this.config.inputDim;
     let reconstruction = 0, kl = 0;
-    for (let start = 0; start < n; start += batchSize) {
-      const rows = Math.min(batchSize, n - start);
-      this.#engine!.write(w.model_input(), data.subarray(start * D, (start + rows) * D));
-      this.#checkInput(method, 'data', rows, start);
-      this.#writeConditions(conditions, start, rows);
-      this.#runner!.run(method, JOB.EVALUATE, rows);
+    this.#evaluationBatches(method, data, conditions, batchSize, JOB.EVALUATE, 1, () => {
       const sums = this.#results(1);
       reconstruction += sums.reconstruction; kl += sums.kl;
-    }
-    w.model_reseed(STREAM_EVAL); // leave no trace in the state record: saved state depends on training alone
+    });
     return { loss: (reconstruction + kl) / n, reconstruction: reconstruction / n, kl: kl / n };
   }
 
   /** Per-example log-likelihood estimates with k importance samples (assembly/model.ts model_log_likelihood). */
   #logLikelihoods(method: string, data: Float32Array, conditions: Float32Array | undefined, k: number, batchSize: number): Float64Array {
-    const w = this.#engine!.wasm, D = this.config.inputDim, n = data.length / D;
-    const out = new Float64Array(n);
-    w.model_reseed(STREAM_EVAL);
-    this.#reserve(method, Math.min(batchSize, n));
-    for (let start = 0; start < n; start += batchSize) {
-      const rows = Math.min(batchSize, n - start);
-      this.#engine!.write(w.model_input(), data.subarray(start * D, (start + rows) * D));
-      this.#checkInput(method, 'data', rows, start);
-      this.#writeConditions(conditions, start, rows);
-      this.#runner!.run(method, JOB.LOG_LIKELIHOOD, rows, { samples: k });
-      out.set(this.#engine!.readF64(w.model_row_results(), rows), start);
-    }
-    w.model_reseed(STREAM_EVAL);
+    const out = allocate(method, 'the estimates', data.length / this.config.inputDim, 1, Float64Array);
+    this.#evaluationBatches(method, data, conditions, batchSize, JOB.LOG_LIKELIHOOD, k, (start, rows) =>
+      out.set(this.#engine!.readF64(this.#engine!.wasm.model_row_results(), rows), start));
     return out;
+  }
+
+  /**
+   * Runs `job` over `data` in batches, `each` reading a batch's results, on the evaluation stream re-seeded (so the
+   * same call gives the same number); then puts the stream's whole record back, normal_fill's scratch included, so
+   * that evaluation leaves the saved state as it found it.
+   */
+  #evaluationBatches(method: string, data: Float32Array, conditions: Float32Array | undefined, batchSize: number,
+    job: number, samples: number, each: (start: number, rows: number) => void): void {
+    const e = this.#engine!, w = e.wasm, D = this.config.inputDim, n = data.length / D;
+    this.#reserve(method, Math.min(batchSize, n));
+    const record = w.model_stream(STREAM_EVAL), saved = e.bytes(record, STREAM_RECORD_BYTES);
+    w.model_reseed(STREAM_EVAL);
+    try {
+      for (let start = 0; start < n; start += batchSize) {
+        const rows = Math.min(batchSize, n - start);
+        e.write(w.model_input(), data.subarray(start * D, (start + rows) * D));
+        this.#checkInput(method, 'data', rows, start);
+        this.#writeConditions(conditions, start, rows);
+        this.#runner!.run(method, job, rows, { samples });
+        each(start, rows);
+      }
+    } finally {
+      e.writeBytes(record, saved);
+    }
   }
 
   /** A conditional model's conditions for n rows (checked: n × conditionDim finite values); undefined otherwise. */

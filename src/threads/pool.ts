@@ -66,9 +66,6 @@ function browserWorkers(): WorkerFactory | null {
 
 const WAIT_SLICE_MS = 1000;
 
-/** Tests only (not exported from the package): vae[INJECT_FAULT](thread) makes that worker die at its next job. */
-export const INJECT_FAULT = Symbol('wasm-vae.injectFault');
-
 /** Atomics.waitAsync (ES2024; Chrome 87+, Node 16+), typed here because the library targets an older lib. */
 type WaitAsync = (array: Int32Array, index: number, value: number, timeout: number) =>
   { async: false; value: string } | { async: true; value: Promise<string> };

@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { kernels } from '../helpers/wasm.js';
 import { sparseImages } from '../helpers/data.js';
+import { activationBytes, fittingChunk, type ActivationSpace } from '../../src/sizes.js';
+import type { Engine } from '../../src/engine.js';
 
 describe('wasm memory during training', () => {
   it('does not grow after model_reserve, over training steps, evaluation and sampling, on sparse and dense data', async () => {
@@ -22,5 +24,37 @@ describe('wasm memory during training', () => {
     expect(w.model_step()).toBe(6);
     expect(w.memory.buffer.byteLength).toBe(before);
     expect(w.arena_mark()).toBe(mark); // not even the arena moved
+  });
+});
+
+describe('the facade sizes activations as the wasm lays them out', () => {
+  it('activationBytes (src/sizes.ts) equals what model_reserve carves, for several shapes and batch sizes', async () => {
+    for (const source of ['simd', 'scalar'] as const) {
+      const k = await kernels(source), w = k.w;
+      const config = { inputDim: 37, hiddenDims: [50, 9], latentDim: 3, activation: 'relu', likelihood: 'bernoulli', seed: 1, conditionDim: 5 } as const;
+      const hidden = k.zeros(2);
+      new Uint32Array(w.memory.buffer, hidden, 2).set(config.hiddenDims);
+      expect(w.model_init(config.inputDim, config.latentDim, hidden, 2, 0, 0, 1, config.conditionDim)).toBe(1);
+      const base = w.arena_mark();
+      for (const rows of [1, 3, 16, 129, 1000]) {
+        expect(w.model_reserve(rows)).toBe(1);
+        expect(w.arena_mark() - base, `${source}, ${rows} rows`).toBe(activationBytes(config, rows, w.build_lanes(), w.build_threads() === 1));
+      }
+    }
+  });
+});
+
+describe('chunks of encode, decode and sample', () => {
+  it('halve until they fit the memory bound, never below the capacity already laid out', () => {
+    const config = { inputDim: 4, hiddenDims: [16384], latentDim: 2, activation: 'relu', likelihood: 'bernoulli', seed: 0, conditionDim: 0 } as const;
+    const space = (maxBytes: number): ActivationSpace => ({
+      config, base: 1 << 20,
+      engine: { maxBytes, wasm: { model_capacity: () => 128, build_lanes: () => 4, build_threads: () => 1 } } as unknown as Engine,
+    });
+    const bound = (rows: number) => (1 << 20) + activationBytes(config, rows, 4, true);
+    expect(fittingChunk(space(bound(1024)), 1024)).toBe(1024);
+    expect(fittingChunk(space(bound(600)), 1024)).toBe(512);
+    expect(fittingChunk(space(bound(200)), 1024)).toBe(128);
+    expect(fittingChunk(space(0), 1024)).toBe(128);
   });
 });

@@ -2,9 +2,10 @@
 // good step (the run then continues on one thread to the same bytes), and a process exits by itself once the model
 // is disposed — or even when it is not (the workers are unref'd).
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { VAE } from '../../src/index.js';
-import { INJECT_FAULT } from '../../src/threads/pool.js';
+import { injectFault } from '../../src/job-runner.js';
 import { sparseImages } from '../helpers/data.js';
 import { expectVAEError } from '../helpers/errors.js';
 
@@ -21,7 +22,7 @@ describe('a worker that dies', () => {
       const vae = await VAE.create(config, { threads: 3 });
       for (let i = 0; i < 3; i++) vae.trainStep(batch(i));
       const before = vae.save({ includeOptimizer: true });
-      vae[INJECT_FAULT](thread);
+      injectFault(vae, thread);
       await expectVAEError(() => vae.trainStep(batch(3)), 'WORKER_FAILED', /VAE\.trainStep: expected the thread pool's workers to finish the job; .*last completed step/);
       expect(vae.save({ includeOptimizer: true })).toEqual(before);
       expect(vae.threads).toBe(1);
@@ -36,7 +37,7 @@ describe('a worker that dies', () => {
     const straight = await VAE.create(config);
     await straight.fit(data, { epochs: 1, batchSize: 16 });
     const vae = await VAE.create(config, { threads: 2 });
-    await expectVAEError(() => vae.fit(data, { epochs: 1, batchSize: 16, onBatchEnd: (b) => { if (b.batch === 2) vae[INJECT_FAULT](1); } }),
+    await expectVAEError(() => vae.fit(data, { epochs: 1, batchSize: 16, onBatchEnd: (b) => { if (b.batch === 2) injectFault(vae, 1); } }),
       'WORKER_FAILED', /VAE\.fit: expected the thread pool's workers/);
     await vae.fit(data, { epochs: 1, batchSize: 16, resume: true });
     expect(vae.save({ includeOptimizer: true })).toEqual(straight.save({ includeOptimizer: true }));
@@ -82,4 +83,44 @@ describe('process exit', () => {
       expect(Date.now() - started).toBeLessThan(30_000);
     });
   }
+});
+
+describe('forgotten threaded models', () => {
+  // The child counts live workers by their 'exit' events (the pool spawns them through node:worker_threads), drops
+  // or keeps its models, and collects garbage until the count settles; a bounded poll, no time as the criterion.
+  const script = (keep: boolean) => `
+    const threads = process.getBuiltinModule('node:worker_threads');
+    let live = 0;
+    const Base = threads.Worker;
+    threads.Worker = class extends Base { constructor(...args) { super(...args); live++; this.once('exit', () => live--); } };
+    const { VAE } = await import('./src/index.ts');
+    const kept = [];
+    async function train() { // in a function of its own, so that no frame of the loop below still holds a model
+      const vae = await VAE.create({ inputDim: 16, hiddenDims: [8], latentDim: 2 }, { threads: 2 });
+      vae.trainStep(new Float32Array(4 * 16).fill(0.5));
+      if (${keep}) kept.push(vae);
+    }
+    for (let i = 0; i < 4; i++) await train();
+    console.log('started', live);
+    for (let i = 0; i < 200 && live > ${keep ? 4 : 0}; i++) { gc(); await new Promise((resolve) => setTimeout(resolve, 10)); }
+    for (let i = 0; i < 5; i++) { gc(); await new Promise((resolve) => setTimeout(resolve, 10)); } // let a wrong count show
+    console.log('live', live, kept.length);`;
+  const run = (keep: boolean) => spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script(keep)],
+    { encoding: 'utf8', timeout: 60_000 });
+
+  it('give their workers back once collected, without dispose(); referenced ones keep theirs', () => {
+    const dropped = run(false), kept = run(true);
+    expect(dropped.stderr).toBe('');
+    expect(dropped.stdout.trim().split('\n')).toEqual(['started 4', 'live 0 0']);
+    expect(kept.stdout.trim().split('\n')).toEqual(['started 4', 'live 4 4']);
+  });
+});
+
+describe('the public type', () => {
+  it('has no test-only members: no symbol-keyed method on VAE, none in the built declarations', () => {
+    expect(Object.getOwnPropertySymbols(VAE.prototype)).toEqual([]);
+    const declarations = new URL('../../dist/types/vae.d.ts', import.meta.url);
+    expect(existsSync(declarations)).toBe(true); // npm run build writes it
+    expect(readFileSync(declarations, 'utf8')).not.toMatch(/INJECT_FAULT|injectFault/);
+  });
 });

@@ -82,6 +82,19 @@ describe('divergence guard', () => {
     await expect(vae.fit(all, { maxConsecutiveSkips: 0 })).rejects.toThrow(/maxConsecutiveSkips must be a positive integer/);
   });
 
+  it('an epoch whose every step was skipped says so (allSkipped, examples 0) and reports no loss: NaN, null in JSON', async () => {
+    const vae = await VAE.create({ ...small, likelihood: 'gaussian' });
+    const good = prototypeData(64, D), all = new Float32Array(64 * D).fill(1e30);
+    const [trained] = await vae.fit(good, { batchSize: 32 });
+    expect(trained.allSkipped).toBeUndefined();
+    const logs = await vae.fit(all, { epochs: 2, batchSize: 32, maxConsecutiveSkips: 10 });
+    for (const log of logs) {
+      expect(log).toMatchObject({ allSkipped: true, examples: 0, skipped: 2 });
+      expect([log.loss, log.reconstruction, log.kl]).toEqual([NaN, NaN, NaN]);
+      expect(JSON.parse(JSON.stringify(log))).toMatchObject({ allSkipped: true, loss: null, reconstruction: null, kl: null });
+    }
+  });
+
   it('clamps log-variances to [-30, 20] and passes no gradient through a clamped one', async () => {
     const vae = await VAE.create(small);
     const file = decodeSafetensors(vae.save());

@@ -108,6 +108,16 @@ describe('training', () => {
     await probed.fit(data, { epochs: 1, batchSize: 32 });
     expect(sameBytes(plain.save(), probed.save())).toBe(true);
   });
+
+  it('evaluate and scores leave no trace: the whole saved training state is the same bytes after them', async () => {
+    const vae = await VAE.create({ ...small, seed: 4 });
+    await vae.fit(data, { epochs: 1, batchSize: 32, validationData: data }); // validation evaluates too
+    const before = vae.save({ includeOptimizer: true });
+    vae.evaluate(data, { batchSize: 7 });
+    vae.evaluate(data, { samples: 3 });
+    vae.scores(data.subarray(0, 9 * D), { samples: 2 });
+    expect(sameBytes(vae.save({ includeOptimizer: true }), before)).toBe(true);
+  });
 });
 
 describe('inference', () => {
