@@ -126,6 +126,10 @@ export interface EpochLog extends LossTerms {
   skipped: number;
   /** Present and true when the guard skipped every step of this epoch (examples 0; the loss terms are then NaN). */
   allSkipped?: boolean;
+  /**
+   * The validation data's negative ELBO (β = 1, whatever the training β), with its terms. `loss` is the training
+   * objective, reconstruction + β·kl; compare valLoss with reconstruction + kl, the training data's negative ELBO.
+   */
   valLoss?: number;
   valReconstruction?: number;
   valKl?: number;

@@ -56,7 +56,8 @@ export async function runTrain(given: TrainCommand): Promise<void> {
       (cmd.klWarmup > 0 ? `, KL warm-up ${cmd.klWarmup} steps` : '') + (cmd.freeBits > 0 ? `, free bits ${cmd.freeBits}` : '') +
       (cmd.patience > 0 ? `, early stopping (patience ${cmd.patience}, restore best)` : ''));
     if (resumed) console.log(`resuming ${given.resume} after ${history.length} complete epochs`);
-    console.log('losses are nats per example (negative ELBO = reconstruction + KL)');
+    console.log(cmd.beta === 1 && cmd.klWarmup === 0 ? 'losses are nats per example (negative ELBO = reconstruction + KL)'
+      : 'losses are nats per example: train loss = reconstruction + β·KL (the objective), test loss = reconstruction + KL (negative ELBO)');
     if (stop.signal.aborted) {
       console.log('interrupted before training began: nothing written');
       return;
@@ -105,7 +106,7 @@ async function fitWithBar(vae: VAE, cmd: TrainCommand, input: ReturnType<typeof 
       },
       onEpochEnd: (log) => {
         bar.stop();
-        console.log(epochLine(log, cmd.epochs, cmd.klWarmup > 0));
+        console.log(epochLine(log, cmd.epochs, cmd.klWarmup > 0 || cmd.beta !== 1));
         if (!log.aborted) { history.push(log); checkpoint(); }
       },
     });
@@ -128,10 +129,12 @@ function inFlags(message: string, cmd: TrainCommand): string {
 }
 
 function epochLine(log: EpochLog, epochs: number, showBeta: boolean): string {
-  const parts = [`epoch ${String(log.epoch).padStart(String(epochs).length)}/${epochs}`,
-    `train loss ${log.loss.toFixed(2)} (rec ${log.reconstruction.toFixed(2)}, kl ${log.kl.toFixed(2)})`];
+  const parts = [`epoch ${String(log.epoch).padStart(String(epochs).length)}/${epochs}`, log.allSkipped
+    ? 'train loss — (every step skipped)'
+    : `train loss ${log.loss.toFixed(2)} (rec ${log.reconstruction.toFixed(2)}, kl ${log.kl.toFixed(2)})`];
   if (log.valLoss !== undefined) parts.push(`test loss ${log.valLoss.toFixed(2)} (rec ${log.valReconstruction!.toFixed(2)}, kl ${log.valKl!.toFixed(2)})`);
-  if (showBeta) parts.push(`β ${log.beta.toFixed(3)}`);
+  // The train loss is the objective, rec + β·kl; the test loss is always the negative ELBO (β = 1).
+  if (showBeta && !log.allSkipped) parts.push(`β ${log.beta.toFixed(3)}, train −ELBO ${(log.reconstruction + log.kl).toFixed(2)}`);
   if (log.skipped > 0) parts.push(`${log.skipped} steps skipped (non-finite)`);
   if (log.stoppedEarly) parts.push(`early stop: best epoch ${log.bestEpoch}${log.restoredEpoch ? ', its weights restored' : ''}`);
   parts.push(`${log.seconds.toFixed(1)} s${log.aborted ? ' (stopped early)' : ''}`);

@@ -12,6 +12,7 @@ import { prototypeData } from '../helpers/data.js';
 const dir = mkdtempSync(join(tmpdir(), 'wasm-vae-commands-'));
 const images = join(dir, 'images.idx'), labels = join(dir, 'labels.idx'), out = join(dir, 'run');
 const model = join(out, 'model.safetensors');
+let trainOutput = '';
 
 function writeIdx(path: string, dims: number[], bytes: ArrayLike<number>): void {
   const header = Buffer.alloc(4 + 4 * dims.length);
@@ -43,7 +44,19 @@ describe('wasm-vae commands', () => {
     const run = await cli('train', '--data', images, '--test-data', images, '--conditional', '--labels', labels, '--test-labels', labels,
       '--hidden', '8', '--latent', '2', '--epochs', '3', '--batch-size', '20', '--kl-warmup', '5', '--out', out);
     expect(run.code, run.err).toBe(0);
+    trainOutput = run.out;
   }, 60_000);
+
+  it('train under KL warm-up names its train loss the β-weighted objective and also gives the train −ELBO', () => {
+    expect(trainOutput).toMatch(/^losses are nats per example: train loss = reconstruction \+ β·KL \(the objective\), test loss = reconstruction \+ KL/m);
+    const lines = trainOutput.split('\n').filter((line) => line.startsWith('epoch '));
+    expect(lines).toHaveLength(3);
+    for (const line of lines) {
+      const [, rec, kl] = /train loss [\d.]+ \(rec ([\d.]+), kl ([\d.]+)\)/.exec(line)!;
+      const elbo = Number(/train −ELBO ([\d.]+)/.exec(line)![1]);
+      expect(Math.abs(elbo - (Number(rec) + Number(kl)))).toBeLessThanOrEqual(0.011);
+    }
+  });
 
   it('train --conditional writes a sample grid with one row per class, and the loss curve', async () => {
     const vae = await VAE.load(readFileSync(model));
