@@ -31,7 +31,7 @@ const ts = () => typescript({ tsconfig: './tsconfig.json', declaration: false, r
 const libraryAsSibling = () => ({
   name: 'library-as-sibling',
   resolveId(source, importer) {
-    if (source === '../index.js' && importer?.includes('/src/cli/')) return { id: './index.js', external: true };
+    if (/^(\.\.\/)+index\.js$/.test(source) && importer?.includes('/src/cli/')) return { id: './index.js', external: true };
     return null;
   },
 });

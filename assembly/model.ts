@@ -268,7 +268,7 @@ export function model_eps(): usize { return M.eps; }
 export function model_latent(): usize { return M.z; }
 export function model_output(): usize { return M.logits; }
 export function model_capacity(): i32 { return M.capacity; }
-/** The barrier record (~lib/barrier) the host also uses to hand out jobs (src/threads/). */
+/** The barrier record (~lib/barrier) the host also uses to hand out jobs (src/wasm/threads/). */
 export function model_sync(): usize { return M.sync; }
 
 // Tensors in file order: for each layer its weight (out, in) then its bias (out).

@@ -12,7 +12,7 @@ import Benchmark from 'benchmark';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { VAE } from '../src/index.js';
-import { MAX_PAGES } from '../src/engine.js';
+import { MAX_PAGES } from '../src/wasm/instance.js';
 import { mnistPaths, readIdxImages } from '../src/cli/idx.js';
 import { denseForwardRef } from '../tests/reference/kernels.js';
 import { measureEpochs, measureKernels, measurePeak, measureTfjs, measureTrainStep, timeCall, type Row } from './suites/portable.mjs';
@@ -39,7 +39,7 @@ const find = report.find.bind(report);
 console.log(`wasm-vae bench (${mode}): ${cpus()[0].model}, ${cpus().length} cores, Node ${process.version}`);
 const images = readIdxImages(mnistPaths().train).data;
 const wasmBytes = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url));
-// The SIMD build imports its memory and the barrier's wait (src/engine.ts), unused on one thread; the probe has neither.
+// The SIMD build imports its memory and the barrier's wait (src/wasm/instance.ts), unused on one thread; the probe has neither.
 const rawExports = async (path: string) => {
   const module = await WebAssembly.compile(wasmBytes(path));
   const importsMemory = WebAssembly.Module.imports(module).some((i) => i.kind === 'memory');

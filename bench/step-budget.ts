@@ -2,7 +2,7 @@
 // one by one through the wasm ABI in the step's order, at the reference shapes (784-400-20, batch 128), on a
 // real MNIST batch and the activations it produces. The parts are timed separately and summed; the sum is
 // printed beside a measured VAE.trainStep, so a budget that drifts from the real step shows.
-import { Engine } from '../src/engine.js';
+import { Engine } from '../src/wasm/instance.js';
 import { median } from './stats.js';
 
 export interface BudgetLine { part: string; ms: number; gflops?: number; fractionOfDense?: number }

@@ -1,21 +1,22 @@
 // class VAE — the API users see. A thin facade: it checks arguments, copies data in and out of the wasm
-// instance, and runs one wasm job per training step (src/job-runner.ts); the model itself lives in assembly/.
-import { copyPosition, hasBestWeights, STATE_RECORD_BYTES, type FitPosition, type TrainingState } from './checkpoint.js';
-import { ACTIVATIONS, LIKELIHOODS, resolveConfig } from './config.js';
-import { Engine, JOB, type WasmExports } from './engine.js';
+// instance, and runs one wasm job per training step (src/wasm/job-runner.ts); the model itself lives in assembly/.
+import { GENERATOR_BYTES, RESULT_KL, RESULT_RECONSTRUCTION, STREAM_EVAL, STREAM_RECORD_BYTES, STREAM_SHUFFLE } from '../build/abi.js';
+import { copyPosition, hasBestWeights, STATE_RECORD_BYTES, type FitPosition, type TrainingState } from './train/state.js';
+import { ACTIVATION_CODES, LIKELIHOOD_CODES, resolveConfig } from './checks/config.js';
+import { Engine, JOB, type WasmExports } from './wasm/instance.js';
 import { VAEError } from './errors.js';
-import { parameterCountOf } from './layout.js';
-import { checkNaming, decodeModelFile, encodeModelFile, type ModelFile } from './model-file.js';
+import { parameterCountOf } from './files/layout.js';
+import { checkNaming, decodeModelFile, encodeModelFile, type ModelFile } from './files/model-file.js';
 import {
   argumentError, checkBatchSize, checkEngineOptions, checkFitOptions, checkOptions, checkSamples, checkStepOptions,
   checkUserMetadata, OPTION_KEYS,
   DEFAULT_BATCH, repeatRows, valueError,
-} from './options.js';
-import { interpolatePoints, latentGridPoints } from './latent-tools.js';
-import { runFit, type FitHost } from './training.js';
-import { allocate, checkOutputSize, fittingChunk, reserveRows, type ActivationSpace } from './sizes.js';
-import { JobRunner } from './job-runner.js';
-import { resolveThreads } from './threads/support.js';
+} from './checks/options.js';
+import { interpolatePoints, latentGridPoints } from './extras/latent-tools.js';
+import { runFit, type FitHost } from './train/fit.js';
+import { allocate, checkOutputSize, fittingChunk, reserveRows, type ActivationSpace } from './wasm/sizes.js';
+import { JobRunner } from './wasm/job-runner.js';
+import { resolveThreads } from './wasm/threads/support.js';
 import type {
   ConditionOptions, EncodeOptions, EngineOptions, EpochLog, Encoding, EvaluateOptions, Evaluation, FitOptions,
   InterpolateOptions, LatentGridOptions, LossTerms, SaveOptions, ScoreOptions, StepResult, TrainStepOptions, VAEConfig,
@@ -23,9 +24,6 @@ import type {
 } from './types.js';
 
 const READ_CHUNK = 1024; // rows per wasm call for encode/decode/sample beyond the training capacity
-const STREAM_SHUFFLE = 2, STREAM_EVAL = 4; // assembly/model.ts
-const GENERATOR_BYTES = 64;                // a stream's xoshiro state (kernels/gaussian.ts)
-const STREAM_RECORD_BYTES = 80;            // the state and normal_fill's 16 bytes of scratch (assembly/model.ts RNG_RECORD)
 const FLOAT_MAX = 3.4028234663852886e38;
 const MAX_MODEL_BYTES = 2 ** 31; // leaves room below wasm32's 4 GiB for activations
 
@@ -37,14 +35,14 @@ export class VAE {
   /** True when this model runs on the SIMD build, false on the scalar fallback. */
   readonly simd: boolean;
   #engine: Engine | null;
-  /** Runs the wasm jobs, on this thread or a thread pool (src/job-runner.ts). */
+  /** Runs the wasm jobs, on this thread or a thread pool (src/wasm/job-runner.ts). */
   #runner: JobRunner | null = null;
   #busy = false;
   /** Where the last fit stands (saved with includeOptimizer; fit's `resume` continues from it). */
   #position: FitPosition | null = null;
   /** The best epoch's weights while fit's earlyStopping.restoreBest runs (saved with the position). */
   #bestWeights: Float32Array[] | null = null;
-  /** Where activations begin in memory: requests are sized against it in 64-bit arithmetic (src/sizes.ts). */
+  /** Where activations begin in memory: requests are sized against it in 64-bit arithmetic (src/wasm/sizes.ts). */
   readonly #activationsBase: number;
 
   private constructor(engine: Engine, config: VAEConfig) {
@@ -78,7 +76,7 @@ export class VAE {
     const hidden = engine.alloc(4 * Math.max(1, config.hiddenDims.length));
     new Uint32Array(w.memory.buffer, hidden, config.hiddenDims.length).set(config.hiddenDims);
     const ok = w.model_init(config.inputDim, config.latentDim, hidden, config.hiddenDims.length,
-      ACTIVATIONS.indexOf(config.activation), LIKELIHOODS.indexOf(config.likelihood), config.seed, config.conditionDim);
+      ACTIVATION_CODES[config.activation], LIKELIHOOD_CODES[config.likelihood], config.seed, config.conditionDim);
     if (!ok) throw new VAEError('OUT_OF_MEMORY', `${method}: WebAssembly memory could not grow to hold the parameters`);
     const vae = new VAE(engine, config);
     vae.#reserve('VAE.create', DEFAULT_BATCH);
@@ -475,7 +473,7 @@ export class VAE {
   /** The terms the last wasm call left; loss is formed here with the caller's (float64) beta. */
   #results(beta: number): LossTerms {
     const e = this.#engine!, ptr = e.wasm.model_results();
-    const reconstruction = e.f64(ptr, 1), kl = e.f64(ptr, 2);
+    const reconstruction = e.f64(ptr, RESULT_RECONSTRUCTION), kl = e.f64(ptr, RESULT_KL);
     return { loss: reconstruction + beta * kl, reconstruction, kl };
   }
 

@@ -1,5 +1,5 @@
 // The jobs a model runs, in call order: a training step, its gradients alone, evaluation, encode, decode, sample and the IWAE
-// bound. Each is written once for `threads` threads that share the model's memory (the pool of src/threads/),
+// bound. Each is written once for `threads` threads that share the model's memory (the pool of src/wasm/threads/),
 // and the single-threaded exports at the end run the same code with threads = 1.
 //
 // The split never changes a value: every output is computed by one thread, by the same kernel, from the same

@@ -10,7 +10,7 @@ import { LANES, vsplat, vload, vstore, vadd, transpose4x4 } from '~lib/lanes';
 
 /**
  * Zero-skipping policy: decide per batch (the default), never skip, or always skip (tests, benchmarks). SKIP_LISTS
- * is AUTO with the density already found low by the caller (a chunk of a weight gradient, jobs.ts): build the
+ * is AUTO with the density already found low by the caller (a chunk of a weight gradient, jobs/columns.ts): build the
  * lists without scanning x again, and use them if they drop enough steps.
  */
 export const SKIP_AUTO: i32 = 0;

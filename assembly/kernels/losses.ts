@@ -3,7 +3,7 @@
 // Reductions are exact in length: the last partial vector is masked, never padded; sums run in vectors over
 // blocks of 1024 floats, then in f64, so a (128, 784) batch sums without visible rounding.
 // Gradient writes stop at exactly n (unlike the padding rule of ./padding.ts): the losses run row by row, and a
-// row's padded write would reach the next row, which may be another thread's share (assembly/jobs.ts).
+// row's padded write would reach the next row, which may be another thread's share (assembly/jobs/).
 import { VecF, VBYTES, vsplat, vload, vstore, vstoreFirst, vadd, vsub, vmul, vdiv, vneg, vabs, vge, vselect, vkeep, vhsum, laneMask } from '~lib/lanes';
 import { vexp, vlog } from './vmath';
 import { vrelu } from './activations';

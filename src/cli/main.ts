@@ -2,13 +2,13 @@
 // A bare `wasm-vae` prints the command list (exit 2); `wasm-vae --help` too (exit 0).
 import { parseTrainArgs, USAGE as TRAIN_USAGE } from './args.js';
 import type { Command } from './common.js';
-import { encode } from './encode.js';
-import { evaluate } from './eval.js';
-import { interpolate } from './interpolate.js';
-import { manifold } from './manifold.js';
-import { reconstruct } from './reconstruct.js';
-import { sample } from './sample.js';
-import { runTrain } from './train.js';
+import { encode } from './commands/encode.js';
+import { evaluate } from './commands/eval.js';
+import { interpolate } from './commands/interpolate.js';
+import { manifold } from './commands/manifold.js';
+import { reconstruct } from './commands/reconstruct.js';
+import { sample } from './commands/sample.js';
+import { runTrain } from './commands/train.js';
 
 const COMMANDS: Record<string, Command> = { sample, reconstruct, eval: evaluate, encode, interpolate, manifold };
 

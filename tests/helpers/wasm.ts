@@ -1,5 +1,5 @@
 // Drives the raw wasm ABI from tests: a fresh instance, arrays in and out of its arena.
-import { Engine } from '../../src/engine.js';
+import { Engine } from '../../src/wasm/instance.js';
 import type { WasmSource } from '../../src/types.js';
 
 export interface Kernels {

@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { kernels } from '../helpers/wasm.js';
 import { sparseImages } from '../helpers/data.js';
-import { activationBytes, fittingChunk, type ActivationSpace } from '../../src/sizes.js';
-import type { Engine } from '../../src/engine.js';
+import { activationBytes, fittingChunk, type ActivationSpace } from '../../src/wasm/sizes.js';
+import type { Engine } from '../../src/wasm/instance.js';
 
 describe('wasm memory during training', () => {
   it('does not grow after model_reserve, over training steps, evaluation and sampling, on sparse and dense data', async () => {
@@ -28,7 +28,7 @@ describe('wasm memory during training', () => {
 });
 
 describe('the facade sizes activations as the wasm lays them out', () => {
-  it('activationBytes (src/sizes.ts) equals what model_reserve carves, for several shapes and batch sizes', async () => {
+  it('activationBytes (src/wasm/sizes.ts) equals what model_reserve carves, for several shapes and batch sizes', async () => {
     for (const source of ['simd', 'scalar'] as const) {
       const k = await kernels(source), w = k.w;
       const config = { inputDim: 37, hiddenDims: [50, 9], latentDim: 3, activation: 'relu', likelihood: 'bernoulli', seed: 1, conditionDim: 5 } as const;

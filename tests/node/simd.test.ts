@@ -1,5 +1,5 @@
 // The SIMD build really is SIMD: the hot kernels (and whatever they call) contain v128 instructions.
-// Reads build/simd.wat, which asc writes from the same compilation as build/release.wasm.
+// Reads build/simd.wat, which asc writes from the same compilation as build/simd.wasm.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { VAE } from '../../src/index.js';
-import { injectFault } from '../../src/job-runner.js';
+import { injectFault } from '../../src/wasm/job-runner.js';
 import { sparseImages } from '../helpers/data.js';
 import { expectVAEError } from '../helpers/errors.js';
 

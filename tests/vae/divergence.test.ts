@@ -2,7 +2,7 @@
 // gradient is skipped before Adam runs; fit counts skips and stops with DIVERGED after too many in a row.
 import { describe, expect, it } from 'vitest';
 import { VAE, VAEError } from '../../src/index.js';
-import { decodeSafetensors, encodeSafetensors } from '../../src/safetensors.js';
+import { decodeSafetensors, encodeSafetensors } from '../../src/files/safetensors.js';
 import { prototypeData, sameBytes } from '../helpers/data.js';
 
 const D = 24;

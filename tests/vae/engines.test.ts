@@ -2,11 +2,11 @@
 // agreement with the SIMD one, caller-supplied modules, and the errors when nothing can run.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { simdSupported, VAE } from '../../src/index.js';
-import { SIMD_PROBE } from '../../src/builds.js';
+import { SIMD_PROBE } from '../../src/wasm/builds.js';
 import { prototypeData, sameBytes } from '../helpers/data.js';
 import { expectVAEError } from '../helpers/errors.js';
 import { readBytes, wasmUrl } from '../helpers/files.js';
-import { decodeSafetensors } from '../../src/safetensors.js';
+import { decodeSafetensors } from '../../src/files/safetensors.js';
 
 const D = 20;
 const config = { inputDim: D, hiddenDims: [12, 8], latentDim: 3, activation: 'tanh' as const, seed: 9 };

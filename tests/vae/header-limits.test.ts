@@ -5,7 +5,7 @@
 // the errors only: how long a refusal takes is measured by hand (the figures are in the commit that added them).
 import { describe, expect, it } from 'vitest';
 import { VAE, VAEError } from '../../src/index.js';
-import { decodeSafetensors } from '../../src/safetensors.js';
+import { decodeSafetensors } from '../../src/files/safetensors.js';
 import { emptyTensorsBomb, metadataBomb, nestedBomb, nestedJsonBomb } from './header-bombs.js';
 
 // The caps, as documented; written out here so that changing one is a visible decision.

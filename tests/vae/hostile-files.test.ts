@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VAE, VAEError } from '../../src/index.js';
-import { decodeSafetensors } from '../../src/safetensors.js';
+import { decodeSafetensors } from '../../src/files/safetensors.js';
 import { prototypeData } from '../helpers/data.js';
 
 const D = 12;

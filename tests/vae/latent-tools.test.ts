@@ -1,7 +1,7 @@
 // Latent-space tools: interpolation (linear and spherical), the 2-D latent grid, and sampling z ~ q(z|x).
 import { describe, expect, it } from 'vitest';
 import { VAE } from '../../src/index.js';
-import { interpolatePoints, latentGridPoints, normalQuantile } from '../../src/latent-tools.js';
+import { interpolatePoints, latentGridPoints, normalQuantile } from '../../src/extras/latent-tools.js';
 import { prototypeData } from '../helpers/data.js';
 
 const D = 16;

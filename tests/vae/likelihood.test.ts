@@ -2,7 +2,7 @@
 // x = Wz + b + ε with z ~ N(0, I), ε ~ N(0, I), has log p(x) = log N(x; b, WWᵀ + I) in closed form.
 import { describe, expect, it } from 'vitest';
 import { VAE } from '../../src/index.js';
-import { encodeSafetensors } from '../../src/safetensors.js';
+import { encodeSafetensors } from '../../src/files/safetensors.js';
 import { randomArray } from '../helpers/wasm.js';
 
 const D = 3, L = 2;

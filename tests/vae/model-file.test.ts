@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VAE, VAEError } from '../../src/index.js';
-import { decodeSafetensors, encodeSafetensors } from '../../src/safetensors.js';
+import { decodeSafetensors, encodeSafetensors } from '../../src/files/safetensors.js';
 import { prototypeData, sameBytes } from '../helpers/data.js';
 
 const D = 20;

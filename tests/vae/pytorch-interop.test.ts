@@ -3,7 +3,7 @@
 // The fixture comes from tests/fixtures/pytorch_examples_fixture.py (run by hand; see the README).
 import { describe, expect, it } from 'vitest';
 import { VAE } from '../../src/index.js';
-import { decodeSafetensors } from '../../src/safetensors.js';
+import { decodeSafetensors } from '../../src/files/safetensors.js';
 import { sameBytes } from '../helpers/data.js';
 import { readBytes } from '../helpers/files.js';
 
@@ -53,7 +53,7 @@ describe('PyTorch interop (pytorch/examples vae/main.py)', () => {
   it('reads a state dict without any metadata, and refuses pytorch names for a model they cannot describe', async () => {
     const vae = await VAE.create({ inputDim: 12, hiddenDims: [5], latentDim: 2 });
     const file = decodeSafetensors(vae.save({ names: 'pytorch-examples' }));
-    const { encodeSafetensors } = await import('../../src/safetensors.js');
+    const { encodeSafetensors } = await import('../../src/files/safetensors.js');
     const bare = await VAE.load(encodeSafetensors([...file.tensors], {}));
     expect(bare.config).toMatchObject({ inputDim: 12, hiddenDims: [5], latentDim: 2 });
     expect(sameBytes(bare.save(), vae.save())).toBe(true);

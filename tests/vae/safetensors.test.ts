@@ -1,10 +1,10 @@
 // The container alone, against the format's rules (huggingface/safetensors "Format").
 import { describe, expect, it } from 'vitest';
-import { halfToFloat } from '../../src/dtypes.js';
+import { halfToFloat } from '../../src/files/dtypes.js';
 import { VAEError } from '../../src/index.js';
 import fc from 'fast-check';
-import { duplicateKey, scanHeader } from '../../src/json-keys.js';
-import { decodeSafetensors, encodeSafetensors } from '../../src/safetensors.js';
+import { duplicateKey, scanHeader } from '../../src/files/json-keys.js';
+import { decodeSafetensors, encodeSafetensors } from '../../src/files/safetensors.js';
 
 /** A file from a header object (or raw header text) and data bytes. */
 function file(header: object | string, data: number[] | Uint8Array = []): Uint8Array {

@@ -3,7 +3,7 @@
 // and all of it is saved with a checkpoint and resumed.
 import { describe, expect, it } from 'vitest';
 import { VAE, type EpochLog } from '../../src/index.js';
-import { warmupBeta } from '../../src/training.js';
+import { warmupBeta } from '../../src/train/fit.js';
 import { prototypeData, sameBytes } from '../helpers/data.js';
 
 const D = 24;

@@ -1,4 +1,4 @@
-// Threads: every job of a model split over 1–4 threads gives the same bytes (assembly/jobs.ts says why), in Node and
+// Threads: every job of a model split over 1–4 threads gives the same bytes (assembly/jobs/ says why), in Node and
 // in Chromium (the test server sends COOP/COEP). On a browser's main thread fit awaits the pool (Atomics.waitAsync)
 // and synchronous calls run on the calling thread; both must agree with Node's threads byte for byte.
 import { describe, expect, it } from 'vitest';

@@ -17,7 +17,7 @@ describe('VAE.create', () => {
 
   it('initialises weights and biases uniformly within ±1/√fan_in', async () => {
     const vae = await VAE.create({ inputDim: 784, seed: 3 });
-    const { decodeSafetensors } = await import('../../src/safetensors.js');
+    const { decodeSafetensors } = await import('../../src/files/safetensors.js');
     const file = decodeSafetensors(vae.save());
     const w = file.tensors.get("encoder.0.weight")!.data, bound = Math.fround(1 / Math.sqrt(784)); // the bound in float32
     const max = w.reduce((m, v) => Math.max(m, v), -Infinity), min = w.reduce((m, v) => Math.min(m, v), Infinity);

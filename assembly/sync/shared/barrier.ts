@@ -21,10 +21,10 @@ const SLICE_MS: f64 = 20;
 
 export const THREADS_BUILD: i32 = 1;
 
-/** Atomics.wait(i32 at ptr, expected, timeout ms) on this memory (src/threads/host-wait.ts); its result is unused. */
+/** Atomics.wait(i32 at ptr, expected, timeout ms) on this memory (src/wasm/threads/host-wait.ts); its result is unused. */
 @external("env", "wait")
 declare function hostWait(ptr: usize, expected: i32, timeoutMs: f64): i32;
-/** Threads a job may have (src/threads/support.ts MAX_THREADS). */
+/** Threads a job may have (src/wasm/threads/support.ts MAX_THREADS). */
 export const MAX_POOL: i32 = 64;
 
 /** The counter's value, then counter + 1, atomically: each thread takes the next chunk of a phase. */

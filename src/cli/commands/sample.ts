@@ -1,7 +1,7 @@
 // `wasm-vae sample`: a PNG grid of z ~ N(0, I) decoded; for a conditional model one row per class.
-import type { Command } from './common.js';
-import { integerOption, loadModel, parseOptions, tileShape } from './common.js';
-import { classRowSamples, tilesOf, writeGrid } from './images.js';
+import type { Command } from '../common.js';
+import { integerOption, loadModel, parseOptions, tileShape } from '../common.js';
+import { classRowSamples, tilesOf, writeGrid } from '../images.js';
 
 export const sample: Command = {
   usage: `Usage: wasm-vae sample --model FILE [options]

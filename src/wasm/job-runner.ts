@@ -1,9 +1,9 @@
-// How a model's jobs (assembly/jobs.ts: a training step, evaluate, encode, decode, sample, the IWAE bound) run: on
-// the caller's thread alone, or on a thread pool (src/threads/). Both give the same bits, so the facade does not
+// How a model's jobs (assembly/jobs/: a training step, evaluate, encode, decode, sample, the IWAE bound) run: on
+// the caller's thread alone, or on a thread pool (src/wasm/threads/). Both give the same bits, so the facade does not
 // care which; this file decides, and keeps the model at its last completed step when a worker dies.
-import type { Engine } from './engine.js';
-import { STATE_RECORD_BYTES } from './checkpoint.js';
-import { VAEError } from './errors.js';
+import type { Engine } from './instance.js';
+import { STATE_RECORD_BYTES } from '../train/state.js';
+import { VAEError } from '../errors.js';
 import { canAwaitPool, ThreadPool } from './threads/pool.js';
 import { canBlock } from './threads/support.js';
 
@@ -29,7 +29,7 @@ const forgotten = typeof FinalizationRegistry === 'function'
 /** Each model's runner, for injectFault (tests); not reachable from the package's exports. */
 const runners = new WeakMap<object, JobRunner>();
 
-/** Tests only: the worker of `thread` in `model`'s pool dies at the next job (src/threads/pool.ts). */
+/** Tests only: the worker of `thread` in `model`'s pool dies at the next job (src/wasm/threads/pool.ts). */
 export function injectFault(model: object, thread: number): void {
   runners.get(model)?.injectFault(thread);
 }

@@ -1,6 +1,6 @@
 // `wasm-vae eval`: the negative ELBO of a data set, and with --samples the importance-weighted bound.
-import type { Command } from './common.js';
-import { integerOption, loadModel, parseOptions, readDataset } from './common.js';
+import type { Command } from '../common.js';
+import { integerOption, loadModel, parseOptions, readDataset } from '../common.js';
 
 export const evaluate: Command = {
   usage: `Usage: wasm-vae eval --model FILE [options]

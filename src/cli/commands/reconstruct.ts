@@ -1,7 +1,7 @@
 // `wasm-vae reconstruct`: inputs beside their reconstructions decode(encode(x).mean), as a PNG grid.
-import type { Command } from './common.js';
-import { integerOption, loadModel, parseOptions, readDataset, tileShape } from './common.js';
-import { pairRows, tilesOf, writeGrid } from './images.js';
+import type { Command } from '../common.js';
+import { integerOption, loadModel, parseOptions, readDataset, tileShape } from '../common.js';
+import { pairRows, tilesOf, writeGrid } from '../images.js';
 
 export const reconstruct: Command = {
   usage: `Usage: wasm-vae reconstruct --model FILE [options]

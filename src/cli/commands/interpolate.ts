@@ -1,7 +1,7 @@
 // `wasm-vae interpolate`: the decoded path between the codes of two images, as a PNG strip.
-import type { Command } from './common.js';
-import { integerOption, loadModel, parseOptions, readDataset, tileShape } from './common.js';
-import { tilesOf, writeGrid } from './images.js';
+import type { Command } from '../common.js';
+import { integerOption, loadModel, parseOptions, readDataset, tileShape } from '../common.js';
+import { tilesOf, writeGrid } from '../images.js';
 
 export const interpolate: Command = {
   usage: `Usage: wasm-vae interpolate --model FILE [options]

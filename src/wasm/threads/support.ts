@@ -6,12 +6,13 @@
 //     Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp) — WebAssembly SIMD,
 //     the embedded build, and Workers; without them it throws VAEError UNSUPPORTED_ENGINE saying which is missing.
 import { simdSupported } from '../builds.js';
-import { argumentError } from '../options.js';
-import { VAEError } from '../errors.js';
-import type { Threads, WasmSource } from '../types.js';
+import { argumentError } from '../../checks/options.js';
+import { VAEError } from '../../errors.js';
+import type { Threads, WasmSource } from '../../types.js';
 
-/** The most threads a job may run on (assembly/model.ts MAX_THREADS). */
-export const MAX_THREADS = 64;
+/** The most threads a job may run on (assembly/abi.ts). */
+export { MAX_THREADS } from '../../../build/abi.js';
+import { MAX_THREADS } from '../../../build/abi.js';
 /** 'auto' stops here: a batch of 128 has 32 row blocks, and memory bandwidth is shared. */
 export const AUTO_CAP = 8;
 

@@ -4,13 +4,13 @@
 // (fc1, fc21, fc22, fc3, fc4), which is also what a state dict saved from that script holds.
 // decodeModelFile checks everything against the configuration before any wasm exists: a bad file never
 // yields a half-built model.
-import { decodeTrainingMetadata, encodeTrainingMetadata, hasBestWeights, type TrainingState } from './checkpoint.js';
-import { resolveConfig } from './config.js';
-import { VAEError } from './errors.js';
+import { decodeTrainingMetadata, encodeTrainingMetadata, hasBestWeights, type TrainingState } from '../train/state.js';
+import { resolveConfig } from '../checks/config.js';
+import { VAEError } from '../errors.js';
 import { MAX_CONFIG_CHARS, MAX_TRAINING_CHARS } from './header-limits.js';
 import { tensorShapesOf } from './layout.js';
 import { decodeSafetensors, encodeSafetensors, shown, type Tensor } from './safetensors.js';
-import type { TensorNaming, VAEConfig } from './types.js';
+import type { TensorNaming, VAEConfig } from '../types.js';
 
 export const FORMAT = 'wasm-vae';
 export const FORMAT_VERSION = '1';

@@ -1,9 +1,9 @@
 // `wasm-vae manifold`: for a 2-D latent, the n × n grid of decoded codes at normal quantiles (Kingma & Welling
 // 2014, Figure 4), as one PNG.
-import type { Command } from './common.js';
-import { integerOption, loadModel, parseOptions, tileShape } from './common.js';
-import { oneHot } from '../index.js';
-import { tilesOf, writeGrid } from './images.js';
+import type { Command } from '../common.js';
+import { integerOption, loadModel, parseOptions, tileShape } from '../common.js';
+import { oneHot } from '../../index.js';
+import { tilesOf, writeGrid } from '../images.js';
 
 export const manifold: Command = {
   usage: `Usage: wasm-vae manifold --model FILE [options]

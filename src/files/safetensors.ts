@@ -6,7 +6,7 @@
 // every length, key, offset and shape is checked before anything is built, and a failure is always VAEError
 // INVALID_MODEL_FILE with the reason, on one line. Encoding refuses, as INVALID_ARGUMENT, what decoding would.
 import { bytesPerElement, decodeElements, DTYPES } from './dtypes.js';
-import { VAEError } from './errors.js';
+import { VAEError } from '../errors.js';
 import { MAX_HEADER_BYTES, MAX_HEADER_DEPTH, MAX_HEADER_ENTRIES, MAX_METADATA_ENTRIES, MAX_TENSORS, overLimit } from './header-limits.js';
 import { scanHeader } from './json-keys.js';
 

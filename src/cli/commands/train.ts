@@ -5,15 +5,15 @@
 // the final writes it finishes them. Signals after the first only get a word that the run is finishing.
 import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
-import { VAE, VAEError } from '../index.js';
-import type { Activation, EpochLog, Likelihood } from '../types.js';
-import type { TrainCommand } from './args.js';
-import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint } from './checkpoint.js';
-import { claimOut } from './out-dir.js';
-import { OUTPUT_FILES, writeOutputs } from './outputs.js';
-import { removeTemporaries } from './atomic-write.js';
-import { routeSignals } from './signals.js';
-import { readTrainData } from './train-data.js';
+import { VAE, VAEError } from '../../index.js';
+import type { Activation, EpochLog, Likelihood } from '../../types.js';
+import type { TrainCommand } from '../args.js';
+import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint } from '../checkpoint.js';
+import { claimOut } from '../out-dir.js';
+import { OUTPUT_FILES, writeOutputs } from '../outputs.js';
+import { removeTemporaries } from '../atomic-write.js';
+import { routeSignals } from '../signals.js';
+import { readTrainData } from '../train-data.js';
 
 type Phase = 'starting' | 'training' | 'finishing';
 const ON_SIGNAL: Record<Phase, [first: string, later: string]> = {

@@ -1,10 +1,10 @@
 // Checking the arguments of VAE's methods: each check throws VAEError INVALID_ARGUMENT saying what was called, what
 // was expected and what came. Defaults live here too, beside the checks that apply them.
-import type { RunSettings } from './checkpoint.js';
-import { describe, VAEError } from './errors.js';
-import { RESERVED_METADATA } from './model-file.js';
-import type { FitSettings } from './training.js';
-import type { EngineOptions, FitOptions, TrainStepOptions } from './types.js';
+import type { RunSettings } from '../train/state.js';
+import { describe, VAEError } from '../errors.js';
+import { RESERVED_METADATA } from '../files/model-file.js';
+import type { FitSettings } from '../train/fit.js';
+import type { EngineOptions, FitOptions, TrainStepOptions } from '../types.js';
 
 export const DEFAULT_BATCH = 128, DEFAULT_LEARNING_RATE = 1e-3, DEFAULT_MAX_CONSECUTIVE_SKIPS = 20;
 const MAX_SAMPLES = 100_000; // importance samples per example

@@ -10,6 +10,6 @@ export function hostWait(memory: WebAssembly.Memory): (ptr: number, expected: nu
   };
 }
 
-/** The same, as source text for the workers (src/threads/worker-source.ts), which cannot import. */
+/** The same, as source text for the workers (src/wasm/threads/worker-source.ts), which cannot import. */
 export const HOST_WAIT_SOURCE =
   '(ptr, expected, timeoutMs) => { Atomics.wait(new Int32Array(memory.buffer, ptr, 1), 0, expected, timeoutMs); return 0; }';

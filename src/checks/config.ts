@@ -1,9 +1,15 @@
 // Resolving and checking a VAE configuration: defaults, ranges, and the codes the wasm ABI uses for enums.
-import { describe, VAEError, type VAEErrorCode } from './errors.js';
-import type { Activation, Likelihood, VAEConfig } from './types.js';
+import * as abi from '../../build/abi.js';
+import { describe, VAEError, type VAEErrorCode } from '../errors.js';
+import type { Activation, Likelihood, VAEConfig } from '../types.js';
 
-export const ACTIVATIONS: readonly Activation[] = ['relu', 'leakyRelu', 'tanh', 'sigmoid']; // index = wasm code
-export const LIKELIHOODS: readonly Likelihood[] = ['bernoulli', 'gaussian'];              // index = wasm code
+/** Each activation's and likelihood's code in the wasm (assembly/abi.ts). */
+export const ACTIVATION_CODES: Readonly<Record<Activation, number>> = {
+  relu: abi.ACTIVATION_RELU, leakyRelu: abi.ACTIVATION_LEAKY_RELU, tanh: abi.ACTIVATION_TANH, sigmoid: abi.ACTIVATION_SIGMOID,
+};
+export const LIKELIHOOD_CODES: Readonly<Record<Likelihood, number>> = { bernoulli: abi.LIKELIHOOD_BERNOULLI, gaussian: abi.LIKELIHOOD_GAUSSIAN };
+export const ACTIVATIONS = Object.keys(ACTIVATION_CODES) as readonly Activation[];
+export const LIKELIHOODS = Object.keys(LIKELIHOOD_CODES) as readonly Likelihood[];
 
 export const DEFAULT_CONFIG = {
   hiddenDims: [400],

@@ -1,9 +1,9 @@
 // Sizes checked in JavaScript numbers (exact to 2^53) before they reach wasm, whose pointers and sizes are 32-bit:
 // a request that would wrap around there is refused here with VAEError OUT_OF_MEMORY, and the model never sees it.
-import type { Engine } from './engine.js';
-import { VAEError } from './errors.js';
-import { layersOf } from './layout.js';
-import type { VAEConfig } from './types.js';
+import type { Engine } from './instance.js';
+import { VAEError } from '../errors.js';
+import { layersOf } from '../files/layout.js';
+import type { VAEConfig } from '../types.js';
 
 /** The largest output array a call returns: 4 GiB. Beyond it a request is refused before any work (see allocate). */
 export const MAX_OUTPUT_BYTES = 2 ** 32;

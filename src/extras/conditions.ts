@@ -1,5 +1,5 @@
 // Conditions for a conditional VAE: one-hot rows from class labels.
-import { describe, VAEError } from './errors.js';
+import { describe, VAEError } from '../errors.js';
 
 /** n × classes one-hot rows for n integer labels in [0, classes): the conditions of a class-conditional VAE. */
 export function oneHot(labels: ArrayLike<number>, classes: number): Float32Array {

@@ -4,9 +4,9 @@
 // WebAssembly.validate accepts a SIMD instruction (as tfjs-backend-wasm and wasm-feature-detect check). Callers
 // may instead supply the module themselves — bytes, a compiled WebAssembly.Module or a URL — to cache the raw
 // .wasm shipped in dist/ separately. Each source (build, URL, or bytes object) is compiled once per process.
-import { WASM_BASE64 as SIMD_WASM_BASE64 } from '../build/wasm-simd.js';
-import { describe, VAEError } from './errors.js';
-import type { WasmSource } from './types.js';
+import { WASM_BASE64 as SIMD_WASM_BASE64 } from '../../build/wasm-simd.js';
+import { describe, VAEError } from '../errors.js';
+import type { WasmSource } from '../types.js';
 
 export const MINIMUM_ENGINES =
   'WebAssembly SIMD (Chrome 91+, Edge 91+, Firefox 89+, Safari 16.4+, Node 16.4+) for the SIMD build, or ' +
@@ -58,7 +58,7 @@ const decoded = new Map<'simd' | 'scalar', Uint8Array<ArrayBuffer>>();
 async function embeddedBytes(build: 'simd' | 'scalar'): Promise<Uint8Array<ArrayBuffer>> {
   let bytes = decoded.get(build);
   if (!bytes) {
-    const base64 = build === 'simd' ? SIMD_WASM_BASE64 : (await import('../build/wasm-scalar.js')).WASM_BASE64;
+    const base64 = build === 'simd' ? SIMD_WASM_BASE64 : (await import('../../build/wasm-scalar.js')).WASM_BASE64;
     decoded.set(build, bytes = decodeBase64(base64));
   }
   return bytes;
@@ -102,7 +102,7 @@ async function readUrl(method: string, url: URL): Promise<ArrayBuffer | Uint8Arr
 }
 
 /**
- * The SIMD build with its memory import declared shared, for a thread pool (src/threads/). The build is compiled
+ * The SIMD build with its memory import declared shared, for a thread pool (src/wasm/threads/). The build is compiled
  * with the threads feature and imports a memory of at most MAX_PAGES pages; a shared memory differs only in the
  * limits flag of that import (0x01 → 0x03, WebAssembly threads proposal), so one embedded build serves both.
  */

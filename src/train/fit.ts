@@ -1,10 +1,10 @@
 // fit: epochs of shuffled batches, the run's position (what a resumed fit continues from), the schedules
 // (KL warm-up, free bits), early stopping with restore-best, the divergence guard's bookkeeping, logs and abort.
 // The model itself is reached through a FitHost, which VAE provides.
-import { copyPosition, epochStartBytes, toHex, type FitPosition, type RunSettings } from './checkpoint.js';
-import { describe, VAEError } from './errors.js';
+import { copyPosition, epochStartBytes, toHex, type FitPosition, type RunSettings } from './state.js';
+import { describe, VAEError } from '../errors.js';
 import { yieldToEventLoop } from './platform.js';
-import type { BatchLog, EpochLog, LossTerms, StepResult } from './types.js';
+import type { BatchLog, EpochLog, LossTerms, StepResult } from '../types.js';
 
 /** What fit needs from a model; every call is synchronous and checks that the model is still alive. */
 export interface FitHost {

@@ -2,11 +2,11 @@
 // state record (step count, seed and every RNG stream: assembly/model.ts) and, under fit, the position in the
 // run. Saved by save({ includeOptimizer: true }) in __metadata__.training; checked field by field on load,
 // because a checkpoint is a file like any other.
-import { VAEError } from './errors.js';
+import { GENERATOR_BYTES, STATE_BYTES, STATE_HEADER_BYTES, STREAMS, STREAM_RECORD_BYTES } from '../../build/abi.js';
+import { VAEError } from '../errors.js';
 
-/** Bytes of assembly/model.ts's state record: step, seed, 8 spare, 5 streams × (64 state + 16 scratch). */
-export const STATE_RECORD_BYTES = 16 + 5 * 80;
-const STREAMS = 5, STREAM_BYTES = 80, GENERATOR_BYTES = 64;
+/** Bytes of the wasm state record: step, seed, 8 spare, then each stream's generator and scratch (assembly/abi.ts). */
+export const STATE_RECORD_BYTES = STATE_BYTES;
 
 /** The options that shape a run's steps: a resume must be given the same. */
 export interface RunSettings {
@@ -109,7 +109,7 @@ export function decodeTrainingMetadata(text: string, seed: number, method: strin
   for (let s = 0; s < STREAMS; s++) {
     // Lane g's generator is the words s0..s3 at +4g of four 16-byte rows; xoshiro128+ never reaches all zeros,
     // and from there it would draw zeros forever.
-    const base = 16 + s * STREAM_BYTES;
+    const base = STATE_HEADER_BYTES + s * STREAM_RECORD_BYTES;
     for (let g = 0; g < 4; g++) {
       if ([0, 16, 32, 48].every((row) => view.getUint32(base + row + 4 * g, true) === 0)) fail(`RNG stream ${s}, lane ${g}, is all zeros`);
     }

@@ -1,8 +1,8 @@
 // `wasm-vae encode`: the posterior means (and log-variances) of a data set, as CSV.
-import type { Command } from './common.js';
-import { integerOption, loadModel, parseOptions, readDataset } from './common.js';
-import { writeFileAtomic } from './atomic-write.js';
-import { readIdxLabels } from './idx.js';
+import type { Command } from '../common.js';
+import { integerOption, loadModel, parseOptions, readDataset } from '../common.js';
+import { writeFileAtomic } from '../atomic-write.js';
+import { readIdxLabels } from '../idx.js';
 
 export const encode: Command = {
   usage: `Usage: wasm-vae encode --model FILE [options]

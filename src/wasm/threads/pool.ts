@@ -1,11 +1,11 @@
 // A pool of workers that run each job of one model together with shared WebAssembly memory. The host prepares the
 // job in memory (model_prepare), bumps SEQ, and every thread runs its part (model_run(t, T)), meeting the others at
-// the barriers inside the job (assembly/jobs.ts); DONE counts the workers that finished.
+// the barriers inside the job (assembly/jobs/); DONE counts the workers that finished.
 // Where the caller may block (Node, a Worker) it is thread 0 itself, and T − 1 workers join it: one wake-up fewer
 // per job, which measured ≈ 8% of a 2-thread step. On a browser's main thread, which may not block, T workers run
 // the job and the caller awaits Atomics.waitAsync. Waits are Atomics.wait/waitAsync, never polling.
-import { VAEError } from '../errors.js';
-import type { Engine } from '../engine.js';
+import { VAEError } from '../../errors.js';
+import type { Engine } from '../instance.js';
 import { DONE, EXIT, FAILED, FAULT, GEN, SEQ, WORDS } from './control.js';
 import { browserWorkerSource, nodeWorkerSource, type WorkerInit } from './worker-source.js';
 

@@ -2,7 +2,7 @@
 // (assembly/model.ts): encoder.i, encoder.mean, encoder.logvar, decoder.i, decoder.out; per layer its
 // weight [out, in] (PyTorch's nn.Linear layout) then its bias [out]. Files are checked against this before any
 // wasm is built.
-import type { VAEConfig } from './types.js';
+import type { VAEConfig } from '../types.js';
 
 export interface Layer {
   /** Our name for the layer: encoder.0, encoder.mean, …, decoder.out. */

@@ -1,7 +1,7 @@
 // Images ↔ the Float32Arrays the model reads and writes (greyscale, values in [0, 1], row-major), shared by the
 // CLI's PNGs and by web pages. Nothing here touches the DOM until called: ImageData is looked up at call time,
 // so the module loads in Node, in pages and in Workers alike.
-import { describe, VAEError } from './errors.js';
+import { describe, VAEError } from '../errors.js';
 
 export interface GreyPixels {
   width: number;

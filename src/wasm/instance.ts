@@ -1,11 +1,12 @@
 // WebAssembly.Module (./builds.ts: compiled once per process) → one instance per model, through the loader.
 // Also the typed view of the wasm ABI and the copies in and out of linear memory (no live view escapes:
 // memory may grow, which detaches every view taken before).
+import * as abi from '../../build/abi.js';
 import { instantiate } from '@assemblyscript/loader';
 import { resolveModule, sharedSimdModule } from './builds.js';
-import { VAEError } from './errors.js';
+import { VAEError } from '../errors.js';
 import { hostWait } from './threads/host-wait.js';
-import type { WasmSource } from './types.js';
+import type { WasmSource } from '../types.js';
 
 /** The wasm ABI (assembly/index.ts). Pointers are byte addresses into the instance's memory. */
 export interface WasmExports {
@@ -110,13 +111,15 @@ const REQUIRED_EXPORTS = ['memory', 'build_lanes', 'arena_alloc', 'first_outside
   'model_state', 'model_state_bytes', 'model_parameters', 'model_adam_m', 'model_adam_v', 'model_encode_sample',
   'model_log_likelihood', 'model_conditions', 'model_row_results'];
 
-/** Job kinds of model_prepare (assembly/jobs.ts JOB_*). */
+/** Job kinds of model_prepare (assembly/abi.ts JOB_*). */
 export const JOB = {
-  TRAIN: 1, GRADIENTS: 2, EVALUATE: 3, ENCODE: 4, ENCODE_SAMPLE: 5, DECODE: 6, DECODE_MEAN: 7, SAMPLE: 8, LOG_LIKELIHOOD: 9,
+  TRAIN: abi.JOB_TRAIN, GRADIENTS: abi.JOB_GRADIENTS, EVALUATE: abi.JOB_EVALUATE, ENCODE: abi.JOB_ENCODE,
+  ENCODE_SAMPLE: abi.JOB_ENCODE_SAMPLE, DECODE: abi.JOB_DECODE, DECODE_MEAN: abi.JOB_DECODE_MEAN, SAMPLE: abi.JOB_SAMPLE,
+  LOG_LIKELIHOOD: abi.JOB_LOG_LIKELIHOOD,
 } as const;
 
 /** Pages (64 KiB) a model's memory may grow to: the maximum the builds declare for their imported memory. */
-export const MAX_PAGES = 16384;
+export const MAX_PAGES = abi.MAX_PAGES;
 
 /** One wasm instance: its exports and copies in and out of its memory. */
 export class Engine {
