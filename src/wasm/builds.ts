@@ -102,17 +102,45 @@ async function readUrl(method: string, url: URL): Promise<ArrayBuffer | Uint8Arr
 }
 
 /**
- * The SIMD build with its memory import declared shared, for a thread pool (src/wasm/threads/). The build is compiled
- * with the threads feature and imports a memory of at most MAX_PAGES pages; a shared memory differs only in the
- * limits flag of that import (0x01 → 0x03, WebAssembly threads proposal), so one embedded build serves both.
+ * The SIMD build with its memory import declared shared, for a thread pool (src/wasm/threads/): the embedded build,
+ * or the caller's SIMD build given as bytes or a URL (the raw `wasm-vae/wasm/simd`, cached on its own). The build is
+ * compiled with the threads feature and imports a memory of at most MAX_PAGES pages; a shared memory differs only
+ * in the limits flag of that import (0x01 → 0x03, WebAssembly threads proposal), so one build serves both. A
+ * compiled WebAssembly.Module cannot be re-declared, so it cannot run a pool (threads/support.ts says so first).
  */
-export async function sharedSimdModule(method: string): Promise<WebAssembly.Module> {
+export function sharedSimdModule(method: string, source?: WasmSource): Promise<WebAssembly.Module> {
   if (!simdSupported()) throw unsupported(method, 'this engine has WebAssembly without SIMD, and threads run on the SIMD build');
-  return once(embedded, 'shared', async () => WebAssembly.compile(markMemoryShared(await embeddedBytes('simd'))));
+  if (source === undefined || source === 'auto' || source === 'simd') {
+    return once(embedded, 'shared', async () => WebAssembly.compile(sharedCopy(method, await embeddedBytes('simd'), null)));
+  }
+  const value: unknown = source;
+  if (value instanceof URL) {
+    return once(sharedByUrl, value.href, async () => {
+      const bytes = await readUrl(method, value);
+      return compileSupplied(method, value.href, sharedCopy(method, new Uint8Array(bytes), value.href));
+    });
+  }
+  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) {
+    const bytes = value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    return once(sharedSupplied, value, () => compileSupplied(method, describe(value), sharedCopy(method, bytes, describe(value))));
+  }
+  throw new VAEError('INVALID_ARGUMENT', `${method}: options.wasm: expected the SIMD build as bytes or a URL to run threads; received ${describe(value)}`);
 }
 
-/** A copy of `bytes` whose imported memory is declared shared. */
-function markMemoryShared(bytes: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+const sharedSupplied = new WeakMap<ArrayBuffer | ArrayBufferView, Promise<WebAssembly.Module>>();
+const sharedByUrl = new Map<string, Promise<WebAssembly.Module>>();
+
+/** A copy of `bytes` whose imported memory is declared shared; `what` names a caller's module (null: ours). */
+function sharedCopy(method: string, bytes: Uint8Array, what: string | null): Uint8Array<ArrayBuffer> {
+  const out = markMemoryShared(bytes);
+  if (out) return out;
+  if (what === null) throw new VAEError('UNSUPPORTED_ENGINE', 'threads: expected the embedded SIMD build to import a memory with a maximum; this build does not');
+  throw new VAEError('INVALID_ARGUMENT', `${method}: options.wasm: expected the SIMD build (wasm-vae/wasm/simd), which imports its ` +
+    `memory, to run threads; received ${what}, which imports no memory with a maximum (the scalar build has its own memory)`);
+}
+
+/** A copy of `bytes` whose imported memory is declared shared, or null when it imports no memory with a maximum. */
+function markMemoryShared(bytes: Uint8Array): Uint8Array<ArrayBuffer> | null {
   const out = bytes.slice();
   let at = 8; // magic and version
   const leb = (): number => {
@@ -139,7 +167,7 @@ function markMemoryShared(bytes: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffe
     }
     break;
   }
-  throw new VAEError('UNSUPPORTED_ENGINE', 'threads: expected the embedded SIMD build to import a memory with a maximum; this build does not');
+  return null;
 }
 
 /** The compiled module for `source`, or a VAEError saying what was expected and what came. */

@@ -138,7 +138,7 @@ export class Engine {
    * the SIMD build on a shared memory that a thread pool's workers instantiate the same module on.
    */
   static async create(method: string, source?: WasmSource, shared = false): Promise<Engine> {
-    const module = shared ? await sharedSimdModule(method) : await resolveModule(method, source);
+    const module = shared ? await sharedSimdModule(method, source) : await resolveModule(method, source);
     const names = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
     const missing = REQUIRED_EXPORTS.filter((name) => !names.has(name));
     if (missing.length > 0) {

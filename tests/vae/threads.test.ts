@@ -2,9 +2,10 @@
 // in Chromium (the test server sends COOP/COEP). On a browser's main thread fit awaits the pool (Atomics.waitAsync)
 // and synchronous calls run on the calling thread; both must agree with Node's threads byte for byte.
 import { describe, expect, it } from 'vitest';
-import { VAE, type VAEOptions } from '../../src/index.js';
+import { VAE, type EngineOptions, type VAEOptions } from '../../src/index.js';
 import { prototypeData, sparseImages } from '../helpers/data.js';
 import { expectVAEError } from '../helpers/errors.js';
+import { readBytes, wasmUrl } from '../helpers/files.js';
 
 const THREADS = [1, 2, 3, 4];
 
@@ -92,6 +93,27 @@ describe('threads: lifecycle and options', () => {
     for (const m of [straight, vae, resumed]) m.dispose();
   });
 
+  it('run on a supplied SIMD build (bytes or a URL: the raw-.wasm recipe) to the embedded build\'s bytes; a Module or the scalar build say why not', async () => {
+    const data = sparseImages(60), config = { inputDim: 784, hiddenDims: [16], latentDim: 4, seed: 6 };
+    const train = async (engine: EngineOptions) => {
+      const vae = await VAE.create(config, engine);
+      await vae.fit(data, { epochs: 1, batchSize: 20 });
+      const out = { threads: vae.threads, saved: vae.save({ includeOptimizer: true }) };
+      vae.dispose();
+      return out;
+    };
+    const embedded = await train({ threads: 2 });
+    expect(embedded.threads).toBe(2);
+    const bytes = await readBytes(wasmUrl('simd'));
+    for (const wasm of [bytes, bytes.buffer, wasmUrl('simd')]) expect(await train({ threads: 2, wasm })).toEqual(embedded);
+    const compiled = await WebAssembly.compile(bytes);
+    await expectVAEError(() => VAE.create(config, { threads: 2, wasm: compiled }), 'UNSUPPORTED_ENGINE',
+      /options\.threads: .*a compiled WebAssembly\.Module cannot be given shared memory: pass the SIMD build .* as its URL or bytes/);
+    const scalar = await readBytes(wasmUrl('scalar'));
+    await expectVAEError(() => VAE.create(config, { threads: 2, wasm: scalar }), 'INVALID_ARGUMENT',
+      /options\.wasm: expected the SIMD build .* to run threads; received .*imports no memory with a maximum/);
+  });
+
   it('load({ threads }) runs the loaded model on the pool; dispose ends it and later calls throw DISPOSED', async () => {
     const source = await VAE.create({ inputDim: 784, hiddenDims: [16], latentDim: 4, seed: 2 });
     const vae = await VAE.load(source.save(), { threads: 2 });
@@ -107,7 +129,7 @@ describe('threads: lifecycle and options', () => {
     for (const threads of [0, 1.5, 65, -2, 'all', null]) {
       await expectVAEError(() => VAE.create({ inputDim: 4 }, { threads: threads as never }), 'INVALID_ARGUMENT', /VAE\.create: options\.threads must be an integer in \[1, 64\] or 'auto'/);
     }
-    await expectVAEError(() => VAE.create({ inputDim: 4 }, { threads: 2, wasm: 'scalar' }), 'UNSUPPORTED_ENGINE', /options\.threads: .*embedded SIMD build; options\.wasm chose 'scalar'/);
+    await expectVAEError(() => VAE.create({ inputDim: 4 }, { threads: 2, wasm: 'scalar' }), 'UNSUPPORTED_ENGINE', /options\.threads: .*the SIMD build; options\.wasm chose 'scalar'/);
     const auto = await VAE.create({ inputDim: 4 }, { threads: 'auto' });
     expect(auto.threads).toBeGreaterThanOrEqual(1);
     expect(auto.threads).toBeLessThanOrEqual(8);

@@ -4,7 +4,8 @@
 //     AUTO_CAP, and quietly stays at 1 where a pool cannot run.
 //   threads: n > 1 needs shared WebAssembly memory — in a browser, a cross-origin isolated page (served with
 //     Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp) — WebAssembly SIMD,
-//     the embedded build, and Workers; without them it throws VAEError UNSUPPORTED_ENGINE saying which is missing.
+//     the SIMD build (embedded, or supplied as bytes or a URL), and Workers; without them it throws VAEError
+//     UNSUPPORTED_ENGINE saying which is missing.
 import { simdSupported } from '../builds.js';
 import { argumentError } from '../../checks/options.js';
 import { VAEError } from '../../errors.js';
@@ -28,8 +29,9 @@ function availableCores(): number {
 
 /** Why a pool cannot run here, or null when it can. */
 export function threadsUnavailable(source: WasmSource | undefined): string | null {
-  if (source !== undefined && source !== 'auto' && source !== 'simd') {
-    return `threads run on the embedded SIMD build; options.wasm chose ${typeof source === 'string' ? `'${source}'` : 'a supplied module'}`;
+  if (source === 'scalar') return "threads run on the SIMD build; options.wasm chose 'scalar'";
+  if (typeof WebAssembly === 'object' && source instanceof WebAssembly.Module) {
+    return 'a compiled WebAssembly.Module cannot be given shared memory: pass the SIMD build (wasm-vae/wasm/simd) as its URL or bytes';
   }
   if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') {
     return `this page has no SharedArrayBuffer: serve it cross-origin isolated (${ISOLATION_HEADERS})`;
