@@ -14,6 +14,15 @@ const nodeRecipeHash: BrowserCommand<[]> = async (ctx) => {
   return recipe.sha256Hex(await recipe.trainRecipe()); // the same hashing code as the browser side
 };
 
+const browser = {
+  enabled: true,
+  headless: true,
+  screenshotFailures: false,
+  provider: playwright({ launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS } }),
+  instances: [{ browser: 'chromium' as const }],
+  commands: { nodeRecipeHash },
+};
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
@@ -22,20 +31,25 @@ export default defineConfig({
         test: { name: 'node', include: [...behaviour, 'tests/node/**/*.test.ts', 'tests/consumers/**/*.test.ts', 'tests/demo/**/*.test.ts', 'tests/examples/**/*.test.ts'], testTimeout: 120_000 },
       },
       {
+        // The behaviour tests again in Chromium on an engine that pretends to lack SIMD, so 'auto' runs the scalar
+        // fallback chunk; threads need SIMD, so their tests run in the other two projects only.
+        test: {
+          name: 'chromium-scalar',
+          include: behaviour,
+          exclude: ['tests/vae/threads.test.ts'],
+          setupFiles: ['tests/helpers/force-scalar.ts'],
+          testTimeout: 120_000,
+          browser,
+        },
+      },
+      {
         // Cross-origin isolated (COOP/COEP), as a page must be for SharedArrayBuffer: the threads tests run here too.
         server: { headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
         test: {
           name: 'chromium',
           include: behaviour,
           testTimeout: 60_000,
-          browser: {
-            enabled: true,
-            headless: true,
-            screenshotFailures: false,
-            provider: playwright({ launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS } }),
-            instances: [{ browser: 'chromium' }],
-            commands: { nodeRecipeHash },
-          },
+          browser,
         },
       },
     ],

@@ -2,6 +2,14 @@
 import { Engine } from '../../src/wasm/instance.js';
 import type { WasmSource } from '../../src/types.js';
 
+/**
+ * False in the chromium-scalar project, whose engine pretends to lack SIMD (tests/helpers/force-scalar.ts): tests
+ * that need the SIMD build (comparing it with the scalar one, or threads) run only where it can.
+ */
+export const SIMD_ENGINE = (globalThis as { FORCED_SCALAR?: boolean }).FORCED_SCALAR !== true;
+/** The builds this engine can run. */
+export const BUILDS = SIMD_ENGINE ? (['simd', 'scalar'] as const) : (['scalar'] as const);
+
 export interface Kernels {
   engine: Engine;
   w: Engine['wasm'];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ACTIVATION_KINDS, activationDerivRef, activationRef, finiteDifferences, maxAbsDiff } from '../reference/kernels.js';
-import { kernels, randomArray } from '../helpers/wasm.js';
+import { BUILDS, kernels, randomArray } from '../helpers/wasm.js';
 
 describe('activations', () => {
   // n = 1001 is not a multiple of 4: the last vector runs into the arena's padding.
@@ -77,7 +77,7 @@ describe('clamp (the log-variance bounds)', () => {
 describe('the edges of relu and exp (pmax/pmin, and 2^n built without a float→int conversion)', () => {
   const edges = Float32Array.from([-0, 0, NaN, Infinity, -Infinity, -1, 1, 1e-45, -1e-45, 3.4e38, -3.4e38]);
 
-  it.each(['simd', 'scalar'] as const)('%s build: relu keeps wasm max\'s bits: relu(−0) = +0, NaN stays NaN', async (build) => {
+  it.each(BUILDS)('%s build: relu keeps wasm max\'s bits: relu(−0) = +0, NaN stays NaN', async (build) => {
     const k = await kernels(build);
     const p = k.put(edges);
     k.w.activation_forward(ACTIVATION_KINDS.indexOf('relu'), p, edges.length);
@@ -86,7 +86,7 @@ describe('the edges of relu and exp (pmax/pmin, and 2^n built without a float→
     got.forEach((v, i) => expect(Object.is(v, want[i]), `relu(${edges[i]}) = ${v}, expected ${want[i]}`).toBe(true));
   });
 
-  it.each(['simd', 'scalar'] as const)('%s build: exp within a few ulp, clamped to [−87.3, 88], NaN stays NaN', async (build) => {
+  it.each(BUILDS)('%s build: exp within a few ulp, clamped to [−87.3, 88], NaN stays NaN', async (build) => {
     const k = await kernels(build);
     // z = μ + exp(½·logVar)·ε with μ = 0, ε = 1 and logVar = 2x is exp(x)
     const xs = [0, 1, -1, 10, -10, 0.5, -0.5, 87, -87, 88, 200, -200, -0, NaN, Infinity, -Infinity];

@@ -3,7 +3,7 @@
 // references in the other files, so agreement here carries those checks over to the scalar build. Element-wise
 // results and products must be the same bits; loss sums may round differently (another summation order).
 import { describe, expect, it } from 'vitest';
-import { kernels, randomArray, type Kernels } from '../helpers/wasm.js';
+import { SIMD_ENGINE, kernels, randomArray, type Kernels } from '../helpers/wasm.js';
 
 const N = 37; // not a multiple of 4 or 8
 
@@ -88,7 +88,7 @@ const cases: Record<string, Case> = {
   },
 };
 
-describe('scalar build against the SIMD build, kernel by kernel', () => {
+describe.runIf(SIMD_ENGINE)('scalar build against the SIMD build, kernel by kernel', () => {
   it.each(Object.keys(cases))('%s', async (name) => {
     const simd = await kernels('simd'), scalar = await kernels('scalar');
     expect(simd.engine.simd).toBe(true);

@@ -1,7 +1,7 @@
 // The hot path allocates nothing: once model_reserve has laid out a batch's buffers (zero-skipping lists
 // included), training steps, evaluation and sampling at that size never grow wasm memory.
 import { describe, expect, it } from 'vitest';
-import { kernels } from '../helpers/wasm.js';
+import { BUILDS, kernels } from '../helpers/wasm.js';
 import { sparseImages } from '../helpers/data.js';
 import { activationBytes, fittingChunk, type ActivationSpace } from '../../src/wasm/sizes.js';
 import type { Engine } from '../../src/wasm/instance.js';
@@ -29,7 +29,7 @@ describe('wasm memory during training', () => {
 
 describe('the facade sizes activations as the wasm lays them out', () => {
   it('activationBytes (src/wasm/sizes.ts) equals what model_reserve carves, for several shapes and batch sizes', async () => {
-    for (const source of ['simd', 'scalar'] as const) {
+    for (const source of BUILDS) {
       const k = await kernels(source), w = k.w;
       const config = { inputDim: 37, hiddenDims: [50, 9], latentDim: 3, activation: 'relu', likelihood: 'bernoulli', seed: 1, conditionDim: 5 } as const;
       const hidden = k.zeros(2);

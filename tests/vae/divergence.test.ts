@@ -1,5 +1,6 @@
 // The divergence guard: log-variances clamped to [-30, 20] in the kernels; a step with a non-finite loss or
 // gradient is skipped before Adam runs; fit counts skips and stops with DIVERGED after too many in a row.
+import { SIMD_ENGINE } from '../helpers/wasm.js';
 import { describe, expect, it } from 'vitest';
 import { VAE, VAEError } from '../../src/index.js';
 import { decodeSafetensors, encodeSafetensors } from '../../src/files/safetensors.js';
@@ -34,7 +35,7 @@ describe('divergence guard', () => {
     expect(trainingTensors(vae).step).not.toBe(before.step);
   });
 
-  it.each([1, 2])('skips a step whose loss is finite but a weight gradient exceeds 1e19 (%i threads)', async (threads) => {
+  it.each(SIMD_ENGINE ? [1, 2] : [1])('skips a step whose loss is finite but a weight gradient exceeds 1e19 (%i threads)', async (threads) => {
     // Decoder hidden units at 1e25: the logits (≈1e26) and the loss stay finite, dW of the output layer ≈ 1e25 / batch.
     const file = decodeSafetensors((await VAE.create(small)).save());
     file.tensors.get('decoder.0.bias')!.data.fill(1e25);
