@@ -1,6 +1,7 @@
-// Resolving and checking a VAE configuration: defaults, ranges, and the codes the wasm ABI uses for enums.
+// Resolving and checking a VAE configuration: defaults, ranges, the codes the wasm ABI uses for enums, and its size.
 import * as abi from '../../build/abi.js';
 import { describe, VAEError, type VAEErrorCode } from '../errors.js';
+import { parameterCountOf } from '../files/layout.js';
 import type { Activation, Likelihood, VAEConfig } from '../types.js';
 
 /** Each activation's and likelihood's code in the wasm (assembly/abi.ts). */
@@ -67,4 +68,18 @@ export function resolveConfig(options: unknown, method: string, code: VAEErrorCo
     seed: seed as number,
     conditionDim: conditionDim as number,
   });
+}
+
+const MAX_MODEL_BYTES = 2 ** 31; // leaves room below wasm32's 4 GiB for activations
+
+/**
+ * Throws OUT_OF_MEMORY unless parameters, gradients and Adam's two moments fit in 32-bit memory; checked before any
+ * wasm is built, because sizes that large would wrap around in wasm's 32-bit arithmetic.
+ */
+export function checkModelSize(method: string, config: VAEConfig): void {
+  const bytes = 16 * parameterCountOf(config);
+  if (bytes > MAX_MODEL_BYTES) {
+    throw new VAEError('OUT_OF_MEMORY', `${method}: expected a model whose parameters and optimiser state fit in ` +
+      `${MAX_MODEL_BYTES / 2 ** 30} GiB of WebAssembly memory; this configuration needs ${(bytes / 2 ** 30).toFixed(1)} GiB`);
+  }
 }

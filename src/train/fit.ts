@@ -1,35 +1,12 @@
 // fit: epochs of shuffled batches, the run's position (what a resumed fit continues from), the schedules
 // (KL warm-up, free bits), early stopping with restore-best, the divergence guard's bookkeeping, logs and abort.
-// The model itself is reached through a FitHost, which VAE provides.
+// It drives the model's wasm side (src/wasm/model.ts) directly.
+import { DEFAULT_BATCH } from '../checks/options.js';
 import { copyPosition, epochStartBytes, toHex, type FitPosition, type RunSettings } from './state.js';
 import { describe, VAEError } from '../errors.js';
 import { yieldToEventLoop } from './platform.js';
-import type { BatchLog, EpochLog, LossTerms, StepResult } from '../types.js';
-
-/** What fit needs from a model; every call is synchronous and checks that the model is still alive. */
-export interface FitHost {
-  readonly inputDim: number;
-  readonly conditionDim: number;
-  /** The input and condition buffers for `rows` rows: views, valid until the next call. */
-  input(rows: number): Float32Array;
-  conditionInput(rows: number): Float32Array;
-  /** One step: synchronous, or a promise where the step runs on a thread pool that this thread may not block on. */
-  step(rows: number, learningRate: number, beta: number, freeBits: number): StepResult | Promise<StepResult>;
-  /** The shuffle stream's generator bytes (a copy), and restoring them. */
-  shuffleGenerator(): Uint8Array;
-  setShuffleGenerator(bytes: Uint8Array): void;
-  /** Fisher–Yates over `order` with draws from the shuffle stream. */
-  shuffle(order: Uint32Array): void;
-  evaluate(data: Float32Array, conditions: Float32Array | undefined): LossTerms;
-  /** Copies of the weights, and writing such copies back (restore-best). */
-  weights(): Float32Array[];
-  setWeights(weights: Float32Array[]): void;
-  /** Throws DISPOSED when dispose() ran while fit was waiting. */
-  alive(): void;
-  position: FitPosition | null;
-  /** The best epoch's weights while earlyStopping.restoreBest runs (saved with the position). */
-  bestWeights: Float32Array[] | null;
-}
+import type { BatchLog, EpochLog } from '../types.js';
+import type { WasmModel } from '../wasm/model.js';
 
 export interface FitSettings extends RunSettings {
   epochs: number;
@@ -58,16 +35,16 @@ function runSettings(s: FitSettings): RunSettings {
 }
 
 /** The position fit starts from: the model's own when resuming the same run, else a new run's. */
-function startingPosition(method: string, host: FitHost, n: number, s: FitSettings): FitPosition {
-  const p = host.position;
+function startingPosition(method: string, model: WasmModel, n: number, s: FitSettings): FitPosition {
+  const p = model.position;
   if (s.resume && p === null) {
     throw new VAEError('INVALID_ARGUMENT', `${method}: options.resume must be given to a model with a run to continue (a fit ` +
       'in this process, or a file saved with includeOptimizer after a fit); this model has none');
   }
   if (!s.resume || p === null) {
-    host.bestWeights = null;
+    model.bestWeights = null;
     return { epoch: 0, batch: 0, examples: n, batchSize: s.batchSize, shuffle: s.shuffle,
-      epochStart: toHex(host.shuffleGenerator()), totals: emptyTotals(), consecutiveSkips: 0, step: 0,
+      epochStart: toHex(model.shuffleGenerator()), totals: emptyTotals(), consecutiveSkips: 0, step: 0,
       settings: runSettings(s), early: { best: null, bestEpoch: 0, sinceBest: 0, stopped: false } };
   }
   const mismatch = (what: string, saved: unknown, given: unknown) => new VAEError('INVALID_ARGUMENT',
@@ -80,20 +57,20 @@ function startingPosition(method: string, host: FitHost, n: number, s: FitSettin
   return copyPosition(p);
 }
 
-export async function runFit(method: string, host: FitHost, data: Float32Array, s: FitSettings): Promise<EpochLog[]> {
-  const D = host.inputDim, C = host.conditionDim, n = data.length / D;
-  const position = startingPosition(method, host, n, s);
-  host.position = position;
+export async function runFit(method: string, model: WasmModel, data: Float32Array, s: FitSettings): Promise<EpochLog[]> {
+  const D = model.config.inputDim, C = model.config.conditionDim, n = data.length / D;
+  const position = startingPosition(method, model, n, s);
+  model.position = position;
   const batches = Math.ceil(n / s.batchSize);
   const order = new Uint32Array(n);
   const logs: EpochLog[] = [];
   while (position.epoch < s.epochs && !position.early.stopped && !s.signal?.aborted) {
     const epoch = position.epoch + 1;
     // The permutation of this epoch: drawn fresh at a boundary, or redrawn from the snapshot when resuming inside it.
-    if (position.batch === 0) position.epochStart = toHex(host.shuffleGenerator());
-    else host.setShuffleGenerator(epochStartBytes(position));
+    if (position.batch === 0) position.epochStart = toHex(model.shuffleGenerator());
+    else model.setShuffleGenerator(epochStartBytes(position));
     for (let i = 0; i < n; i++) order[i] = i;
-    if (s.shuffle) host.shuffle(order);
+    if (s.shuffle) model.shuffle(order);
 
     const start = performance.now();
     let aborted = false, beta = warmupBeta(s.beta, s.klWarmup, position.step);
@@ -101,14 +78,16 @@ export async function runFit(method: string, host: FitHost, data: Float32Array, 
     for (let b = position.batch; b < batches; b++) {
       if (s.signal?.aborted) { aborted = true; break; }
       const rows = Math.min(s.batchSize, n - b * s.batchSize);
-      const input = host.input(rows), conditionInput = C > 0 ? host.conditionInput(rows) : null;
+      const input = model.inputRows(rows), conditionInput = C > 0 ? model.conditionRows(rows) : null;
       for (let r = 0; r < rows; r++) {
         const src = order[b * s.batchSize + r];
         input.set(data.subarray(src * D, (src + 1) * D), r * D);
         if (conditionInput) conditionInput.set(s.conditions!.subarray(src * C, (src + 1) * C), r * C);
       }
       beta = warmupBeta(s.beta, s.klWarmup, position.step);
-      const step = await host.step(rows, s.learningRate, beta, s.freeBits);
+      // On a pool this thread may not block on, the step is awaited; otherwise it runs here and now.
+      const step = await (model.awaitsSteps ? model.stepAsync(method, rows, s.learningRate, beta, s.freeBits)
+        : model.step(method, rows, s.learningRate, beta, s.freeBits));
       position.step++;
       if (step.skipped) {
         totals.skipped++;
@@ -126,7 +105,7 @@ export async function runFit(method: string, host: FitHost, data: Float32Array, 
           'Lower options.learningRate, or check the data');
       }
       await yieldToEventLoop();
-      host.alive();
+      model.checkAlive(method);
     }
     if (aborted && totals.examples + totals.skipped === 0) break;
     // Means over the applied steps; with none there is no loss to report (NaN, null in JSON), and the log says why.
@@ -144,9 +123,9 @@ export async function runFit(method: string, host: FitHost, data: Float32Array, 
       position.batch = 0;
       position.totals = emptyTotals();
       if (s.validationData) {
-        const val = host.evaluate(s.validationData, s.validationConditions);
+        const val = model.evaluate(method, s.validationData, s.validationConditions, DEFAULT_BATCH);
         log.valLoss = val.loss; log.valReconstruction = val.reconstruction; log.valKl = val.kl;
-        if (s.earlyStopping) earlyStoppingStep(host, position, s, log);
+        if (s.earlyStopping) earlyStoppingStep(model, position, s, log);
       }
     }
     logs.push(log);
@@ -157,11 +136,11 @@ export async function runFit(method: string, host: FitHost, data: Float32Array, 
 }
 
 /** After an epoch's validation: keep the best (and its weights), count epochs since, stop after `patience`. */
-function earlyStoppingStep(host: FitHost, position: FitPosition, s: FitSettings, log: EpochLog): void {
+function earlyStoppingStep(model: WasmModel, position: FitPosition, s: FitSettings, log: EpochLog): void {
   const { patience, minDelta, restoreBest } = s.earlyStopping!, early = position.early, loss = log.valLoss!;
   if (early.best === null || loss < early.best - minDelta) {
     early.best = loss; early.bestEpoch = log.epoch; early.sinceBest = 0;
-    if (restoreBest) host.bestWeights = host.weights();
+    if (restoreBest) model.bestWeights = model.weights();
   } else {
     early.sinceBest++;
   }
@@ -169,8 +148,8 @@ function earlyStoppingStep(host: FitHost, position: FitPosition, s: FitSettings,
   if (early.sinceBest >= patience) {
     early.stopped = true;
     log.stoppedEarly = true;
-    if (restoreBest && host.bestWeights) {
-      host.setWeights(host.bestWeights);
+    if (restoreBest && model.bestWeights) {
+      model.setWeights(model.bestWeights);
       log.restoredEpoch = early.bestEpoch;
     }
   }

@@ -45,15 +45,18 @@ export class JobRunner {
     this.#pool = pool;
   }
 
+  /** A runner on `threads` threads: a pool when threads > 1 (the engine's memory is then shared). */
+  static async start(method: string, engine: Engine, threads: number): Promise<JobRunner> {
+    return new JobRunner(engine, threads > 1 ? await ThreadPool.start(method, engine, threads, canBlock()) : null);
+  }
+
   /**
-   * A runner on `threads` threads for `owner` (the model): a pool when threads > 1 (the engine's memory is then
-   * shared), whose workers end when the owner is disposed or, forgotten, garbage-collected.
+   * Ties the runner to `owner`, the object users hold (the VAE): the pool's workers end when the owner is disposed
+   * or, forgotten, garbage-collected; injectFault(owner) reaches this runner.
    */
-  static async start(method: string, engine: Engine, threads: number, owner: object): Promise<JobRunner> {
-    const runner = new JobRunner(engine, threads > 1 ? await ThreadPool.start(method, engine, threads, canBlock()) : null);
-    if (runner.#pool) forgotten?.register(owner, runner, runner);
-    runners.set(owner, runner);
-    return runner;
+  ownedBy(owner: object): void {
+    if (this.#pool) forgotten?.register(owner, this, this);
+    runners.set(owner, this);
   }
 
   /** Threads the jobs run on: 1, or the pool's size (1 again once a worker failed or after dispose). */
