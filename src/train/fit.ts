@@ -65,6 +65,7 @@ export async function runFit(method: string, model: WasmModel, data: Float32Arra
   const order = new Uint32Array(n);
   const logs: EpochLog[] = [];
   while (position.epoch < s.epochs && !position.early.stopped && !s.signal?.aborted) {
+    model.checkAlive(method); // onEpochEnd may have disposed the model
     const epoch = position.epoch + 1;
     // The permutation of this epoch: drawn fresh at a boundary, or redrawn from the snapshot when resuming inside it.
     if (position.batch === 0) position.epochStart = toHex(model.shuffleGenerator());

@@ -52,6 +52,16 @@ describe('VAEError codes', () => {
     expect(vae.disposed).toBe(true);
   });
 
+  it('DISPOSED when onEpochEnd disposes the model and epochs remain; none when it was the last epoch', async () => {
+    const data = prototypeData(32, D);
+    const vae = await VAE.create(small);
+    await expectVAEError(() => vae.fit(data, { batchSize: 8, epochs: 3, onEpochEnd: () => vae.dispose() }), 'DISPOSED',
+      /VAE\.fit: expected a live model; this one was disposed/);
+    const last = await VAE.create(small);
+    const logs = await last.fit(data, { batchSize: 8, epochs: 1, onEpochEnd: () => last.dispose() });
+    expect(logs).toHaveLength(1);
+  });
+
   it('OUT_OF_MEMORY when the parameters cannot fit in 32-bit WebAssembly memory', async () => {
     await expectVAEError(() => VAE.create({ inputDim: 65536, hiddenDims: [65536] }), 'OUT_OF_MEMORY', /fit in 2 GiB.*needs 128\.\d GiB/);
   });
