@@ -21,6 +21,12 @@ import type {
   VAEOptions,
 } from './types.js';
 
+/**
+ * A variational autoencoder (Kingma & Welling 2014): an encoder maps x to q(z|x) = N(μ, diag σ²), z = μ + σ·ε, and a
+ * decoder maps z to p(x|z); training maximises the ELBO. Build one with {@link VAE.create} or {@link VAE.load};
+ * every other call is synchronous except {@link VAE.fit}. Data are flat row-major Float32Arrays (n × dim); losses
+ * are nats per example. Bad arguments throw {@link VAEError} and leave the model as it was.
+ */
 export class VAE {
   /** The architecture and seed, as saved with the model. */
   readonly config: VAEConfig;
