@@ -14,14 +14,15 @@ const nodeRecipeHash: BrowserCommand<[]> = async (ctx) => {
   return recipe.sha256Hex(await recipe.trainRecipe()); // the same hashing code as the browser side
 };
 
-const browser = {
+/** A fresh object per project: vitest names each project's browser instance in place. */
+const browser = () => ({
   enabled: true,
   headless: true,
   screenshotFailures: false,
   provider: playwright({ launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS } }),
   instances: [{ browser: 'chromium' as const }],
   commands: { nodeRecipeHash },
-};
+});
 
 export default defineConfig({
   test: {
@@ -39,7 +40,7 @@ export default defineConfig({
           exclude: ['tests/vae/threads.test.ts'],
           setupFiles: ['tests/helpers/force-scalar.ts'],
           testTimeout: 120_000,
-          browser,
+          browser: browser(),
         },
       },
       {
@@ -49,7 +50,7 @@ export default defineConfig({
           name: 'chromium',
           include: behaviour,
           testTimeout: 60_000,
-          browser,
+          browser: browser(),
         },
       },
     ],
