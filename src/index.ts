@@ -4,7 +4,7 @@ export { VAEError, type VAEErrorCode } from './errors.js';
 export { simdSupported } from './wasm/builds.js';
 export { readMetadata } from './files/safetensors.js';
 export { oneHot } from './extras/conditions.js';
-export { fromImageData, gridImageData, gridPixels, toImageData, type GreyPixels, type GridOptions } from './extras/images.js';
+export { fromImageData, gridImageData, gridPixels, toImageData, type Channels, type GreyPixels, type GridOptions, type GridPixels } from './extras/images.js';
 export type {
   Activation, BatchLog, ConditionOptions, EarlyStopping, EncodeOptions, Encoding, EngineOptions, EpochLog, Evaluation,
   EvaluateOptions, FitOptions, InputShape, InterpolateOptions, LatentGridOptions, Likelihood, LossTerms, SaveOptions, ScoreOptions,
