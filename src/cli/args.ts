@@ -66,8 +66,10 @@ Options:
   --lr X               Adam learning rate (default 1e-3)
   --beta X             weight of the KL term (default 1)
   --seed N             seed of initialisation, shuffling and sampling (default 1)
-  --data FILE          training images, unsigned-byte IDX (default: MNIST's 60k training images)
-  --test-data FILE     test images, IDX (default: MNIST's 10k test images)
+  --data PATH          training images: an unsigned-byte IDX file, or a folder of .png, .jpg and .jpeg
+                       files, grey or RGB, all one size, read in name order (the model then keeps their
+                       [channels, height, width]) (default: MNIST's 60k training images)
+  --test-data PATH     test images, IDX or a folder (default: MNIST's 10k test images)
   --limit N            train on the first N training images only
   --conditional        a conditional VAE on the images' labels (one-hot; MNIST's label files by default);
                        its sample grid has one row per class
