@@ -9,6 +9,7 @@ import { VAE, VAEError } from '../../index.js';
 import type { Activation, EpochLog, Likelihood } from '../../types.js';
 import type { TrainCommand } from '../args.js';
 import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint } from '../checkpoint.js';
+import { CheckpointSchedule } from '../checkpoint-schedule.js';
 import { claimOut } from '../out-dir.js';
 import { OUTPUT_FILES, writeOutputs } from '../outputs.js';
 import { removeTemporaries } from '../atomic-write.js';
@@ -71,8 +72,13 @@ export async function runTrain(given: TrainCommand): Promise<void> {
     phase = 'training';
     const checkpointPath = join(cmd.out, CHECKPOINT_FILE);
     const model = vae;
-    const checkpoint = () => writeCheckpoint(checkpointPath, model, cmd, history, input.files);
-    const logs = await fitWithBar(model, cmd, input, stop.signal, resumed !== null, history, checkpoint);
+    // Weights and Adam's two moments, and early stopping's best weights: the checkpoint's size, near enough.
+    const schedule = new CheckpointSchedule(cmd.checkpointEvery, (cmd.patience > 0 ? 16 : 12) * model.parameterCount);
+    const checkpoint = () => {
+      writeCheckpoint(checkpointPath, model, cmd, history, input.files);
+      schedule.written();
+    };
+    const logs = await fitWithBar(model, cmd, input, stop.signal, resumed !== null, history, checkpoint, schedule);
 
     phase = 'finishing';
     const partial = logs.filter((log) => log.aborted);
@@ -92,7 +98,7 @@ export async function runTrain(given: TrainCommand): Promise<void> {
 
 /** fit with the progress bar, the epoch lines and the checkpoints; a divergence is told in the CLI's flags. */
 async function fitWithBar(vae: VAE, cmd: TrainCommand, input: ReturnType<typeof readTrainData>, signal: AbortSignal, resume: boolean,
-  history: EpochLog[], checkpoint: () => void): Promise<EpochLog[]> {
+  history: EpochLog[], checkpoint: () => void, schedule: CheckpointSchedule): Promise<EpochLog[]> {
   const bar = new cliProgress.SingleBar({
     format: 'epoch {epoch} [{bar}] {percentage}% | {value}/{total} batches | loss {loss} | {eta_formatted} left',
     hideCursor: true, clearOnComplete: true,
@@ -107,12 +113,14 @@ async function fitWithBar(vae: VAE, cmd: TrainCommand, input: ReturnType<typeof 
       onBatchEnd: (log) => {
         if (barEpoch !== log.epoch) { barEpoch = log.epoch; bar.start(log.batches, log.batch - 1, { epoch: `${log.epoch}/${cmd.epochs}`, loss: '…' }); }
         bar.update(log.batch, { loss: log.skipped ? 'skipped' : log.loss.toFixed(2) });
-        if (cmd.checkpointEvery > 0 && log.batch % cmd.checkpointEvery === 0 && log.batch < log.batches) checkpoint();
+        if (schedule.afterBatch(log.batch, log.batches)) checkpoint();
       },
       onEpochEnd: (log) => {
         bar.stop();
         console.log(epochLine(log, cmd.epochs, cmd.klWarmup > 0 || cmd.beta !== 1));
-        if (!log.aborted) { history.push(log); checkpoint(); }
+        if (log.aborted) return;
+        history.push(log);
+        if (schedule.atEpochEnd(log.epoch >= cmd.epochs || log.stoppedEarly === true)) checkpoint();
       },
     });
   } catch (error) {
