@@ -4,10 +4,10 @@ export { VAEError, type VAEErrorCode } from './errors.js';
 export { simdSupported } from './wasm/builds.js';
 export { readMetadata } from './files/safetensors.js';
 export { oneHot } from './extras/conditions.js';
-export { fromImageData, gridImageData, gridPixels, toImageData, type GreyPixels, type GridOptions } from './extras/images.js';
+export { fromImageData, gridImageData, gridPixels, toImageData, type Channels, type GreyPixels, type GridOptions, type GridPixels } from './extras/images.js';
 export type {
   Activation, BatchLog, ConditionOptions, EarlyStopping, EncodeOptions, Encoding, EngineOptions, EpochLog, Evaluation,
-  EvaluateOptions, FitOptions, InterpolateOptions, LatentGridOptions, Likelihood, LossTerms, SaveOptions, ScoreOptions,
-  StepResult, TensorNaming, Threads, TrainStepOptions,
+  EvaluateOptions, FitOptions, InputShape, InterpolateOptions, LatentGridOptions, Likelihood, LossTerms, SaveOptions, ScoreOptions,
+  ShapedVAEOptions, StepResult, TensorNaming, Threads, TrainStepOptions,
   VAEConfig, VAEOptions, WasmSource,
 } from './types.js';

@@ -6,6 +6,12 @@ export type Likelihood = 'bernoulli' | 'gaussian';
 /** A model's complete architecture and seed; `vae.config` returns it and it is saved with the weights. */
 export interface VAEConfig {
   readonly inputDim: number;
+  /**
+   * What a row is, when it is an image: [channels, height, width], as in PyTorch. A row's values are laid out
+   * channel-major, [c][y][x] (`torch.flatten(x, 1)`), so inputDim = channels × height × width. Absent (the key
+   * too) for models created without it.
+   */
+  readonly inputShape?: InputShape;
   readonly hiddenDims: readonly number[];
   readonly latentDim: number;
   readonly activation: Activation;
@@ -40,8 +46,14 @@ export interface EngineOptions {
 /** A thread count, or 'auto' for the available cores. */
 export type Threads = number | 'auto';
 
-/** VAE.create's argument: inputDim is required, everything else has a default. */
+/** An image's [channels, height, width]. */
+export type InputShape = readonly [channels: number, height: number, width: number];
+
+/** VAE.create's argument: inputDim is required, everything else has a default (see also ShapedVAEOptions). */
 export type VAEOptions = Partial<VAEConfig> & { readonly inputDim: number };
+
+/** VAE.create's argument for images: inputShape implies inputDim (which may be given too, if it agrees). */
+export type ShapedVAEOptions = Partial<VAEConfig> & { readonly inputShape: InputShape };
 
 /** Terms of the negative ELBO in nats per example: loss = reconstruction + beta·kl. */
 export interface LossTerms {

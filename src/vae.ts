@@ -17,8 +17,8 @@ import { WasmModel } from './wasm/model.js';
 import { resolveThreads } from './wasm/threads/support.js';
 import type {
   ConditionOptions, EncodeOptions, EngineOptions, EpochLog, Encoding, EvaluateOptions, Evaluation, FitOptions,
-  InterpolateOptions, LatentGridOptions, SaveOptions, ScoreOptions, StepResult, TrainStepOptions, VAEConfig,
-  VAEOptions,
+  InterpolateOptions, LatentGridOptions, SaveOptions, ScoreOptions, ShapedVAEOptions, StepResult, TrainStepOptions,
+  VAEConfig, VAEOptions,
 } from './types.js';
 
 /**
@@ -49,8 +49,9 @@ export class VAE {
   /**
    * Builds a model with weights initialised like PyTorch's nn.Linear, U(±1/√fan_in), from `seed`.
    * `engine.wasm` chooses the wasm (see WasmSource); by default the embedded build that suits this engine.
+   * For images, `inputShape: [channels, height, width]` may stand for inputDim.
    */
-  static async create(options: VAEOptions, engine: EngineOptions = {}): Promise<VAE> {
+  static async create(options: VAEOptions | ShapedVAEOptions, engine: EngineOptions = {}): Promise<VAE> {
     const method = 'VAE.create';
     return VAE.#build(method, resolveConfig(options, method, 'INVALID_CONFIG'), checkEngineOptions(method, engine));
   }

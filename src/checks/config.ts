@@ -2,7 +2,7 @@
 import * as abi from '../../build/abi.js';
 import { describe, VAEError, type VAEErrorCode } from '../errors.js';
 import { parameterCountOf } from '../files/layout.js';
-import type { Activation, Likelihood, VAEConfig } from '../types.js';
+import type { Activation, InputShape, Likelihood, VAEConfig } from '../types.js';
 
 /** Each activation's and likelihood's code in the wasm (assembly/abi.ts). */
 export const ACTIVATION_CODES: Readonly<Record<Activation, number>> = {
@@ -23,7 +23,7 @@ export const DEFAULT_CONFIG = {
 
 const MAX_DIM = 1 << 16;
 const MAX_HIDDEN_LAYERS = 16;
-const KEYS = ['inputDim', 'hiddenDims', 'latentDim', 'activation', 'likelihood', 'seed', 'conditionDim'];
+const KEYS = ['inputDim', 'inputShape', 'hiddenDims', 'latentDim', 'activation', 'likelihood', 'seed', 'conditionDim'];
 
 function isDim(v: unknown): v is number {
   return Number.isInteger(v) && (v as number) >= 1 && (v as number) <= MAX_DIM;
@@ -39,8 +39,13 @@ export function resolveConfig(options: unknown, method: string, code: VAEErrorCo
   for (const key of Object.keys(o)) {
     if (!KEYS.includes(key) && o[key] !== undefined) fail(`option "${key}"`, `one of ${KEYS.join(', ')}`, key);
   }
-  const inputDim = o.inputDim;
+  const inputShape = o.inputShape === undefined ? undefined : checkInputShape(o.inputShape, fail);
+  const shapeDim = inputShape && inputShape[0] * inputShape[1] * inputShape[2];
+  const inputDim = o.inputDim ?? shapeDim;
   if (!isDim(inputDim)) fail('inputDim', `an integer in [1, ${MAX_DIM}]`, inputDim);
+  if (shapeDim !== undefined && inputDim !== shapeDim) {
+    throw new VAEError(code, `${method}: inputDim ${inputDim} and inputShape [${inputShape!.join(', ')}] (${shapeDim} values) must agree`);
+  }
   const hiddenDims = o.hiddenDims ?? DEFAULT_CONFIG.hiddenDims;
   if (!Array.isArray(hiddenDims) || hiddenDims.length > MAX_HIDDEN_LAYERS || !hiddenDims.every(isDim)) {
     fail('hiddenDims', `an array of at most ${MAX_HIDDEN_LAYERS} integers in [1, ${MAX_DIM}]`, hiddenDims);
@@ -61,6 +66,8 @@ export function resolveConfig(options: unknown, method: string, code: VAEErrorCo
   }
   return Object.freeze({
     inputDim: inputDim as number,
+    // Only when given: the configs (and so the files) of models without it keep their keys and bytes.
+    ...(inputShape ? { inputShape } : {}),
     hiddenDims: Object.freeze([...(hiddenDims as number[])]),
     latentDim: latentDim as number,
     activation: activation as Activation,
@@ -68,6 +75,15 @@ export function resolveConfig(options: unknown, method: string, code: VAEErrorCo
     seed: seed as number,
     conditionDim: conditionDim as number,
   });
+}
+
+/** [channels, height, width]: three integers >= 1 whose product is a valid inputDim; a frozen copy. */
+function checkInputShape(value: unknown, fail: (what: string, expected: string, value: unknown) => never): InputShape {
+  const ok = Array.isArray(value) && value.length === 3 && value.every((d) => Number.isInteger(d) && d >= 1) &&
+    isDim(value[0] * value[1] * value[2]);
+  if (!ok) fail('inputShape', `[channels, height, width]: three integers >= 1 whose product is in [1, ${MAX_DIM}]`, value);
+  const [c, h, w] = value as number[];
+  return Object.freeze([c, h, w] as const);
 }
 
 const MAX_MODEL_BYTES = 2 ** 31; // leaves room below wasm32's 4 GiB for activations

@@ -1,5 +1,6 @@
 // Command-line options of `wasm-vae train`, parsed with node:util and checked into a TrainCommand.
 import { parseArgs } from 'node:util';
+import type { CheckpointEvery } from './checkpoint-schedule.js';
 
 export interface TrainCommand {
   epochs: number;
@@ -23,8 +24,8 @@ export interface TrainCommand {
   freeBits: number;
   /** Early stopping's patience in epochs (restoring the best epoch); 0: off. */
   patience: number;
-  /** Batches between checkpoints (besides every epoch end and Ctrl-C); 0 turns them off. */
-  checkpointEvery: number;
+  /** Batches between checkpoints (besides every epoch end and Ctrl-C; 0 turns them off), or auto (./checkpoint-schedule.ts). */
+  checkpointEvery: CheckpointEvery;
   /** A checkpoint.safetensors to continue from. */
   resume?: string;
   /** Threads to train on: a count or 'auto' (results are the same bytes for any count, so a resume may change it). */
@@ -66,8 +67,10 @@ Options:
   --lr X               Adam learning rate (default 1e-3)
   --beta X             weight of the KL term (default 1)
   --seed N             seed of initialisation, shuffling and sampling (default 1)
-  --data FILE          training images, unsigned-byte IDX (default: MNIST's 60k training images)
-  --test-data FILE     test images, IDX (default: MNIST's 10k test images)
+  --data PATH          training images: an unsigned-byte IDX file, or a folder of .png, .jpg and .jpeg
+                       files, grey or RGB, all one size, read in name order (the model then keeps their
+                       [channels, height, width]) (default: MNIST's 60k training images)
+  --test-data PATH     test images, IDX or a folder (default: MNIST's 10k test images)
   --limit N            train on the first N training images only
   --conditional        a conditional VAE on the images' labels (one-hot; MNIST's label files by default);
                        its sample grid has one row per class
@@ -81,8 +84,11 @@ Options:
                        reconstructions.png, loss.svg, history.json, checkpoint.safetensors. It is
                        checked for writing before training, and locked (DIR/.wasm-vae.lock) while the run
                        writes into it: a second run into DIR is refused
-  --checkpoint-every N also write the checkpoint every N batches (default 100; 0: only at epoch ends
-                       and on Ctrl-C). Every file is written atomically: a kill leaves the last one whole.
+  --checkpoint-every N|auto
+                       when to rewrite the checkpoint: N: every N batches and at every epoch end (0: at
+                       epoch ends only); auto (the default): after at least a minute of training, longer
+                       for large models (4 s per MB of checkpoint: 10 min for 150 MB), and after the last
+                       epoch. Every file is written atomically: a kill leaves the last one whole.
                        Ctrl-C (or SIGTERM) stops at the next batch, writes the checkpoint and outputs, and
                        exits 0; during those writes further Ctrl-Cs do not interrupt them
   --threads N|auto     threads to train on (default auto: the cores, at most 8); every count trains the
@@ -104,6 +110,15 @@ export function numberOption(name: string, text: unknown, fallback: number, inte
     throw new Error(`--${name} must be ${integer ? 'an integer' : 'a number'} ${range}; received ${JSON.stringify(text)}`);
   }
   return value;
+}
+
+function checkpointEveryOption(text: string | undefined): CheckpointEvery {
+  if (text === undefined || text === 'auto') return 'auto';
+  try {
+    return numberOption('checkpoint-every', text, 0, true, 0);
+  } catch {
+    throw new Error(`--checkpoint-every must be an integer >= 0 or auto; received ${JSON.stringify(text)}`);
+  }
 }
 
 /** The command as a complete, canonical argument list (what a checkpoint stores to resume the same run). */
@@ -159,7 +174,7 @@ export function parseTrainArgs(argv: string[]): TrainCommand | null {
     testData: values['test-data'],
     limit: values.limit === undefined ? undefined : numberOption('limit', values.limit, 0, true, 1),
     out: values.out ?? 'out',
-    checkpointEvery: numberOption('checkpoint-every', values['checkpoint-every'], 100, true, 0),
+    checkpointEvery: checkpointEveryOption(values['checkpoint-every']),
     resume: values.resume,
     conditional: values.conditional ?? false,
     labels: values.labels,

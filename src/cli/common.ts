@@ -1,9 +1,11 @@
-// What the commands beside `train` share: option parsing with node:util, the model file, the images (IDX, MNIST's
-// test set by default) with their labels as one-hot conditions for a conditional model, and PNG grids.
+// What the commands beside `train` share: option parsing with node:util, the model file, the images (IDX or a
+// folder of PNGs and JPEGs, MNIST's test set by default) with their labels as one-hot conditions for a
+// conditional model, and the shape of the PNG grids' tiles.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { oneHot, VAE } from '../index.js';
+import { oneHot, VAE, type VAEConfig } from '../index.js';
 import { numberOption } from './args.js';
-import { mnistPaths, readIdxImages, readIdxLabels, type IdxImages } from './idx.js';
+import { mnistPaths, readIdxLabels } from './idx.js';
+import { describeShape, readImages, type Images } from './image-folder.js';
 import { readRegularFile } from './read-file.js';
 
 export interface Command {
@@ -30,7 +32,7 @@ export async function loadModel(path: unknown): Promise<VAE> {
   return VAE.load(new Uint8Array(readRegularFile('--model', path)));
 }
 
-export interface Dataset extends IdxImages {
+export interface Dataset extends Images {
   /** One-hot rows for a conditional model, else undefined. */
   conditions?: Float32Array;
 }
@@ -38,9 +40,12 @@ export interface Dataset extends IdxImages {
 /** Images (default: MNIST's test set) checked against the model, with conditions from labels when it is conditional. */
 export function readDataset(vae: VAE, dataPath: unknown, labelsPath: unknown, limit?: number): Dataset {
   const mnist = dataPath === undefined ? mnistPaths() : null;
-  const images = readIdxImages(typeof dataPath === 'string' ? dataPath : mnist!.test, '--data');
-  const size = images.shape.reduce((a, b) => a * b, 1);
+  const images = readImages(typeof dataPath === 'string' ? dataPath : mnist!.test, '--data');
+  const size = images.shape.reduce((a, b) => a * b, 1), model = vae.config.inputShape;
   if (size !== vae.config.inputDim) throw new Error(`the images have ${size} values each; the model takes ${vae.config.inputDim}`);
+  if (images.inputShape && model && describeShape(images) !== describeShape({ shape: model, inputShape: model })) {
+    throw new Error(`the images are ${describeShape(images)}; the model takes ${describeShape({ shape: model, inputShape: model })}`);
+  }
   const count = Math.min(images.count, limit ?? images.count);
   const data = images.data.subarray(0, count * size);
   const C = vae.config.conditionDim;
@@ -52,10 +57,22 @@ export function readDataset(vae: VAE, dataPath: unknown, labelsPath: unknown, li
   return { ...images, count, data, conditions: oneHot(labels.subarray(0, count), C) };
 }
 
-/** The image shape for PNG grids: the IDX shape when 2-D, else the nearest square. */
-export function tileShape(images: { shape: number[] } | null, inputDim: number): [number, number] {
-  if (images && images.shape.length === 2) return [images.shape[0], images.shape[1]];
-  const side = Math.round(Math.sqrt(inputDim));
-  if (side * side !== inputDim) throw new Error(`cannot draw ${inputDim}-value inputs as square images`);
-  return [side, side];
+/** A PNG grid's tile: channels (1 grey, 3 RGB) × height × width. */
+export interface TileShape { channels: 1 | 3; height: number; width: number }
+
+/**
+ * How to draw the model's rows: its inputShape; else (a model without one) the IDX images' 2-D shape, else the
+ * nearest square, in grey. Throws with the reason when the rows cannot be drawn.
+ */
+export function tileShape(config: VAEConfig, images: { shape: number[] } | null): TileShape {
+  const shape = config.inputShape;
+  if (shape) {
+    const [channels, height, width] = shape;
+    if (channels !== 1 && channels !== 3) throw new Error(`cannot draw inputs of shape ${shape.join('×')}: pictures need 1 (grey) or 3 (RGB) channels`);
+    return { channels, height, width };
+  }
+  if (images && images.shape.length === 2) return { channels: 1, height: images.shape[0], width: images.shape[1] };
+  const side = Math.round(Math.sqrt(config.inputDim));
+  if (side * side !== config.inputDim) throw new Error(`cannot draw ${config.inputDim}-value inputs as square images`);
+  return { channels: 1, height: side, width: side };
 }

@@ -1,17 +1,20 @@
-// The CLI's pictures: grids as PNG (pngjs) from the library's gridPixels (greyscale tiles in [0, 1], 2-pixel
+// The CLI's pictures: grids as PNG (pngjs) from the library's gridPixels (grey or RGB tiles in [0, 1], 2-pixel
 // borders), and the two tile layouts several commands draw.
 import { PNG } from 'pngjs';
 import { gridPixels, oneHot, type VAE } from '../index.js';
 import { writeFileAtomic } from './atomic-write.js';
+import type { TileShape } from './common.js';
 
-/** Writes `tiles` (each height·width values in [0, 1]) as a grid with `columns` tiles per row. */
-export function writeGrid(path: string, tiles: Float32Array[], height: number, width: number, columns: number): void {
-  const values = new Float32Array(tiles.length * height * width);
-  tiles.forEach((tile, t) => values.set(tile, t * height * width));
-  const grid = gridPixels(values, height, width, { columns });
-  const png = new PNG({ width: grid.width, height: grid.height, colorType: 0, inputColorType: 0, inputHasAlpha: false });
+/** Writes `tiles` (each channels·height·width values in [0, 1], channel-major) as a grid with `columns` tiles per row. */
+export function writeGrid(path: string, tiles: Float32Array[], tile: TileShape, columns: number): void {
+  const { channels, height, width } = tile, size = channels * height * width;
+  const values = new Float32Array(tiles.length * size);
+  tiles.forEach((t, i) => values.set(t, i * size));
+  const grid = gridPixels(values, height, width, { columns, channels });
+  const colorType = channels === 3 ? 2 : 0; // PNG's RGB or grey, 8 bits, no alpha
+  const png = new PNG({ width: grid.width, height: grid.height, colorType, inputColorType: colorType, inputHasAlpha: false });
   png.data = Buffer.from(grid.data.buffer, grid.data.byteOffset, grid.data.byteLength);
-  writeFileAtomic(path, PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false }));
+  writeFileAtomic(path, PNG.sync.write(png, { colorType, inputColorType: colorType, inputHasAlpha: false }));
 }
 
 /** Rows that alternate: `columns` inputs, then their reconstructions (the reconstructions.png layout). */

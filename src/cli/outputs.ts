@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { VAE } from '../index.js';
 import type { EpochLog } from '../types.js';
 import { writeFileAtomic } from './atomic-write.js';
-import type { Dataset } from './common.js';
+import { tileShape, type Dataset, type TileShape } from './common.js';
 import { classRowSamples, pairRows, tilesOf, writeGrid } from './images.js';
 import { lossCurveSvg } from './loss-plot.js';
 
@@ -29,20 +29,34 @@ export async function writeOutputs(out: string, vae: VAE, history: EpochLog[], i
     writeFileAtomic(lossPath, await lossCurveSvg(history));
     written.push(lossPath);
   }
-  if (images.shape.length === 2) {
-    const [height, width] = images.shape, inputDim = height * width, C = vae.config.conditionDim;
+  const tile = drawable(vae, images);
+  if (tile) {
+    const inputDim = vae.config.inputDim, C = vae.config.conditionDim;
     const samplesPath = join(out, 'samples.png');
     await turn();
     const samples = C > 0 ? classRowSamples(vae, COLUMNS) : vae.sample(SAMPLES);
-    writeGrid(samplesPath, tilesOf(samples, inputDim), height, width, COLUMNS);
+    writeGrid(samplesPath, tilesOf(samples, inputDim), tile, COLUMNS);
     await turn();
     const pairs = Math.min(PAIRS, images.count);
     const source = images.data.subarray(0, pairs * inputDim);
     const inputs = tilesOf(source, inputDim);
     const recons = tilesOf(vae.reconstruct(source, { conditions: images.conditions?.subarray(0, pairs * C) }), inputDim);
     const pairsPath = join(out, 'reconstructions.png');
-    writeGrid(pairsPath, pairRows(inputs, recons, COLUMNS), height, width, COLUMNS);
+    writeGrid(pairsPath, pairRows(inputs, recons, COLUMNS), tile, COLUMNS);
     written.push(samplesPath, pairsPath);
   }
   return written;
+}
+
+/**
+ * The tile of the pictures: the model's inputShape, or for a model without one the IDX images' 2-D shape; null
+ * (no pictures) for other data, such as IDX files of other ranks, as before inputShape existed.
+ */
+function drawable(vae: VAE, images: Dataset): TileShape | null {
+  if (!vae.config.inputShape && images.shape.length !== 2) return null;
+  try {
+    return tileShape(vae.config, images);
+  } catch {
+    return null; // a shape of 2 or 4+ channels: the model and its history are still written
+  }
 }

@@ -1,8 +1,9 @@
-// The data files of a training run, as a checkpoint records them: absolute path, size and SHA-256 of the bytes.
+// The data files of a training run, as a checkpoint records them: absolute path, size and SHA-256 of the bytes
+// (for a folder of images, of the images' names and bytes: ./image-folder.ts).
 // A resume reads the files from their recorded paths (so it works from any directory) or from paths given again,
 // and refuses bytes that are not the run's, since training on them would silently continue a different run.
-import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
+import type { Digest } from './image-folder.js';
 
 export interface FileIdentity { path: string; size: number; sha256: string }
 
@@ -11,8 +12,8 @@ export const FILE_FLAGS = { data: '--data', testData: '--test-data', labels: '--
 export type FileRole = keyof typeof FILE_FLAGS;
 export type RunFiles = Partial<Record<FileRole, FileIdentity>>;
 
-export function identify(path: string, bytes: Uint8Array): FileIdentity {
-  return { path: resolve(path), size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+export function identify(path: string, digest: Digest): FileIdentity {
+  return { path: resolve(path), ...digest };
 }
 
 /** Throws unless `found` has the bytes of `expected` (the run's file); `given`: the path was typed on this resume. */

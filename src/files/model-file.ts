@@ -1,5 +1,6 @@
 // wasm-vae's model file: safetensors (./safetensors.ts) with PyTorch's [out, in] weights, and in __metadata__
-// the format, its version, the configuration, the tensor naming and, for checkpoints, the training state
+// the format, its version, the configuration (its inputShape key only for models that have one, so files of
+// models without it keep their bytes), the tensor naming and, for checkpoints, the training state
 // (./checkpoint.ts). Two namings: ours (encoder.0, encoder.mean, …) and pytorch/examples' vae/main.py
 // (fc1, fc21, fc22, fc3, fc4), which is also what a state dict saved from that script holds.
 // decodeModelFile checks everything against the configuration before any wasm exists: a bad file never

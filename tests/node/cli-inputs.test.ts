@@ -61,7 +61,6 @@ describe('wasm-vae: readers stat first', () => {
     execFileSync('mkfifo', [fifo]);
     const cases: Array<[string[], string, string]> = [
       [['train', '--data', '/dev/zero', '--out', join(dir, 'o')], '/dev/zero', 'a character device'],
-      [['train', '--data', dir, '--out', join(dir, 'o')], dir, 'a directory'],
       [['train', '--data', images, '--test-data', fifo, '--out', join(dir, 'o')], fifo, 'a FIFO'],
       [['sample', '--model', '/dev/zero'], '/dev/zero', 'a character device'],
       [['eval', '--model', dir], dir, 'a directory'],
@@ -72,6 +71,12 @@ describe('wasm-vae: readers stat first', () => {
       expect(result.code, args.join(' ')).toBe(1);
       expect(result.stderr).toMatch(new RegExp(`^wasm-vae: --\\S+ ${path} is ${kind}, not a regular file\n$`));
     }
+  });
+
+  it('a directory as --data is a folder of images: without any, one line says so (it was "is a directory")', async () => {
+    const result = await cli('train', '--data', dir, '--out', join(dir, 'o'));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`wasm-vae: --data ${dir}: no images in it (expected .png, .jpg or .jpeg files)\n`);
   });
 
   it('an IDX file whose size disagrees with its header gets one line with both sizes', async () => {

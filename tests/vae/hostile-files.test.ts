@@ -8,7 +8,7 @@ import { decodeSafetensors } from '../../src/files/safetensors.js';
 import { prototypeData } from '../helpers/data.js';
 
 const D = 12;
-const RUNS = { mutated: 4000, truncated: 2000, redescribed: 2500, random: 1500 }; // 10,000 files per run
+const RUNS = { mutated: 4000, truncated: 2000, redescribed: 2500, reshaped: 500, random: 1500 }; // 10,500 files per run
 
 async function baseFiles(): Promise<Uint8Array[]> {
   const data = prototypeData(64, D);
@@ -24,8 +24,11 @@ async function baseFiles(): Promise<Uint8Array[]> {
   await conditional.fit(data, { epochs: 3, batchSize: 16, conditions: labels, validationData: data, validationConditions: labels,
     earlyStopping: { patience: 2, restoreBest: true }, klWarmup: 3, freeBits: 0.1, signal: halt.signal,
     onBatchEnd: (l) => { if (l.epoch === 2 && l.batch === 1) halt.abort(); } });
+  // An image model: inputShape [3, 2, 2] in its metadata config.
+  const image = await VAE.create({ inputShape: [3, 2, 2], hiddenDims: [4], latentDim: 2, seed: 6 });
+  image.trainStep(data.subarray(0, 16 * D));
   return [deep.save(), deep.save({ includeOptimizer: true }), pytorch.save({ names: 'pytorch-examples' }), pytorch.save({ includeOptimizer: true }),
-    conditional.save({ includeOptimizer: true })];
+    conditional.save({ includeOptimizer: true }), image.save(), image.save({ includeOptimizer: true })];
 }
 
 function headerEnd(bytes: Uint8Array): number {
@@ -99,6 +102,16 @@ describe('hostile model files', () => {
         } else (header[name] as Record<string, unknown>)[field] = value;
         await tryLoad(withHeader(bases[b], header));
       }), { numRuns: RUNS.redescribed, seed: 13 });
+    // The metadata config's inputShape (and inputDim beside it) replaced by anything, or dropped.
+    const shapeLike = fc.oneof(fc.tuple(fc.integer({ min: -2, max: 13 }), fc.integer({ min: -2, max: 13 }), fc.integer({ min: -2, max: 13 })),
+      fc.array(fc.nat(13), { maxLength: 4 }), fc.jsonValue({ maxDepth: 1 }), fc.constant(undefined));
+    await fc.assert(fc.asyncProperty(base, shapeLike, fc.option(fc.integer({ min: -1, max: 13 })), async (b, inputShape, inputDim) => {
+      const header = structuredClone(headers[b]);
+      const meta = header.__metadata__ as Record<string, string>;
+      const config = JSON.parse(meta.config) as Record<string, unknown>;
+      meta.config = JSON.stringify({ ...config, inputShape, ...(inputDim === null ? {} : { inputDim }) });
+      await tryLoad(withHeader(bases[b], header));
+    }), { numRuns: RUNS.reshaped, seed: 15 });
     await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), fc.nat(400), async (random, length) => {
       const bytes = new Uint8Array(8 + random.length);
       new DataView(bytes.buffer).setUint32(0, length, true);
@@ -110,7 +123,7 @@ describe('hostile model files', () => {
     const top = [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([r, n]) => `${n} ${r}`).join('; ');
     console.log(`hostile files: ${total} tried (${Object.entries(RUNS).map(([k, n]) => `${n} ${k}`).join(', ')}): ` +
       `${counts.loaded} loaded and worked, ${counts.rejected} rejected with INVALID_MODEL_FILE. Top reasons: ${top}`);
-    expect(total).toBeGreaterThanOrEqual(10_000);
+    expect(total).toBeGreaterThanOrEqual(10_500);
     expect(counts.loaded).toBeGreaterThan(0);
     expect(counts.rejected).toBeGreaterThan(total / 2);
   });

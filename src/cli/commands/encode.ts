@@ -12,7 +12,7 @@ mean_1..mean_L and logvar_1..logvar_L (and the label, when --labels is given or 
 
 Options:
   --model FILE    the model (.safetensors)
-  --data FILE     images, unsigned-byte IDX (default: MNIST's test images)
+  --data PATH     images: an IDX file or a folder of PNGs and JPEGs (default: MNIST's test images)
   --labels FILE   their labels (default for a conditional model: MNIST's test labels)
   --limit N       the first N images only
   --out FILE      the CSV (default latents.csv)

@@ -11,7 +11,7 @@ log-likelihood that tightens as K grows (K = 1 is the negative ELBO).
 
 Options:
   --model FILE    the model (.safetensors)
-  --data FILE     images, unsigned-byte IDX (default: MNIST's test images)
+  --data PATH     images: an IDX file or a folder of PNGs and JPEGs (default: MNIST's test images)
   --labels FILE   their labels, for a conditional model (default: MNIST's test labels)
   --limit N       the first N images only
   --samples K     importance samples per image (e.g. 1, 10, 100, 1000)

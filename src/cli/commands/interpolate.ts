@@ -12,7 +12,7 @@ image's label for the whole strip.
 
 Options:
   --model FILE    the model (.safetensors)
-  --data FILE     images, unsigned-byte IDX (default: MNIST's test images)
+  --data PATH     images: an IDX file or a folder of PNGs and JPEGs (default: MNIST's test images)
   --labels FILE   their labels, for a conditional model (default: MNIST's test labels)
   --from I        index of the first image (default 0)
   --to J          index of the second image (default 1)
@@ -31,8 +31,8 @@ Options:
     const path = vae.interpolate(set.data.subarray(from * D, (from + 1) * D), set.data.subarray(to * D, (to + 1) * D), steps, {
       spherical: o.spherical === true, space: 'input', conditions: set.conditions?.subarray(from * C, (from + 1) * C),
     });
-    const [h, w] = tileShape(set, D), out = (o.out as string) ?? 'interpolation.png';
-    writeGrid(out, tilesOf(path, D), h, w, steps);
+    const tile = tileShape(vae.config, set), out = (o.out as string) ?? 'interpolation.png';
+    writeGrid(out, tilesOf(path, D), tile, steps);
     console.log(`wrote ${out}: ${steps} steps from image ${from} to image ${to} (${o.spherical ? 'spherical' : 'linear'})`);
     vae.dispose();
   },

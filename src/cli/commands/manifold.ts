@@ -24,8 +24,8 @@ Options:
     if (vae.config.latentDim !== 2) throw new Error(`manifold needs a model with a 2-D latent; this one has latentDim ${vae.config.latentDim} (train with --latent 2)`);
     const n = integerOption('n', o.n, 20, 1, 200), C = vae.config.conditionDim;
     const conditions = C > 0 ? oneHot([integerOption('class', o.class, 0, 0, C - 1)], C) : undefined;
-    const [h, w] = tileShape(null, vae.config.inputDim), out = (o.out as string) ?? 'manifold.png';
-    writeGrid(out, tilesOf(vae.latentGrid(n, { conditions }), vae.config.inputDim), h, w, n);
+    const tile = tileShape(vae.config, null), out = (o.out as string) ?? 'manifold.png';
+    writeGrid(out, tilesOf(vae.latentGrid(n, { conditions }), vae.config.inputDim), tile, n);
     console.log(`wrote ${out}: the ${n} × ${n} latent manifold`);
     vae.dispose();
   },

@@ -10,7 +10,7 @@ Writes a PNG whose rows alternate: --columns inputs, then their reconstructions 
 
 Options:
   --model FILE    the model (.safetensors)
-  --data FILE     images, unsigned-byte IDX (default: MNIST's test images)
+  --data PATH     images: an IDX file or a folder of PNGs and JPEGs (default: MNIST's test images)
   --labels FILE   their labels, for a conditional model (default: MNIST's test labels)
   --n N           images (default 32)
   --columns N     tiles per row (default 8)
@@ -22,10 +22,10 @@ Options:
     if (o === null) { process.stdout.write(reconstruct.usage); return; }
     const vae = await loadModel(o.model);
     const set = readDataset(vae, o.data, o.labels, integerOption('n', o.n, 32, 1, 100_000));
-    const columns = integerOption('columns', o.columns, 8, 1, 1024), D = vae.config.inputDim, [h, w] = tileShape(set, D);
+    const columns = integerOption('columns', o.columns, 8, 1, 1024), D = vae.config.inputDim, tile = tileShape(vae.config, set);
     const inputs = tilesOf(set.data, D), recons = tilesOf(vae.reconstruct(set.data, { conditions: set.conditions }), D);
     const out = (o.out as string) ?? 'reconstructions.png';
-    writeGrid(out, pairRows(inputs, recons, columns), h, w, columns);
+    writeGrid(out, pairRows(inputs, recons, columns), tile, columns);
     console.log(`wrote ${out}: ${set.count} inputs and their reconstructions`);
     vae.dispose();
   },

@@ -19,14 +19,14 @@ Options:
     const o = parseOptions(argv, { model: { type: 'string' }, n: { type: 'string' }, columns: { type: 'string' }, out: { type: 'string' } });
     if (o === null) { process.stdout.write(sample.usage); return; }
     const vae = await loadModel(o.model);
-    const C = vae.config.conditionDim, [h, w] = tileShape(null, vae.config.inputDim), out = (o.out as string) ?? 'samples.png';
+    const C = vae.config.conditionDim, tile = tileShape(vae.config, null), out = (o.out as string) ?? 'samples.png';
     if (C > 0) {
       const perClass = integerOption('n', o.n, 8, 1, 1024);
-      writeGrid(out, tilesOf(classRowSamples(vae, perClass), vae.config.inputDim), h, w, perClass);
+      writeGrid(out, tilesOf(classRowSamples(vae, perClass), vae.config.inputDim), tile, perClass);
       console.log(`wrote ${out}: ${C} rows (one per class) of ${perClass} samples`);
     } else {
       const n = integerOption('n', o.n, 64, 1, 100_000);
-      writeGrid(out, tilesOf(vae.sample(n), vae.config.inputDim), h, w, integerOption('columns', o.columns, 8, 1, 1024));
+      writeGrid(out, tilesOf(vae.sample(n), vae.config.inputDim), tile, integerOption('columns', o.columns, 8, 1, 1024));
       console.log(`wrote ${out}: ${n} samples`);
     }
     vae.dispose();

@@ -1,4 +1,4 @@
-// The main job: train a VAE on IDX images (MNIST by default) with a progress bar and a line per epoch,
+// The main job: train a VAE on images (MNIST by default; IDX files or folders of PNGs and JPEGs) with a progress bar and a line per epoch,
 // checkpointing as it goes (./checkpoint.ts), then write the model and pictures (./outputs.ts).
 // Ctrl-C (or SIGTERM) at any instant ends the command with exit code 0 and every file whole: before training it
 // writes nothing; in training it stops at the next batch boundary and writes the checkpoint and outputs; during
@@ -9,10 +9,12 @@ import { VAE, VAEError } from '../../index.js';
 import type { Activation, EpochLog, Likelihood } from '../../types.js';
 import type { TrainCommand } from '../args.js';
 import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint } from '../checkpoint.js';
+import { CheckpointSchedule } from '../checkpoint-schedule.js';
 import { claimOut } from '../out-dir.js';
 import { OUTPUT_FILES, writeOutputs } from '../outputs.js';
 import { removeTemporaries } from '../atomic-write.js';
 import { routeSignals } from '../signals.js';
+import { describeShape } from '../image-folder.js';
 import { readTrainData } from '../train-data.js';
 
 type Phase = 'starting' | 'training' | 'finishing';
@@ -40,16 +42,20 @@ export async function runTrain(given: TrainCommand): Promise<void> {
     unlock = claimOut(cmd.out);
     const stale = removeTemporaries(cmd.out, [...OUTPUT_FILES, CHECKPOINT_FILE]);
     if (stale.length > 0) console.log(`removed ${stale.length} temporary file${stale.length > 1 ? 's' : ''} an interrupted run left in ${cmd.out}`);
-    const { train, test, inputDim, count, labels } = input;
+    const { train, test, inputDim, inputShape, count, labels } = input;
     vae ??= await VAE.create({
-      inputDim, hiddenDims: cmd.hiddenDims, latentDim: cmd.latentDim, seed: cmd.seed,
+      inputDim, inputShape, hiddenDims: cmd.hiddenDims, latentDim: cmd.latentDim, seed: cmd.seed,
       activation: cmd.activation as Activation, likelihood: cmd.likelihood as Likelihood, conditionDim: labels?.classes ?? 0,
     }, { threads: cmd.threads });
     if (cmd.patience > 0 && !test) throw new Error('--patience watches the test loss: it needs test images (--test-data)');
     if (vae.config.inputDim !== inputDim) throw new Error(`the checkpoint's model takes ${vae.config.inputDim} values per image; the data has ${inputDim}`);
+    const modelShape = vae.config.inputShape;
+    if (modelShape && inputShape && modelShape.some((d, i) => d !== inputShape[i])) {
+      throw new Error(`the checkpoint's model takes images of ${describeShape({ shape: modelShape, inputShape: modelShape })}; the data's are ${describeShape(train)}`);
+    }
     const history: EpochLog[] = resumed ? [...resumed.history] : [];
     const arch = [inputDim, ...cmd.hiddenDims, cmd.latentDim].join('-');
-    console.log(`wasm-vae: ${count} training${test ? ` and ${test.count} test` : ''} images of ${train.shape.join('×')}; ` +
+    console.log(`wasm-vae: ${count} training${test ? ` and ${test.count} test` : ''} images of ${describeShape(train)}; ` +
       `model ${arch}${labels ? `, conditional on ${labels.classes} classes` : ''}, ${cmd.activation}, ${cmd.likelihood}, ` +
       `${vae.parameterCount} parameters; Adam lr ${cmd.learningRate}, batch ${cmd.batchSize}, ${cmd.epochs} epochs, seed ${cmd.seed}, ` +
       `${vae.threads} thread${vae.threads > 1 ? 's' : ''}` +
@@ -66,8 +72,13 @@ export async function runTrain(given: TrainCommand): Promise<void> {
     phase = 'training';
     const checkpointPath = join(cmd.out, CHECKPOINT_FILE);
     const model = vae;
-    const checkpoint = () => writeCheckpoint(checkpointPath, model, cmd, history, input.files);
-    const logs = await fitWithBar(model, cmd, input, stop.signal, resumed !== null, history, checkpoint);
+    // Weights and Adam's two moments, and early stopping's best weights: the checkpoint's size, near enough.
+    const schedule = new CheckpointSchedule(cmd.checkpointEvery, (cmd.patience > 0 ? 16 : 12) * model.parameterCount);
+    const checkpoint = () => {
+      writeCheckpoint(checkpointPath, model, cmd, history, input.files);
+      schedule.written();
+    };
+    const logs = await fitWithBar(model, cmd, input, stop.signal, resumed !== null, history, checkpoint, schedule);
 
     phase = 'finishing';
     const partial = logs.filter((log) => log.aborted);
@@ -87,7 +98,7 @@ export async function runTrain(given: TrainCommand): Promise<void> {
 
 /** fit with the progress bar, the epoch lines and the checkpoints; a divergence is told in the CLI's flags. */
 async function fitWithBar(vae: VAE, cmd: TrainCommand, input: ReturnType<typeof readTrainData>, signal: AbortSignal, resume: boolean,
-  history: EpochLog[], checkpoint: () => void): Promise<EpochLog[]> {
+  history: EpochLog[], checkpoint: () => void, schedule: CheckpointSchedule): Promise<EpochLog[]> {
   const bar = new cliProgress.SingleBar({
     format: 'epoch {epoch} [{bar}] {percentage}% | {value}/{total} batches | loss {loss} | {eta_formatted} left',
     hideCursor: true, clearOnComplete: true,
@@ -102,12 +113,14 @@ async function fitWithBar(vae: VAE, cmd: TrainCommand, input: ReturnType<typeof 
       onBatchEnd: (log) => {
         if (barEpoch !== log.epoch) { barEpoch = log.epoch; bar.start(log.batches, log.batch - 1, { epoch: `${log.epoch}/${cmd.epochs}`, loss: '…' }); }
         bar.update(log.batch, { loss: log.skipped ? 'skipped' : log.loss.toFixed(2) });
-        if (cmd.checkpointEvery > 0 && log.batch % cmd.checkpointEvery === 0 && log.batch < log.batches) checkpoint();
+        if (schedule.afterBatch(log.batch, log.batches)) checkpoint();
       },
       onEpochEnd: (log) => {
         bar.stop();
         console.log(epochLine(log, cmd.epochs, cmd.klWarmup > 0 || cmd.beta !== 1));
-        if (!log.aborted) { history.push(log); checkpoint(); }
+        if (log.aborted) return;
+        history.push(log);
+        if (schedule.atEpochEnd(log.epoch >= cmd.epochs || log.stoppedEarly === true)) checkpoint();
       },
     });
   } catch (error) {
