@@ -1,13 +1,13 @@
 // The convolution kernels as a module of their own, for their tests (tests/kernels/conv*.test.ts) and benchmark
 // (bench/experiments/conv.mjs), built in both flavours (asconfig targets "conv" and "conv-scalar"). Not part of
 // the shipped library until a model uses them: the library's wasm has a download budget. Own memory, bump
-// allocation; the probe tile is here too so that the benchmark measures the peak in the same module.
+// allocation.
 export {
   conv_out_size, conv_transpose_out_size, conv2d_scratch_floats, conv_transpose2d_scratch_floats,
   conv2d_forward, conv2d_backward_input, conv2d_backward_weight, conv2d_backward_weight_rows,
   conv_transpose2d_forward, conv_transpose2d_backward_input, conv_transpose2d_backward_weight,
 } from '../kernels/conv';
-export { im2col, col2im_add } from '../kernels/im2col';
+export { im2row, row2im_add } from '../kernels/im2col';
 export { gemm } from '../kernels/gemm';
 
 let top: usize = 65536;

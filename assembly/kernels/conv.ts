@@ -4,20 +4,24 @@
 // (an example's values are (C, H, W), examples contiguous), Conv2d weights (outC, inC, kH, kW), ConvTranspose2d
 // weights (inC, outC, kH, kW). One stride and one symmetric padding serve both axes; kernels may be rectangular.
 //
-// Three products, each over one image at a time (n is the image, P its output pixels, K = inC·kH·kW):
-//   forward         y_n (outC, P) = W (outC, K) · patches(x_n) (K, P)               (+ bias, epilogue)
-//   input gradient  dx_n = col2im(Wᵀ (K, outC) · dy_n (outC, P))
-//   weight gradient dW (outC, K) += dy_n (outC, P) · patches(x_n)ᵀ (P, K), n = 0, 1, … in order
+// Three products, each over one image at a time (n is the image, P its output pixels, K = inC·kH·kW, rows(x_n) the
+// (P, K) patch matrix of ./im2col.ts):
+//   forward         y_nᵀ (P, outC) = rows(x_n) (P, K) · Wᵀ (K, outC)             (+ bias row, epilogue; then transposed)
+//   input gradient  dx_n = row2im(dy_nᵀ (P, outC) · W (outC, K))
+//   weight gradient dW (outC, K) += dy_n (outC, P) · rows(x_n) (P, K), n = 0, 1, … in order
+// Pixels are the products' M or K dimension and channels their N: channel counts are multiples of 8 in most
+// networks, pixel counts (49, 196) rarely, and gemm's column tail is scalar where its row tail is a vector tile.
 // ConvTranspose2d's forward is the second, its input gradient the first, and its weight gradient the third with the
 // roles of x and dy exchanged, so the six kernels share these three cores.
 //
-// Determinism: every output is one sum in a fixed order — gemm's k order, col2im's (r, q) order, the weight
+// Determinism: every output is one sum in a fixed order — gemm's k order, row2im's (q, r) order, the weight
 // gradient's (n, q) order — in both builds, so the SIMD and scalar builds give the same bits, and a split of the
 // batch by images (forward, input gradient) or of dW by output-channel rows (weight gradient, *_rows) changes no bit.
-// Pointers are byte addresses with no alignment requirement (16 bytes is faster). Nothing allocates: `col` is the
-// caller's scratch of conv2d_scratch_floats / conv_transpose2d_scratch_floats floats (one per thread).
-import { gemm, activateTile, INIT_ACCUMULATE, INIT_ZERO, EPILOGUE_NONE } from './gemm';
-import { im2col, col2im_add } from './im2col';
+// Pointers are byte addresses with no alignment requirement (16 bytes is faster). Nothing allocates: `scratch` is
+// the caller's, conv2d_scratch_floats / conv_transpose2d_scratch_floats floats (one per thread).
+import { gemm, activateTile, INIT_ACCUMULATE, INIT_BIAS, INIT_ZERO, EPILOGUE_NONE } from './gemm';
+import { transpose } from './dense';
+import { im2row, row2im_add } from './im2col';
 import { LANES, VBYTES, vsplat, vstore } from '~lib/lanes';
 
 /** Output size of a convolution along one axis: ⌊(n + 2·pad − k) / stride⌋ + 1. */
@@ -26,14 +30,22 @@ export function conv_out_size(n: i32, k: i32, stride: i32, pad: i32): i32 { retu
 /** Output size of a transposed convolution along one axis: (n − 1)·stride − 2·pad + k (output_padding 0). */
 export function conv_transpose_out_size(n: i32, k: i32, stride: i32, pad: i32): i32 { return (n - 1) * stride - 2 * pad + k; }
 
-/** Scratch floats of the Conv2d kernels: one image's patch matrix, inC·kH·kW × Ho·Wo. */
-export function conv2d_scratch_floats(inC: i32, h: i32, w: i32, kh: i32, kw: i32, stride: i32, pad: i32): i32 {
-  return inC * kh * kw * conv_out_size(h, kh, stride, pad) * conv_out_size(w, kw, stride, pad);
+/**
+ * Scratch floats of the Conv2d kernels: Wᵀ (K × outC), one image's patch rows (P × K) and its output transposed
+ * (P × outC), K = inC·kH·kW, P = Ho·Wo. (The gradients use only the patch rows.)
+ */
+export function conv2d_scratch_floats(inC: i32, h: i32, w: i32, outC: i32, kh: i32, kw: i32, stride: i32, pad: i32): i32 {
+  const P = conv_out_size(h, kh, stride, pad) * conv_out_size(w, kw, stride, pad), K = inC * kh * kw;
+  return K * outC + P * K + P * outC;
 }
 
-/** Scratch floats of the ConvTranspose2d kernels (inputs inC × h × w): outC·kH·kW × h·w. */
-export function conv_transpose2d_scratch_floats(outC: i32, h: i32, w: i32, kh: i32, kw: i32): i32 {
-  return outC * kh * kw * h * w;
+/**
+ * Scratch floats of the ConvTranspose2d kernels (inputs inC × h × w): K·inC + P·K + P·inC, K = outC·kH·kW, P = h·w.
+ * Takes the kernels' dims (stride and pad do not change it).
+ */
+export function conv_transpose2d_scratch_floats(inC: i32, h: i32, w: i32, outC: i32, kh: i32, kw: i32, stride: i32, pad: i32): i32 {
+  const P = h * w, K = outC * kh * kw;
+  return K * inC + P * K + P * inC;
 }
 
 /** Sets each of `rows` rows of `cols` floats to its value from `values` (rows), or to 0 when values is 0. */
@@ -49,76 +61,81 @@ function fillRows(dst: usize, values: usize, rows: i32, cols: i32): void {
 }
 
 /**
- * Core of Conv2d's forward: y = epilogue(init + W·patches(x)) per image, init = bias (bias != 0), the old y
- * (accumulate), or 0. Overwrites y unless accumulate.
+ * Core of Conv2d's forward: y = epilogue(init + W·rows(x)ᵀ) per image, init = bias (bias != 0), the old y
+ * (accumulate), or 0. Overwrites y unless accumulate. Run transposed, yᵀ (P × outC) = rows (P × K) · Wᵀ, so that
+ * the pixels are gemm's rows (any count: the row tail is a vector tile) and the bias is gemm's fused bias row;
+ * the moves in and out of yᵀ are exact, so the sums are those of y = W·rows(x)ᵀ.
  */
 function convForward(
-  y: usize, x: usize, w: usize, bias: usize, col: usize,
+  y: usize, x: usize, w: usize, bias: usize, scratch: usize,
   batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32, accumulate: bool, epilogue: i32
 ): void {
   const ho = conv_out_size(h, kh, s, p), wo = conv_out_size(wd, kw, s, p), P = ho * wo, K = inC * kh * kw;
-  const mode = accumulate || bias != 0 ? INIT_ACCUMULATE : INIT_ZERO;
+  const wt = scratch, rows = wt + (<usize>(K * outC) << 2), yt = rows + (<usize>(P * K) << 2);
+  const mode = accumulate ? INIT_ACCUMULATE : bias != 0 ? INIT_BIAS : INIT_ZERO;
+  transpose(wt, w, outC, K);
   for (let n = 0; n < batch; n++) {
     const yn = y + (<usize>n * <usize>(outC * P) << 2), xn = x + (<usize>n * <usize>(inC * h * wd) << 2);
-    im2col(col, P, 1, xn, inC, h, wd, kh, kw, s, p);
-    if (bias != 0 && !accumulate) fillRows(yn, bias, outC, P);
-    gemm(yn, P, w, K, 1, col, P, 0, outC, P, K, mode, epilogue);
+    im2row(rows, xn, inC, h, wd, kh, kw, s, p);
+    if (accumulate) transpose(yt, yn, outC, P);
+    gemm(yt, outC, rows, K, 1, wt, outC, bias, P, outC, K, mode, epilogue);
+    transpose(yn, yt, P, outC);
   }
 }
 
 /**
- * Core of Conv2d's input gradient: dx = epilogue(init + col2im(Wᵀ·dy)) per image, init = bias per channel
+ * Core of Conv2d's input gradient: dx = epilogue(init + row2im(dyᵀ·W)) per image, init = bias per channel
  * (bias != 0), the old dx (accumulate), or 0. Here dx is (inC, h, wd) and dy (outC, ho, wo) per image.
  */
 function convInputGradient(
-  dx: usize, dy: usize, w: usize, bias: usize, col: usize,
+  dx: usize, dy: usize, w: usize, bias: usize, scratch: usize,
   batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32, accumulate: bool, epilogue: i32
 ): void {
   const ho = conv_out_size(h, kh, s, p), wo = conv_out_size(wd, kw, s, p), P = ho * wo, K = inC * kh * kw, HW = h * wd;
   for (let n = 0; n < batch; n++) {
     const dxn = dx + (<usize>n * <usize>(inC * HW) << 2), dyn = dy + (<usize>n * <usize>(outC * P) << 2);
-    gemm(col, P, w, 1, K, dyn, P, 0, K, P, outC, INIT_ZERO, EPILOGUE_NONE); // Wᵀ read through strides
+    gemm(scratch, K, dyn, 1, P, w, K, 0, P, K, outC, INIT_ZERO, EPILOGUE_NONE); // (P × K) = dy_nᵀ · W
     if (!accumulate) fillRows(dxn, bias, inC, HW);
-    col2im_add(dxn, col, inC, h, wd, kh, kw, s, p);
+    row2im_add(dxn, scratch, inC, h, wd, kh, kw, s, p);
     if (epilogue != EPILOGUE_NONE) activateTile(dxn, 0, 1, inC * HW, epilogue);
   }
 }
 
 /**
  * Core of Conv2d's weight gradient for the output channels [c0, c1): dW rows c0..c1 (outC × K, row-major, dw
- * points at row 0) = init + Σ_n dy_n · patches(x_n)ᵀ, init = the old dW (accumulate) or 0; and when db != 0,
+ * points at row 0) = init + Σ_n dy_n · rows(x_n), init = the old dW (accumulate) or 0; and when db != 0,
  * db[c] = init + Σ_n Σ_q dy[n, c, q] in (n, q) order.
  */
 function convWeightGradient(
-  dw: usize, db: usize, dy: usize, x: usize, col: usize,
+  dw: usize, db: usize, dy: usize, x: usize, scratch: usize,
   batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32, c0: i32, c1: i32, accumulate: bool
 ): void {
   const ho = conv_out_size(h, kh, s, p), wo = conv_out_size(wd, kw, s, p), P = ho * wo, K = inC * kh * kw;
-  const rows = c1 - c0;
-  if (rows <= 0) return;
+  const count = c1 - c0;
+  if (count <= 0) return;
   if (db != 0) channelSums(db, dy, batch, outC, P, c0, c1, accumulate);
   const dwRows = dw + (<usize>(c0 * K) << 2);
   for (let n = 0; n < batch; n++) {
-    im2col(col, 1, K, x + (<usize>n * <usize>(inC * h * wd) << 2), inC, h, wd, kh, kw, s, p); // (P, K)
+    im2row(scratch, x + (<usize>n * <usize>(inC * h * wd) << 2), inC, h, wd, kh, kw, s, p);
     const dyn = dy + ((<usize>n * <usize>(outC * P) + <usize>(c0 * P)) << 2);
-    gemm(dwRows, K, dyn, P, 1, col, K, 0, rows, K, P, n > 0 || accumulate ? INIT_ACCUMULATE : INIT_ZERO, EPILOGUE_NONE);
+    gemm(dwRows, K, dyn, P, 1, scratch, K, 0, count, K, P, n > 0 || accumulate ? INIT_ACCUMULATE : INIT_ZERO, EPILOGUE_NONE);
   }
-  if (batch == 0 && !accumulate) fillRows(dwRows, 0, rows, K);
+  if (batch == 0 && !accumulate) fillRows(dwRows, 0, count, K);
 }
 
 /**
  * Conv2d forward: y = epilogue(conv(x, W) + b), gemm's EPILOGUE_* (none, ReLU, leaky ReLU) applied to each tile
- * as it is finished. Overwrites y. `b` may be 0 (no bias). `col`: conv2d_scratch_floats floats.
+ * as it is finished. Overwrites y. `b` may be 0 (no bias). `scratch`: conv2d_scratch_floats floats.
  */
 export function conv2d_forward(
   y: usize,    // (B, outC, Ho, Wo)
   x: usize,    // (B, inC, H, W)
   w: usize,    // (outC, inC, kH, kW)
   b: usize,    // (outC) or 0
-  col: usize,  // scratch
+  scratch: usize,
   batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, stride: i32, pad: i32, epilogue: i32
 ): void {
-  convForward(y, x, w, b, col, batch, inC, h, wd, outC, kh, kw, stride, pad, false, epilogue);
+  convForward(y, x, w, b, scratch, batch, inC, h, wd, outC, kh, kw, stride, pad, false, epilogue);
 }
 
 /** Conv2d input gradient dx = conv2dᵀ(dy, W); overwrites dx, or adds into it when `accumulate`. */
@@ -126,14 +143,14 @@ export function conv2d_backward_input(
   dx: usize,   // (B, inC, H, W)
   dy: usize,   // (B, outC, Ho, Wo)
   w: usize,    // (outC, inC, kH, kW)
-  col: usize,  // scratch
+  scratch: usize,
   batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, stride: i32, pad: i32, accumulate: bool
 ): void {
-  convInputGradient(dx, dy, w, 0, col, batch, inC, h, wd, outC, kh, kw, stride, pad, accumulate, EPILOGUE_NONE);
+  convInputGradient(dx, dy, w, 0, scratch, batch, inC, h, wd, outC, kh, kw, stride, pad, accumulate, EPILOGUE_NONE);
 }
 
 /**
- * Conv2d weight and bias gradients: dW = Σ_n dy_n·patches(x_n)ᵀ and db = Σ_n Σ_pixels dy (db may be 0: no bias),
+ * Conv2d weight and bias gradients: dW = Σ_n dy_n·rows(x_n) and db = Σ_n Σ_pixels dy (db may be 0: no bias),
  * summed over images in order. Overwrites, or adds into dW and db when `accumulate`.
  */
 export function conv2d_backward_weight(
@@ -141,10 +158,10 @@ export function conv2d_backward_weight(
   db: usize,   // (outC) or 0
   dy: usize,   // (B, outC, Ho, Wo)
   x: usize,    // (B, inC, H, W)
-  col: usize,  // scratch
+  scratch: usize,
   batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, stride: i32, pad: i32, accumulate: bool
 ): void {
-  convWeightGradient(dw, db, dy, x, col, batch, inC, h, wd, outC, kh, kw, stride, pad, 0, outC, accumulate);
+  convWeightGradient(dw, db, dy, x, scratch, batch, inC, h, wd, outC, kh, kw, stride, pad, 0, outC, accumulate);
 }
 
 /**
@@ -152,26 +169,26 @@ export function conv2d_backward_weight(
  * the same bits in those rows as the whole call.
  */
 export function conv2d_backward_weight_rows(
-  dw: usize, db: usize, dy: usize, x: usize, col: usize,
+  dw: usize, db: usize, dy: usize, x: usize, scratch: usize,
   batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, stride: i32, pad: i32, c0: i32, c1: i32, accumulate: bool
 ): void {
-  convWeightGradient(dw, db, dy, x, col, batch, inC, h, wd, outC, kh, kw, stride, pad, c0, c1, accumulate);
+  convWeightGradient(dw, db, dy, x, scratch, batch, inC, h, wd, outC, kh, kw, stride, pad, c0, c1, accumulate);
 }
 
 /**
  * ConvTranspose2d forward: y = epilogue(convT(x, W) + b), Ho = (H − 1)·stride − 2·pad + kH (Wo alike). Overwrites
- * y; `b` may be 0. `col`: conv_transpose2d_scratch_floats(outC, H, W, kH, kW) floats.
+ * y; `b` may be 0. `scratch`: conv_transpose2d_scratch_floats floats.
  */
 export function conv_transpose2d_forward(
   y: usize,    // (B, outC, Ho, Wo)
   x: usize,    // (B, inC, H, W)
   w: usize,    // (inC, outC, kH, kW)
   b: usize,    // (outC) or 0
-  col: usize,  // scratch
+  scratch: usize,
   batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, stride: i32, pad: i32, epilogue: i32
 ): void {
   const ho = conv_transpose_out_size(h, kh, stride, pad), wo = conv_transpose_out_size(wd, kw, stride, pad);
-  convInputGradient(y, x, w, b, col, batch, outC, ho, wo, inC, kh, kw, stride, pad, false, epilogue);
+  convInputGradient(y, x, w, b, scratch, batch, outC, ho, wo, inC, kh, kw, stride, pad, false, epilogue);
 }
 
 /** ConvTranspose2d input gradient (a Conv2d forward of dy); overwrites dx, or adds into it when `accumulate`. */
@@ -179,11 +196,11 @@ export function conv_transpose2d_backward_input(
   dx: usize,   // (B, inC, H, W)
   dy: usize,   // (B, outC, Ho, Wo)
   w: usize,    // (inC, outC, kH, kW)
-  col: usize,  // scratch
+  scratch: usize,
   batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, stride: i32, pad: i32, accumulate: bool
 ): void {
   const ho = conv_transpose_out_size(h, kh, stride, pad), wo = conv_transpose_out_size(wd, kw, stride, pad);
-  convForward(dx, dy, w, 0, col, batch, outC, ho, wo, inC, kh, kw, stride, pad, accumulate, EPILOGUE_NONE);
+  convForward(dx, dy, w, 0, scratch, batch, outC, ho, wo, inC, kh, kw, stride, pad, accumulate, EPILOGUE_NONE);
 }
 
 /**
@@ -195,12 +212,12 @@ export function conv_transpose2d_backward_weight(
   db: usize,   // (outC) or 0
   dy: usize,   // (B, outC, Ho, Wo)
   x: usize,    // (B, inC, H, W)
-  col: usize,  // scratch
+  scratch: usize,
   batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, stride: i32, pad: i32, accumulate: bool
 ): void {
   const ho = conv_transpose_out_size(h, kh, stride, pad), wo = conv_transpose_out_size(wd, kw, stride, pad);
   if (db != 0) channelSums(db, dy, batch, outC, ho * wo, 0, outC, accumulate);
-  convWeightGradient(dw, 0, x, dy, col, batch, outC, ho, wo, inC, kh, kw, stride, pad, 0, inC, accumulate);
+  convWeightGradient(dw, 0, x, dy, scratch, batch, outC, ho, wo, inC, kh, kw, stride, pad, 0, inC, accumulate);
 }
 
 /** db[c] = init + Σ_n Σ_q dy[n, c, q] in (n, q) order for c in [c0, c1); init = the old db (accumulate) or 0. */

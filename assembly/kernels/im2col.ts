@@ -2,88 +2,124 @@
 //
 // Geometry (PyTorch's Conv2d, dilation 1, groups 1): an image x is (C, H, W) row-major; a kernel window is
 // kH × kW with one stride s and a symmetric zero padding p on every side, so the output is Ho × Wo with
-// Ho = ⌊(H + 2p − kH) / s⌋ + 1 (Wo alike). The patch matrix has K = C·kH·kW rows indexed r = (c·kH + i)·kW + j,
-// PyTorch's weight order, and P = Ho·Wo columns indexed q = oh·Wo + ow, the output's order:
-//   patch[r, q] = x[c, oh·s − p + i, ow·s − p + j], or 0 where that falls in the padding.
-// Each window row's valid output columns [ow0, ow1) are found once, so the loops carry no per-element test.
+// Ho = ⌊(H + 2p − kH) / s⌋ + 1 (Wo alike). The patch matrix has one row per output pixel q = oh·Wo + ow (the
+// output's order) and K = C·kH·kW columns r = (c·kH + i)·kW + j (PyTorch's weight order):
+//   rows[q, r] = x[c, oh·s − p + i, ow·s − p + j], or 0 where that falls in the padding.
+// Rows, not columns: each pixel's K values are written (and read back) contiguously, and the products that use the
+// matrix run with pixels as their M dimension, whose tail is a vectorised row tile (channels are the N dimension).
+import { LANES, vsplat, vload, vstore, vadd } from '~lib/lanes';
 
-/** ⌈a / s⌉ for any sign of a and s > 0. */
-// @ts-ignore: decorator
-@inline function ceilDiv(a: i32, s: i32): i32 { return a >= 0 ? (a + s - 1) / s : -((-a) / s); }
+// Loop order: pixel, then channel, then window row, so the patch rows are written (and read back) in order while the
+// image, a few tens of KB, is read from L1; a window's valid rows [i0, i1) and columns [j0, j1) are found once
+// per pixel, so the inner loops are plain vector copies (or adds) of kW floats.
 
-/** The output columns [ow0, ow1) whose input column ow·s − p + j lies in [0, W); ow0 <= ow1. */
+/** Zeros n floats at dst. */
 // @ts-ignore: decorator
-@inline function validFrom(j: i32, w: i32, s: i32, p: i32): i32 { return max(0, ceilDiv(p - j, s)); }
+@inline function zeroRow(dst: usize, n: i32): void {
+  let j = 0;
+  for (; j + LANES <= n; j += LANES) vstore(dst + (<usize>j << 2), vsplat(0));
+  for (; j < n; j++) store<f32>(dst + (<usize>j << 2), 0);
+}
+
+/** Copies floats [j0, j1) of a window row from src to dst and zeros the rest of its n floats. */
 // @ts-ignore: decorator
-@inline function validTo(j: i32, w: i32, s: i32, p: i32, wo: i32, from: i32): i32 { return max(from, min(wo, ceilDiv(w + p - j, s))); }
+@inline function copyRow(dst: usize, src: usize, n: i32, j0: i32, j1: i32): void {
+  if (j0 == 0 && j1 == n) {
+    let j = 0;
+    for (; j + LANES <= n; j += LANES) vstore(dst + (<usize>j << 2), vload(src + (<usize>j << 2)));
+    for (; j < n; j++) store<f32>(dst + (<usize>j << 2), load<f32>(src + (<usize>j << 2)));
+  } else {
+    for (let j = 0; j < n; j++) store<f32>(dst + (<usize>j << 2), j >= j0 && j < j1 ? load<f32>(src + (<usize>j << 2)) : 0);
+  }
+}
+
+/** dst[j] += src[j] for j in [j0, j1): lane-wise adds, so each float gets the same sum in either build. */
+// @ts-ignore: decorator
+@inline function addRow(dst: usize, src: usize, n: i32, j0: i32, j1: i32): void {
+  let j = j0;
+  if (j0 == 0 && j1 == n) {
+    for (; j + LANES <= n; j += LANES) {
+      const d = dst + (<usize>j << 2);
+      vstore(d, vadd(vload(d), vload(src + (<usize>j << 2))));
+    }
+  }
+  for (; j < j1; j++) {
+    const d = dst + (<usize>j << 2);
+    store<f32>(d, load<f32>(d) + load<f32>(src + (<usize>j << 2)));
+  }
+}
 
 /**
- * Writes the patch matrix of one image x (C, H, W) at dst, element (r, q) at dst + 4·(r·rowStride + q·colStride):
- * (K, P) row-major is (rowStride = P, colStride = 1), its transpose (P, K) is (1, K). Overwrites every element of
- * the K × P matrix, padding included (zeros). No alignment needed; reads only x's C·H·W floats.
+ * Writes the (P, K) patch matrix of one image x (C, H, W) at dst (row-major, row stride K floats). Overwrites every
+ * element, padding included (zeros). No alignment needed; reads only x's C·H·W floats.
  */
-export function im2col(
-  dst: usize, rowStride: i32, colStride: i32,  // (K, P) by strides
-  x: usize,                                    // (C, H, W)
+export function im2row(
+  dst: usize,  // (Ho·Wo, C·kH·kW)
+  x: usize,    // (C, H, W)
   c: i32, h: i32, w: i32, kh: i32, kw: i32, s: i32, p: i32
 ): void {
   const ho = (h + 2 * p - kh) / s + 1, wo = (w + 2 * p - kw) / s + 1;
-  const rowB = <usize>rowStride << 2, colB = <usize>colStride << 2, ohB = <usize>(wo * colStride) << 2;
-  let r = dst;
-  for (let ci = 0; ci < c; ci++) {
-    const xc = x + (<usize>(ci * h * w) << 2);
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        const ow0 = validFrom(j, w, s, p), ow1 = validTo(j, w, s, p, wo, ow0);
-        let q = r;
-        for (let oh = 0; oh < ho; oh++) {
-          const ih = oh * s - p + i;
-          if (ih < 0 || ih >= h) {
-            for (let ow = 0; ow < wo; ow++) store<f32>(q + <usize>ow * colB, 0);
-          } else {
-            for (let ow = 0; ow < ow0; ow++) store<f32>(q + <usize>ow * colB, 0);
-            let src = xc + (<usize>(ih * w + ow0 * s - p + j) << 2);
-            const srcStep = <usize>s << 2;
-            for (let ow = ow0; ow < ow1; ow++) { store<f32>(q + <usize>ow * colB, load<f32>(src)); src += srcStep; }
-            for (let ow = ow1; ow < wo; ow++) store<f32>(q + <usize>ow * colB, 0);
-          }
-          q += ohB;
+  const planeB = <usize>(h * w) << 2, rowB = <usize>w << 2, kwB = <usize>kw << 2;
+  let out = dst;
+  for (let oh = 0; oh < ho; oh++) {
+    const ih0 = oh * s - p, i0 = max(0, -ih0), i1 = max(i0, min(kh, h - ih0));
+    for (let ow = 0; ow < wo; ow++) {
+      const iw0 = ow * s - p, j0 = min(kw, max(0, -iw0)), j1 = max(j0, min(kw, w - iw0));
+      // the window's top-left tap, possibly in the padding (the address wraps; only valid taps are read)
+      let plane = x + <usize>((ih0 * w + iw0) << 2);
+      if (kw == LANES && i0 == 0 && i1 == kh && j0 == 0 && j1 == kw) {
+        // the common interior window of a kernel one vector wide (k4 in the SIMD build): one vector per window row
+        for (let ci = 0; ci < c; ci++) {
+          let row = plane;
+          for (let i = 0; i < kh; i++) { vstore(out, vload(row)); out += kwB; row += rowB; }
+          plane += planeB;
         }
-        r += rowB;
+        continue;
+      }
+      for (let ci = 0; ci < c; ci++) {
+        let i = 0;
+        for (; i < i0; i++) { zeroRow(out, kw); out += kwB; }
+        let row = plane + <usize>i0 * rowB;
+        for (; i < i1; i++) { copyRow(out, row, kw, j0, j1); out += kwB; row += rowB; }
+        for (; i < kh; i++) { zeroRow(out, kw); out += kwB; }
+        plane += planeB;
       }
     }
   }
 }
 
 /**
- * The adjoint of im2col for one image: x[c, ih, iw] += patch[r, q] over every (r, q) that im2col would have read
- * x[c, ih, iw] into, in r order then q order (a fixed order, so the sums are the same bits in every build and
- * thread split). patch is (K, P) row-major. Accumulates into x (the caller sets x to 0, a bias or a prior sum);
- * padding positions are dropped. No alignment needed.
+ * The adjoint of im2row for one image: x[c, ih, iw] += rows[q, r] for every (q, r) that im2row fills from
+ * x[c, ih, iw], in q order then r order (a fixed order, so the sums are the same bits in every build and thread
+ * split). Accumulates into x (the caller sets it to 0, a bias or a prior sum); padding positions are dropped.
  */
-export function col2im_add(
-  x: usize,      // (C, H, W)
-  patch: usize,  // (K, P)
+export function row2im_add(
+  x: usize,     // (C, H, W)
+  rows: usize,  // (Ho·Wo, C·kH·kW)
   c: i32, h: i32, w: i32, kh: i32, kw: i32, s: i32, p: i32
 ): void {
   const ho = (h + 2 * p - kh) / s + 1, wo = (w + 2 * p - kw) / s + 1;
-  let r = patch;
-  for (let ci = 0; ci < c; ci++) {
-    const xc = x + (<usize>(ci * h * w) << 2);
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        const ow0 = validFrom(j, w, s, p), ow1 = validTo(j, w, s, p, wo, ow0);
-        for (let oh = 0; oh < ho; oh++) {
-          const ih = oh * s - p + i;
-          if (ih < 0 || ih >= h) continue;
-          let dst = xc + (<usize>(ih * w + ow0 * s - p + j) << 2), q = r + (<usize>(oh * wo) << 2);
-          const dstStep = <usize>s << 2;
-          for (let ow = ow0; ow < ow1; ow++) {
-            store<f32>(dst, load<f32>(dst) + load<f32>(q + (<usize>ow << 2)));
-            dst += dstStep;
-          }
+  const planeB = <usize>(h * w) << 2, rowB = <usize>w << 2, kwB = <usize>kw << 2, skipped = <usize>(kh * kw) << 2;
+  let src = rows;
+  for (let oh = 0; oh < ho; oh++) {
+    const ih0 = oh * s - p, i0 = max(0, -ih0), i1 = max(i0, min(kh, h - ih0));
+    for (let ow = 0; ow < wo; ow++) {
+      const iw0 = ow * s - p, j0 = min(kw, max(0, -iw0)), j1 = max(j0, min(kw, w - iw0));
+      let plane = x + <usize>((ih0 * w + iw0) << 2);
+      if (kw == LANES && i0 == 0 && i1 == kh && j0 == 0 && j1 == kw) {
+        // the interior window of a kernel one vector wide: one vector add per window row (lane-wise, same sums)
+        for (let ci = 0; ci < c; ci++) {
+          let row = plane;
+          for (let i = 0; i < kh; i++) { vstore(row, vadd(vload(row), vload(src))); src += kwB; row += rowB; }
+          plane += planeB;
         }
-        r += <usize>(ho * wo) << 2;
+        continue;
+      }
+      for (let ci = 0; ci < c; ci++) {
+        let row = plane + <usize>i0 * rowB, from = src + <usize>i0 * kwB;
+        for (let i = i0; i < i1; i++) { addRow(row, from, kw, j0, j1); row += rowB; from += kwB; }
+        src += skipped;
+        plane += planeB;
       }
     }
   }

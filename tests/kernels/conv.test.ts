@@ -31,6 +31,8 @@ const sizes = (kind: Kind, d: ConvDims) => {
   return { ho, wo, x: d.batch * d.inC * d.h * d.w, y: d.batch * d.outC * ho * wo, w: d.outC * d.inC * d.kh * d.kw };
 };
 const dimArgs = (d: ConvDims) => [d.batch, d.inC, d.h, d.w, d.outC, d.kh, d.kw, d.stride, d.pad] as const;
+const scratchFloats = (k: ConvKernels, kind: Kind, d: ConvDims): number =>
+  k.w[kind === 'conv2d' ? 'conv2d_scratch_floats' : 'conv_transpose2d_scratch_floats'](...dimArgs(d).slice(1));
 
 interface Inputs { x: Float32Array; wt: Float32Array; b: Float32Array; dy: Float32Array }
 const inputs = (kind: Kind, d: ConvDims, seed: number): Inputs => {
@@ -41,9 +43,7 @@ const inputs = (kind: Kind, d: ConvDims, seed: number): Inputs => {
 /** Runs forward (with bias, `epilogue`) and the three gradients of one kernel pair; every output as floats. */
 function run(k: ConvKernels, kind: Kind, d: ConvDims, v: Inputs, epilogue = 0, withBias = true) {
   const n = sizes(kind, d);
-  const scratch = kind === 'conv2d'
-    ? k.w.conv2d_scratch_floats(d.inC, d.h, d.w, d.kh, d.kw, d.stride, d.pad)
-    : k.w.conv_transpose2d_scratch_floats(d.outC, d.h, d.w, d.kh, d.kw);
+  const scratch = scratchFloats(k, kind, d);
   const col = k.zeros(scratch), x = k.put(v.x), wt = k.put(v.wt), b = withBias ? k.put(v.b) : 0, dy = k.put(v.dy);
   const y = k.put(new Float32Array(n.y + 8).fill(7)), dx = k.zeros(n.x), dw = k.zeros(n.w), db = k.zeros(d.outC);
   if (kind === 'conv2d') {
@@ -115,7 +115,7 @@ describe.each(['conv2d', 'convT'] as const)('%s kernels', (kind) => {
     const d = CASES[2], v = inputs(kind, d, 7), n = sizes(kind, d), ref = reference(kind, d, v);
     const old = { dx: randomArray(n.x, 1), dw: randomArray(n.w, 2), db: randomArray(d.outC, 3) };
     const dx = k.put(old.dx), dw = k.put(old.dw), db = k.put(old.db), dy = k.put(v.dy), x = k.put(v.x), wt = k.put(v.wt);
-    const scratch = k.zeros(Math.max(k.w.conv2d_scratch_floats(d.inC, d.h, d.w, d.kh, d.kw, d.stride, d.pad), k.w.conv_transpose2d_scratch_floats(d.outC, d.h, d.w, d.kh, d.kw)));
+    const scratch = k.zeros(scratchFloats(k, kind, d));
     const prefix = kind === 'conv2d' ? 'conv2d' : 'conv_transpose2d';
     k.w[`${prefix}_backward_input`](dx, dy, wt, scratch, ...dimArgs(d), 1);
     k.w[`${prefix}_backward_weight`](dw, db, dy, x, scratch, ...dimArgs(d), 1);
@@ -166,7 +166,7 @@ describe('conv kernels: one answer, however the work is built or split', () => {
       const joined = (key: 'y' | 'dx') => Float32Array.from([...halves[0][key], ...halves[1][key]]);
       for (const key of ['y', 'dx'] as const) { total += whole[key].length; diff += differing(whole[key], joined(key)); }
       if (kind === 'conv2d') {
-        const dw = k.zeros(n.w), db = k.zeros(d.outC), col = k.zeros(k.w.conv2d_scratch_floats(d.inC, d.h, d.w, d.kh, d.kw, d.stride, d.pad));
+        const dw = k.zeros(n.w), db = k.zeros(d.outC), col = k.zeros(scratchFloats(k, kind, d));
         const x = k.put(v.x), dy = k.put(v.dy), cut = Math.min(d.outC, 5);
         for (const [c0, c1] of [[cut, d.outC], [0, cut]]) k.w.conv2d_backward_weight_rows(dw, db, dy, x, col, ...dimArgs(d), c0, c1, 0);
         total += n.w + d.outC;
