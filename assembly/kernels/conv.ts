@@ -30,22 +30,26 @@ export function conv_out_size(n: i32, k: i32, stride: i32, pad: i32): i32 { retu
 /** Output size of a transposed convolution along one axis: (n − 1)·stride − 2·pad + k (output_padding 0). */
 export function conv_transpose_out_size(n: i32, k: i32, stride: i32, pad: i32): i32 { return (n - 1) * stride - 2 * pad + k; }
 
-/**
- * Scratch floats of the Conv2d kernels: Wᵀ (K × outC), one image's patch rows (P × K) and its output transposed
- * (P × outC), K = inC·kH·kW, P = Ho·Wo. (The gradients use only the patch rows.)
- */
+// Images per product: as many as keep one group's patch rows and transposed outputs within GROUP_FLOATS (512 KB, half
+// of a core's L2 here), so that gemm's M (pixels) or K (weight gradient) spans several images: Wᵀ's panels serve
+// more row blocks per load, and dW is loaded and stored once per group instead of once per image.
+const GROUP_FLOATS: i32 = 1 << 17;
+
+/** Images per group for P pixels, K patch values and `channels` output channels per image (at least 1). */
+// @ts-ignore: decorator
+@inline function groupOf(P: i32, K: i32, channels: i32): i32 { return max(1, GROUP_FLOATS / max(1, P * (K + channels))); }
+
+/** Scratch floats of the three cores for these conv dims: Wᵀ (K × outC), then G images' patch rows and outputs. */
+function scratchFloats(P: i32, K: i32, outC: i32): i32 { return K * outC + groupOf(P, K, outC) * P * (K + outC); }
+
+/** Scratch floats of the Conv2d kernels (any of the three), K = inC·kH·kW, P = Ho·Wo. */
 export function conv2d_scratch_floats(inC: i32, h: i32, w: i32, outC: i32, kh: i32, kw: i32, stride: i32, pad: i32): i32 {
-  const P = conv_out_size(h, kh, stride, pad) * conv_out_size(w, kw, stride, pad), K = inC * kh * kw;
-  return K * outC + P * K + P * outC;
+  return scratchFloats(conv_out_size(h, kh, stride, pad) * conv_out_size(w, kw, stride, pad), inC * kh * kw, outC);
 }
 
-/**
- * Scratch floats of the ConvTranspose2d kernels (inputs inC × h × w): K·inC + P·K + P·inC, K = outC·kH·kW, P = h·w.
- * Takes the kernels' dims (stride and pad do not change it).
- */
+/** Scratch floats of the ConvTranspose2d kernels (any of the three; inputs inC × h × w). Takes the kernels' dims. */
 export function conv_transpose2d_scratch_floats(inC: i32, h: i32, w: i32, outC: i32, kh: i32, kw: i32, stride: i32, pad: i32): i32 {
-  const P = h * w, K = outC * kh * kw;
-  return K * inC + P * K + P * inC;
+  return scratchFloats(h * w, outC * kh * kw, inC);
 }
 
 /** Sets each of `rows` rows of `cols` floats to its value from `values` (rows), or to 0 when values is 0. */
@@ -62,49 +66,61 @@ function fillRows(dst: usize, values: usize, rows: i32, cols: i32): void {
 
 /**
  * Core of Conv2d's forward: y = epilogue(init + W·rows(x)ᵀ) per image, init = bias (bias != 0), the old y
- * (accumulate), or 0. Overwrites y unless accumulate. Run transposed, yᵀ (P × outC) = rows (P × K) · Wᵀ, so that
- * the pixels are gemm's rows (any count: the row tail is a vector tile) and the bias is gemm's fused bias row;
- * the moves in and out of yᵀ are exact, so the sums are those of y = W·rows(x)ᵀ.
+ * (accumulate), or 0. Overwrites y unless accumulate. Run transposed, yᵀ (G·P × outC) = rows (G·P × K) · Wᵀ for a
+ * group of G images, so that pixels are gemm's rows (any count: the row tail is a vector tile) and the bias is
+ * gemm's fused bias row; the moves in and out of yᵀ are exact, so the sums are those of y = W·rows(x)ᵀ.
  */
 function convForward(
   y: usize, x: usize, w: usize, bias: usize, scratch: usize,
   batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32, accumulate: bool, epilogue: i32
 ): void {
   const ho = conv_out_size(h, kh, s, p), wo = conv_out_size(wd, kw, s, p), P = ho * wo, K = inC * kh * kw;
-  const wt = scratch, rows = wt + (<usize>(K * outC) << 2), yt = rows + (<usize>(P * K) << 2);
+  const G = groupOf(P, K, outC), xB = <usize>(inC * h * wd) << 2, yB = <usize>(outC * P) << 2, rowsB = <usize>(P * K) << 2;
+  const wt = scratch, rows = wt + (<usize>(K * outC) << 2), yt = rows + <usize>G * rowsB;
   const mode = accumulate ? INIT_ACCUMULATE : bias != 0 ? INIT_BIAS : INIT_ZERO;
   transpose(wt, w, outC, K);
-  for (let n = 0; n < batch; n++) {
-    const yn = y + (<usize>n * <usize>(outC * P) << 2), xn = x + (<usize>n * <usize>(inC * h * wd) << 2);
-    im2row(rows, xn, inC, h, wd, kh, kw, s, p);
-    if (accumulate) transpose(yt, yn, outC, P);
-    gemm(yt, outC, rows, K, 1, wt, outC, bias, P, outC, K, mode, epilogue);
-    transpose(yn, yt, P, outC);
+  for (let n0 = 0; n0 < batch; n0 += G) {
+    const g = min(G, batch - n0);
+    for (let i = 0; i < g; i++) {
+      const n = <usize>(n0 + i);
+      im2row(rows + <usize>i * rowsB, x + n * xB, inC, h, wd, kh, kw, s, p);
+      if (accumulate) transpose(yt + <usize>i * yB, y + n * yB, outC, P);
+    }
+    gemm(yt, outC, rows, K, 1, wt, outC, bias, g * P, outC, K, mode, epilogue);
+    for (let i = 0; i < g; i++) transpose(y + <usize>(n0 + i) * yB, yt + <usize>i * yB, P, outC);
   }
 }
 
 /**
  * Core of Conv2d's input gradient: dx = epilogue(init + row2im(dyᵀ·W)) per image, init = bias per channel
- * (bias != 0), the old dx (accumulate), or 0. Here dx is (inC, h, wd) and dy (outC, ho, wo) per image.
+ * (bias != 0), the old dx (accumulate), or 0. Here dx is (inC, h, wd) and dy (outC, ho, wo) per image. A group's
+ * dyᵀ (G·P × outC) is gathered first, so that the product's rows span the group.
  */
 function convInputGradient(
   dx: usize, dy: usize, w: usize, bias: usize, scratch: usize,
   batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32, accumulate: bool, epilogue: i32
 ): void {
   const ho = conv_out_size(h, kh, s, p), wo = conv_out_size(wd, kw, s, p), P = ho * wo, K = inC * kh * kw, HW = h * wd;
-  for (let n = 0; n < batch; n++) {
-    const dxn = dx + (<usize>n * <usize>(inC * HW) << 2), dyn = dy + (<usize>n * <usize>(outC * P) << 2);
-    gemm(scratch, K, dyn, 1, P, w, K, 0, P, K, outC, INIT_ZERO, EPILOGUE_NONE); // (P × K) = dy_nᵀ · W
-    if (!accumulate) fillRows(dxn, bias, inC, HW);
-    row2im_add(dxn, scratch, inC, h, wd, kh, kw, s, p);
-    if (epilogue != EPILOGUE_NONE) activateTile(dxn, 0, 1, inC * HW, epilogue);
+  const G = groupOf(P, K, outC), xB = <usize>(inC * HW) << 2, yB = <usize>(outC * P) << 2, rowsB = <usize>(P * K) << 2;
+  const rows = scratch, dyt = rows + <usize>G * rowsB;
+  for (let n0 = 0; n0 < batch; n0 += G) {
+    const g = min(G, batch - n0);
+    for (let i = 0; i < g; i++) transpose(dyt + <usize>i * yB, dy + <usize>(n0 + i) * yB, outC, P);
+    gemm(rows, K, dyt, outC, 1, w, K, 0, g * P, K, outC, INIT_ZERO, EPILOGUE_NONE); // (G·P × K) = dyᵀ · W
+    for (let i = 0; i < g; i++) {
+      const dxn = dx + <usize>(n0 + i) * xB;
+      if (!accumulate) fillRows(dxn, bias, inC, HW);
+      row2im_add(dxn, rows + <usize>i * rowsB, inC, h, wd, kh, kw, s, p);
+      if (epilogue != EPILOGUE_NONE) activateTile(dxn, 0, 1, inC * HW, epilogue);
+    }
   }
 }
 
 /**
  * Core of Conv2d's weight gradient for the output channels [c0, c1): dW rows c0..c1 (outC × K, row-major, dw
  * points at row 0) = init + Σ_n dy_n · rows(x_n), init = the old dW (accumulate) or 0; and when db != 0,
- * db[c] = init + Σ_n Σ_q dy[n, c, q] in (n, q) order.
+ * db[c] = init + Σ_n Σ_q dy[n, c, q] in (n, q) order. Per group one product of depth G·P over its images' dy
+ * rows gathered side by side: the same running sums, in the same (n, q) order, as one image at a time.
  */
 function convWeightGradient(
   dw: usize, db: usize, dy: usize, x: usize, scratch: usize,
@@ -114,11 +130,18 @@ function convWeightGradient(
   const count = c1 - c0;
   if (count <= 0) return;
   if (db != 0) channelSums(db, dy, batch, outC, P, c0, c1, accumulate);
-  const dwRows = dw + (<usize>(c0 * K) << 2);
-  for (let n = 0; n < batch; n++) {
-    im2row(scratch, x + (<usize>n * <usize>(inC * h * wd) << 2), inC, h, wd, kh, kw, s, p);
-    const dyn = dy + ((<usize>n * <usize>(outC * P) + <usize>(c0 * P)) << 2);
-    gemm(dwRows, K, dyn, P, 1, scratch, K, 0, count, K, P, n > 0 || accumulate ? INIT_ACCUMULATE : INIT_ZERO, EPILOGUE_NONE);
+  const G = groupOf(P, K, outC), xB = <usize>(inC * h * wd) << 2, yB = <usize>(outC * P) << 2, rowsB = <usize>(P * K) << 2;
+  const rows = scratch, dyg = rows + <usize>G * rowsB, dwRows = dw + (<usize>(c0 * K) << 2), pB = <usize>P << 2;
+  for (let n0 = 0; n0 < batch; n0 += G) {
+    const g = min(G, batch - n0), ldg = g * P;
+    for (let i = 0; i < g; i++) {
+      const n = <usize>(n0 + i);
+      im2row(rows + <usize>i * rowsB, x + n * xB, inC, h, wd, kh, kw, s, p);
+      for (let c = 0; c < count; c++) {
+        memory.copy(dyg + ((<usize>(c * ldg) << 2) + <usize>i * pB), dy + n * yB + <usize>(c0 + c) * pB, pB);
+      }
+    }
+    gemm(dwRows, K, dyg, ldg, 1, rows, K, 0, count, K, ldg, n0 > 0 || accumulate ? INIT_ACCUMULATE : INIT_ZERO, EPILOGUE_NONE);
   }
   if (batch == 0 && !accumulate) fillRows(dwRows, 0, count, K);
 }

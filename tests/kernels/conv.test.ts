@@ -12,7 +12,8 @@ const EPILOGUES = [(v: number) => v, (v: number) => Math.max(0, v), (v: number) 
 const dims = (batch: number, inC: number, h: number, w: number, outC: number, kh: number, kw: number, stride: number, pad: number): ConvDims =>
   ({ batch, inC, h, w, outC, kh, kw, stride, pad });
 
-// Odd sizes, strides 1–3, padding 0/1/2, kernels 3/4/5 and rectangular, channel counts off multiples of 4.
+// Odd sizes, strides 1–3, padding 0/1/2, kernels 3/4/5 and rectangular, channel counts off multiples of 4, and a
+// batch larger than the kernels' image group.
 const CASES: ConvDims[] = [
   dims(2, 3, 7, 9, 5, 3, 3, 1, 1),
   dims(3, 1, 28, 28, 6, 4, 4, 2, 1),
@@ -22,6 +23,7 @@ const CASES: ConvDims[] = [
   dims(2, 4, 5, 5, 4, 5, 5, 1, 2),
   dims(1, 3, 8, 8, 10, 4, 4, 3, 1),
   dims(2, 9, 7, 7, 13, 4, 4, 2, 1),
+  dims(6, 32, 14, 14, 64, 4, 4, 2, 1), // several image groups per call (4 images a group for conv2d, 1 for convT)
 ];
 
 type Kind = 'conv2d' | 'convT';
