@@ -20,7 +20,7 @@
 // Pointers are byte addresses with no alignment requirement (16 bytes is faster). Nothing allocates: `scratch` is
 // the caller's, conv2d_scratch_floats / conv_transpose2d_scratch_floats floats (one per thread).
 import { gemm, activateTile, INIT_ACCUMULATE, INIT_BIAS, INIT_ZERO, EPILOGUE_NONE } from './gemm';
-import { transpose } from './dense';
+import { transpose, transpose_rows } from './dense';
 import { im2row, row2im_add } from './im2col';
 import { LANES, VBYTES, vsplat, vstore } from '~lib/lanes';
 
@@ -35,12 +35,24 @@ export function conv_transpose_out_size(n: i32, k: i32, stride: i32, pad: i32): 
 // more row blocks per load, and dW is loaded and stored once per group instead of once per image.
 const GROUP_FLOATS: i32 = 1 << 17;
 
+/**
+ * Row stride for rows of n floats: n, or n + 4 when n is a multiple of 64. Rows 256·2^j bytes apart share a few L1
+ * sets, so a 4×2-vector panel read down such rows (K = 512 here: 2 KB) is evicted before its next row block.
+ */
+// @ts-ignore: decorator
+@inline function strideFor(n: i32): i32 { return n % 64 == 0 ? n + 4 : n; }
+
 /** Images per group for P pixels, K patch values and `channels` output channels per image (at least 1). */
 // @ts-ignore: decorator
 @inline function groupOf(P: i32, K: i32, channels: i32): i32 { return max(1, GROUP_FLOATS / max(1, P * (K + channels))); }
 
-/** Scratch floats of the three cores for these conv dims: Wᵀ (K × outC), then G images' patch rows and outputs. */
-function scratchFloats(P: i32, K: i32, outC: i32): i32 { return K * outC + groupOf(P, K, outC) * P * (K + outC); }
+/**
+ * Scratch floats of the three cores for these conv dims: a copy of W, transposed or not, with padded rows; then G
+ * images' patch rows (padded) and their outputs.
+ */
+function scratchFloats(P: i32, K: i32, outC: i32): i32 {
+  return (K + 4) * (outC + 4) + groupOf(P, K, outC) * P * (strideFor(K) + outC);
+}
 
 /** Scratch floats of the Conv2d kernels (any of the three), K = inC·kH·kW, P = Ho·Wo. */
 export function conv2d_scratch_floats(inC: i32, h: i32, w: i32, outC: i32, kh: i32, kw: i32, stride: i32, pad: i32): i32 {
@@ -64,6 +76,11 @@ function fillRows(dst: usize, values: usize, rows: i32, cols: i32): void {
   }
 }
 
+/** dst (rows × ld) = src (rows × cols), row by row (ld >= cols). */
+function copyRows(dst: usize, ld: i32, src: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) memory.copy(dst + (<usize>(r * ld) << 2), src + (<usize>(r * cols) << 2), <usize>cols << 2);
+}
+
 /**
  * Core of Conv2d's forward: y = epilogue(init + W·rows(x)ᵀ) per image, init = bias (bias != 0), the old y
  * (accumulate), or 0. Overwrites y unless accumulate. Run transposed, yᵀ (G·P × outC) = rows (G·P × K) · Wᵀ for a
@@ -75,18 +92,19 @@ function convForward(
   batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32, accumulate: bool, epilogue: i32
 ): void {
   const ho = conv_out_size(h, kh, s, p), wo = conv_out_size(wd, kw, s, p), P = ho * wo, K = inC * kh * kw;
-  const G = groupOf(P, K, outC), xB = <usize>(inC * h * wd) << 2, yB = <usize>(outC * P) << 2, rowsB = <usize>(P * K) << 2;
-  const wt = scratch, rows = wt + (<usize>(K * outC) << 2), yt = rows + <usize>G * rowsB;
+  const G = groupOf(P, K, outC), xB = <usize>(inC * h * wd) << 2, yB = <usize>(outC * P) << 2;
+  const ldr = strideFor(K), ldw = strideFor(outC), rowsB = <usize>(P * ldr) << 2;
+  const wt = scratch, rows = wt + (<usize>((K + 4) * (outC + 4)) << 2), yt = rows + <usize>G * rowsB;
   const mode = accumulate ? INIT_ACCUMULATE : bias != 0 ? INIT_BIAS : INIT_ZERO;
-  transpose(wt, w, outC, K);
+  transpose_rows(wt, ldw, w, outC, K); // Wᵀ (K × outC), row stride ldw
   for (let n0 = 0; n0 < batch; n0 += G) {
     const g = min(G, batch - n0);
     for (let i = 0; i < g; i++) {
       const n = <usize>(n0 + i);
-      im2row(rows + <usize>i * rowsB, x + n * xB, inC, h, wd, kh, kw, s, p);
+      im2row(rows + <usize>i * rowsB, ldr, x + n * xB, inC, h, wd, kh, kw, s, p);
       if (accumulate) transpose(yt + <usize>i * yB, y + n * yB, outC, P);
     }
-    gemm(yt, outC, rows, K, 1, wt, outC, bias, g * P, outC, K, mode, epilogue);
+    gemm(yt, outC, rows, ldr, 1, wt, ldw, bias, g * P, outC, K, mode, epilogue);
     for (let i = 0; i < g; i++) transpose(y + <usize>(n0 + i) * yB, yt + <usize>i * yB, P, outC);
   }
 }
@@ -101,16 +119,18 @@ function convInputGradient(
   batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32, accumulate: bool, epilogue: i32
 ): void {
   const ho = conv_out_size(h, kh, s, p), wo = conv_out_size(wd, kw, s, p), P = ho * wo, K = inC * kh * kw, HW = h * wd;
-  const G = groupOf(P, K, outC), xB = <usize>(inC * HW) << 2, yB = <usize>(outC * P) << 2, rowsB = <usize>(P * K) << 2;
-  const rows = scratch, dyt = rows + <usize>G * rowsB;
+  const G = groupOf(P, K, outC), xB = <usize>(inC * HW) << 2, yB = <usize>(outC * P) << 2;
+  const ldr = strideFor(K), rowsB = <usize>(P * ldr) << 2;
+  const wp = scratch, rows = wp + (<usize>((K + 4) * (outC + 4)) << 2), dyt = rows + <usize>G * rowsB;
+  copyRows(wp, ldr, w, outC, K); // W with padded rows
   for (let n0 = 0; n0 < batch; n0 += G) {
     const g = min(G, batch - n0);
     for (let i = 0; i < g; i++) transpose(dyt + <usize>i * yB, dy + <usize>(n0 + i) * yB, outC, P);
-    gemm(rows, K, dyt, outC, 1, w, K, 0, g * P, K, outC, INIT_ZERO, EPILOGUE_NONE); // (G·P × K) = dyᵀ · W
+    gemm(rows, ldr, dyt, outC, 1, wp, ldr, 0, g * P, K, outC, INIT_ZERO, EPILOGUE_NONE); // (G·P × K) = dyᵀ · W
     for (let i = 0; i < g; i++) {
       const dxn = dx + <usize>(n0 + i) * xB;
       if (!accumulate) fillRows(dxn, bias, inC, HW);
-      row2im_add(dxn, rows + <usize>i * rowsB, inC, h, wd, kh, kw, s, p);
+      row2im_add(dxn, rows + <usize>i * rowsB, ldr, inC, h, wd, kh, kw, s, p);
       if (epilogue != EPILOGUE_NONE) activateTile(dxn, 0, 1, inC * HW, epilogue);
     }
   }
@@ -130,18 +150,19 @@ function convWeightGradient(
   const count = c1 - c0;
   if (count <= 0) return;
   if (db != 0) channelSums(db, dy, batch, outC, P, c0, c1, accumulate);
-  const G = groupOf(P, K, outC), xB = <usize>(inC * h * wd) << 2, yB = <usize>(outC * P) << 2, rowsB = <usize>(P * K) << 2;
+  const G = groupOf(P, K, outC), xB = <usize>(inC * h * wd) << 2, yB = <usize>(outC * P) << 2;
+  const ldr = strideFor(K), rowsB = <usize>(P * ldr) << 2;
   const rows = scratch, dyg = rows + <usize>G * rowsB, dwRows = dw + (<usize>(c0 * K) << 2), pB = <usize>P << 2;
   for (let n0 = 0; n0 < batch; n0 += G) {
     const g = min(G, batch - n0), ldg = g * P;
     for (let i = 0; i < g; i++) {
       const n = <usize>(n0 + i);
-      im2row(rows + <usize>i * rowsB, x + n * xB, inC, h, wd, kh, kw, s, p);
+      im2row(rows + <usize>i * rowsB, ldr, x + n * xB, inC, h, wd, kh, kw, s, p);
       for (let c = 0; c < count; c++) {
         memory.copy(dyg + ((<usize>(c * ldg) << 2) + <usize>i * pB), dy + n * yB + <usize>(c0 + c) * pB, pB);
       }
     }
-    gemm(dwRows, K, dyg, ldg, 1, rows, K, 0, count, K, ldg, n0 > 0 || accumulate ? INIT_ACCUMULATE : INIT_ZERO, EPILOGUE_NONE);
+    gemm(dwRows, K, dyg, ldg, 1, rows, ldr, 0, count, K, ldg, n0 > 0 || accumulate ? INIT_ACCUMULATE : INIT_ZERO, EPILOGUE_NONE);
   }
   if (batch == 0 && !accumulate) fillRows(dwRows, 0, count, K);
 }

@@ -50,20 +50,21 @@ import { LANES, vsplat, vload, vstore, vadd } from '~lib/lanes';
 }
 
 /**
- * Writes the (P, K) patch matrix of one image x (C, H, W) at dst (row-major, row stride K floats). Overwrites every
- * element, padding included (zeros). No alignment needed; reads only x's C·H·W floats.
+ * Writes the (P, K) patch matrix of one image x (C, H, W) at dst, row-major with row stride ld >= K floats.
+ * Overwrites the K values of every row, padding included (zeros); the ld − K floats after each row are not touched.
+ * No alignment needed; reads only x's C·H·W floats.
  */
 export function im2row(
-  dst: usize,  // (Ho·Wo, C·kH·kW)
-  x: usize,    // (C, H, W)
+  dst: usize, ld: i32,  // (Ho·Wo, C·kH·kW), row stride ld
+  x: usize,             // (C, H, W)
   c: i32, h: i32, w: i32, kh: i32, kw: i32, s: i32, p: i32
 ): void {
   const ho = (h + 2 * p - kh) / s + 1, wo = (w + 2 * p - kw) / s + 1;
-  const planeB = <usize>(h * w) << 2, rowB = <usize>w << 2, kwB = <usize>kw << 2;
-  let out = dst;
+  const planeB = <usize>(h * w) << 2, rowB = <usize>w << 2, kwB = <usize>kw << 2, ldB = <usize>ld << 2;
   for (let oh = 0; oh < ho; oh++) {
     const ih0 = oh * s - p, i0 = max(0, -ih0), i1 = max(i0, min(kh, h - ih0));
     for (let ow = 0; ow < wo; ow++) {
+      let out = dst + <usize>(oh * wo + ow) * ldB;
       const iw0 = ow * s - p, j0 = min(kw, max(0, -iw0)), j1 = max(j0, min(kw, w - iw0));
       // the window's top-left tap, possibly in the padding (the address wraps; only valid taps are read)
       let plane = x + <usize>((ih0 * w + iw0) << 2);
@@ -94,16 +95,17 @@ export function im2row(
  * split). Accumulates into x (the caller sets it to 0, a bias or a prior sum); padding positions are dropped.
  */
 export function row2im_add(
-  x: usize,     // (C, H, W)
-  rows: usize,  // (Ho·Wo, C·kH·kW)
+  x: usize,              // (C, H, W)
+  rows: usize, ld: i32,  // (Ho·Wo, C·kH·kW), row stride ld
   c: i32, h: i32, w: i32, kh: i32, kw: i32, s: i32, p: i32
 ): void {
   const ho = (h + 2 * p - kh) / s + 1, wo = (w + 2 * p - kw) / s + 1;
   const planeB = <usize>(h * w) << 2, rowB = <usize>w << 2, kwB = <usize>kw << 2, skipped = <usize>(kh * kw) << 2;
-  let src = rows;
+  const ldB = <usize>ld << 2;
   for (let oh = 0; oh < ho; oh++) {
     const ih0 = oh * s - p, i0 = max(0, -ih0), i1 = max(i0, min(kh, h - ih0));
     for (let ow = 0; ow < wo; ow++) {
+      let src = rows + <usize>(oh * wo + ow) * ldB;
       const iw0 = ow * s - p, j0 = min(kw, max(0, -iw0)), j1 = max(j0, min(kw, w - iw0));
       let plane = x + <usize>((ih0 * w + iw0) << 2);
       if (kw == LANES && i0 == 0 && i1 == kh && j0 == 0 && j1 == kw) {

@@ -62,6 +62,12 @@ for (const [kind, inC, h, wd, outC, k, s, p] of LAYERS) {
     : [[`convT forward + bias + ReLU ${shape}`, () => w.conv_transpose2d_forward(y, x, wt, b, col, ...dims, 1)],
        [`convT input gradient ${shape}`, () => w.conv_transpose2d_backward_input(dx, dy, wt, col, ...dims, 0)],
        [`convT weight + bias gradient ${shape}`, () => w.conv_transpose2d_backward_weight(dw, db, dy, x, col, ...dims, 0)]];
+  // the direct loop (assembly/kernels/conv-direct.ts) for the same Conv2d forward products: conv2d's forward, convT's input gradient
+  const [dInC, dH, dOutC] = conv ? [inC, h, outC] : [outC, ho, inC];
+  const direct = w.alloc(4 * w.direct_scratch_floats(dInC, dH, dH, dOutC, k, k, s, p));
+  rows.push(conv
+    ? [`conv2d forward + bias + ReLU ${shape} DIRECT`, () => w.conv2d_forward_direct(y, x, wt, b, direct, B, inC, h, wd, outC, k, k, s, p, 1)]
+    : [`convT input gradient ${shape} DIRECT`, () => w.conv2d_forward_direct(dx, dy, wt, 0, direct, B, outC, ho, wo, inC, k, k, s, p, 0)]);
   for (const [name, fn] of rows) {
     if (ONLY && !name.includes(ONLY)) continue;
     const r = measure(fn, flops);
