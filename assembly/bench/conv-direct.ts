@@ -7,8 +7,8 @@
 // A phase row has Wph = Wo + ⌊(kW−1)/s⌋ floats, so output pixel oh·Wph + ow of a Wph-wide plane reads the tap's
 // float at the same distance from the tap's offset: the product is gemm's 4×2-vector tile with A = W (broadcast,
 // row-major) and B's row k at base + offset[k]. The ⌊(kW−1)/s⌋ extra columns of each output row are computed and
-// dropped. Each output sums b, then its K products in PyTorch's (c, i, j) order, as gemm does over the patch rows,
-// so both paths give the same bits.
+// dropped. Each output sums b, then its K products in PyTorch's (c, i, j) order (conv2d_forward sums them in
+// (i, j, c) order): `npm run bench:conv` prints the largest difference between the two.
 import { LANES, VBYTES, vsplat, vload, vloadSplat, vstore, vadd, vmul } from '~lib/lanes';
 import { activateTile, EPILOGUE_NONE } from '../kernels/gemm';
 
@@ -88,8 +88,8 @@ function tileRow(c: usize, a: usize, base: usize, offs: usize, k: i32, cols: i32
 }
 
 /**
- * Conv2d forward by direct loops: y = epilogue(conv(x, W) + b) (b may be 0), overwriting y; the same arguments and
- * the same bits as conv2d_forward. `scratch`: direct_scratch_floats floats, 4-byte aligned.
+ * Conv2d forward by direct loops: y = epilogue(conv(x, W) + b) (b may be 0), overwriting y; the same arguments as
+ * conv2d_forward. `scratch`: direct_scratch_floats floats, 4-byte aligned.
  */
 export function conv2d_forward_direct(
   y: usize, x: usize, w: usize, b: usize, scratch: usize,

@@ -14,14 +14,14 @@
 // ConvTranspose2d's forward is the second, its input gradient the first, and its weight gradient the third with the
 // roles of x and dy exchanged, so the six kernels share these three cores.
 //
-// Determinism: every output is one sum in a fixed order — gemm's k order, row2im's (q, r) order, the weight
+// Determinism: every output is one sum in a fixed order — gemm's k order (taps (i, j, c) in the forward), row2im's (q, r) order, the weight
 // gradient's (n, q) order — in both builds, so the SIMD and scalar builds give the same bits, and a split of the
 // batch by images (forward, input gradient) or of dW by output-channel rows (weight gradient, *_rows) changes no bit.
 // Pointers are byte addresses with no alignment requirement (16 bytes is faster). Nothing allocates: `scratch` is
 // the caller's, conv2d_scratch_floats / conv_transpose2d_scratch_floats floats (one per thread).
 import { gemm, activateTile, INIT_ACCUMULATE, INIT_BIAS, INIT_ZERO, EPILOGUE_NONE } from './gemm';
 import { transpose, transpose_rows } from './dense';
-import { im2row, row2im_add } from './im2col';
+import { im2row, im2row_hwc, row2im_add } from './im2col';
 import { LANES, VBYTES, vsplat, vstore } from '~lib/lanes';
 
 /** Output size of a convolution along one axis: ⌊(n + 2·pad − k) / stride⌋ + 1. */
@@ -50,18 +50,19 @@ const GROUP_FLOATS: i32 = 1 << 17;
  * Scratch floats of the three cores for these conv dims: a copy of W, transposed or not, with padded rows; then G
  * images' patch rows (padded) and their outputs.
  */
-function scratchFloats(P: i32, K: i32, outC: i32): i32 {
-  return (K + 4) * (outC + 4) + groupOf(P, K, outC) * P * (strideFor(K) + outC);
+function scratchFloats(P: i32, K: i32, outC: i32, inputFloats: i32): i32 {
+  return (K + 4) * (outC + 4) + groupOf(P, K, outC) * P * (strideFor(K) + outC) + inputFloats;
 }
 
 /** Scratch floats of the Conv2d kernels (any of the three), K = inC·kH·kW, P = Ho·Wo. */
 export function conv2d_scratch_floats(inC: i32, h: i32, w: i32, outC: i32, kh: i32, kw: i32, stride: i32, pad: i32): i32 {
-  return scratchFloats(conv_out_size(h, kh, stride, pad) * conv_out_size(w, kw, stride, pad), inC * kh * kw, outC);
+  return scratchFloats(conv_out_size(h, kh, stride, pad) * conv_out_size(w, kw, stride, pad), inC * kh * kw, outC, inC * h * w);
 }
 
 /** Scratch floats of the ConvTranspose2d kernels (any of the three; inputs inC × h × w). Takes the kernels' dims. */
 export function conv_transpose2d_scratch_floats(inC: i32, h: i32, w: i32, outC: i32, kh: i32, kw: i32, stride: i32, pad: i32): i32 {
-  return scratchFloats(h * w, outC * kh * kw, inC);
+  const ho = conv_transpose_out_size(h, kh, stride, pad), wo = conv_transpose_out_size(w, kw, stride, pad);
+  return scratchFloats(h * w, outC * kh * kw, inC, outC * ho * wo);
 }
 
 /** Sets each of `rows` rows of `cols` floats to its value from `values` (rows), or to 0 when values is 0. */
@@ -81,11 +82,19 @@ function copyRows(dst: usize, ld: i32, src: usize, rows: i32, cols: i32): void {
   for (let r = 0; r < rows; r++) memory.copy(dst + (<usize>(r * ld) << 2), src + (<usize>(r * cols) << 2), <usize>cols << 2);
 }
 
+/** Wᵀ with its rows in tap-major order: dst[(t·C + c), o] = w[o, c, t] for taps t < T, row stride ld. */
+function tapMajorTranspose(dst: usize, ld: i32, w: usize, outC: i32, c: i32, taps: i32): void {
+  for (let o = 0; o < outC; o++) for (let ci = 0; ci < c; ci++) for (let t = 0; t < taps; t++) {
+    store<f32>(dst + (<usize>((t * c + ci) * ld + o) << 2), load<f32>(w + (<usize>((o * c + ci) * taps + t) << 2)));
+  }
+}
+
 /**
- * Core of Conv2d's forward: y = epilogue(init + W·rows(x)ᵀ) per image, init = bias (bias != 0), the old y
+ * Core of Conv2d's forward: y = epilogue(init + Σ_{i,j,c} w·x) per image, init = bias (bias != 0), the old y
  * (accumulate), or 0. Overwrites y unless accumulate. Run transposed, yᵀ (G·P × outC) = rows (G·P × K) · Wᵀ for a
  * group of G images, so that pixels are gemm's rows (any count: the row tail is a vector tile) and the bias is
- * gemm's fused bias row; the moves in and out of yᵀ are exact, so the sums are those of y = W·rows(x)ᵀ.
+ * gemm's fused bias row; the moves in and out of yᵀ are exact. The patch rows come from the image in (H, W, C)
+ * order (im2row_hwc: long contiguous copies), so each output sums its taps in (i, j, c) order.
  */
 function convForward(
   y: usize, x: usize, w: usize, bias: usize, scratch: usize,
@@ -95,13 +104,15 @@ function convForward(
   const G = groupOf(P, K, outC), xB = <usize>(inC * h * wd) << 2, yB = <usize>(outC * P) << 2;
   const ldr = strideFor(K), ldw = strideFor(outC), rowsB = <usize>(P * ldr) << 2;
   const wt = scratch, rows = wt + (<usize>((K + 4) * (outC + 4)) << 2), yt = rows + <usize>G * rowsB;
+  const xh = yt + (<usize>(G * P * outC) << 2);
   const mode = accumulate ? INIT_ACCUMULATE : bias != 0 ? INIT_BIAS : INIT_ZERO;
-  transpose_rows(wt, ldw, w, outC, K); // Wᵀ (K × outC), row stride ldw
+  tapMajorTranspose(wt, ldw, w, outC, inC, kh * kw);
   for (let n0 = 0; n0 < batch; n0 += G) {
     const g = min(G, batch - n0);
     for (let i = 0; i < g; i++) {
       const n = <usize>(n0 + i);
-      im2row(rows + <usize>i * rowsB, ldr, x + n * xB, inC, h, wd, kh, kw, s, p);
+      transpose(xh, x + n * xB, inC, h * wd); // (C, H·W) → (H·W, C)
+      im2row_hwc(rows + <usize>i * rowsB, ldr, xh, inC, h, wd, kh, kw, s, p);
       if (accumulate) transpose(yt + <usize>i * yB, y + n * yB, outC, P);
     }
     gemm(yt, outC, rows, ldr, 1, wt, ldw, bias, g * P, outC, K, mode, epilogue);

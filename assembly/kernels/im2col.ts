@@ -126,3 +126,36 @@ export function row2im_add(
     }
   }
 }
+
+/**
+ * The forward's patch rows from the image in (H, W, C) order (xh, its channels interleaved): row q holds window row
+ * i, then tap j, then channel c, so K = kH·kW·C values with r' = (i·kW + j)·C + c, and an interior window row is
+ * kW·C consecutive floats of xh: one long copy. Row stride ld >= K; overwrites the K values (zeros in the padding).
+ */
+export function im2row_hwc(
+  dst: usize, ld: i32,  // (Ho·Wo, kH·kW·C), row stride ld
+  xh: usize,            // (H, W, C)
+  c: i32, h: i32, w: i32, kh: i32, kw: i32, s: i32, p: i32
+): void {
+  const ho = (h + 2 * p - kh) / s + 1, wo = (w + 2 * p - kw) / s + 1;
+  const ldB = <usize>ld << 2, pixelB = <usize>c << 2, runB = <usize>(kw * c) << 2, lineB = <usize>(w * c) << 2;
+  for (let oh = 0; oh < ho; oh++) {
+    const ih0 = oh * s - p;
+    for (let ow = 0; ow < wo; ow++) {
+      const iw0 = ow * s - p, j0 = min(kw, max(0, -iw0)), j1 = max(j0, min(kw, w - iw0));
+      let out = dst + <usize>(oh * wo + ow) * ldB;
+      for (let i = 0; i < kh; i++) {
+        const ih = ih0 + i;
+        if (ih < 0 || ih >= h) {
+          zeroRow(out, kw * c);
+        } else {
+          const line = xh + <usize>ih * lineB + <usize>(iw0 * c << 2); // wraps for iw0 < 0: only taps j >= j0 are read
+          if (j0 > 0) zeroRow(out, j0 * c);
+          copyRow(out + <usize>j0 * pixelB, line + <usize>j0 * pixelB, (j1 - j0) * c, 0, (j1 - j0) * c);
+          if (j1 < kw) zeroRow(out + <usize>j1 * pixelB, (kw - j1) * c);
+        }
+        out += runB;
+      }
+    }
+  }
+}

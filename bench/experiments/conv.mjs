@@ -62,7 +62,7 @@ for (const [kind, inC, h, wd, outC, k, s, p] of LAYERS) {
     : [[`convT forward + bias + ReLU ${shape}`, () => w.conv_transpose2d_forward(y, x, wt, b, col, ...dims, 1)],
        [`convT input gradient ${shape}`, () => w.conv_transpose2d_backward_input(dx, dy, wt, col, ...dims, 0)],
        [`convT weight + bias gradient ${shape}`, () => w.conv_transpose2d_backward_weight(dw, db, dy, x, col, ...dims, 0)]];
-  // the direct loop (assembly/kernels/conv-direct.ts) for the same Conv2d forward products: conv2d's forward, convT's input gradient
+  // the direct loop (assembly/bench/conv-direct.ts) for the same Conv2d forward products: conv2d's forward, convT's input gradient
   const [dInC, dH, dOutC] = conv ? [inC, h, outC] : [outC, ho, inC];
   const direct = w.alloc(4 * w.direct_scratch_floats(dInC, dH, dH, dOutC, k, k, s, p));
   rows.push(conv
@@ -73,4 +73,11 @@ for (const [kind, inC, h, wd, outC, k, s, p] of LAYERS) {
     const r = measure(fn, flops);
     console.log(name.padEnd(58) + r.ms.toFixed(2).padStart(8) + r.gflops.toFixed(1).padStart(10) + `${(100 * r.ofPeak).toFixed(0)}%`.padStart(9));
   }
+  // the direct loop computes the same products in another order: how far apart are they?
+  const [out, n] = conv ? [y, B * outC * ho * wo] : [dx, B * inC * h * wd];
+  rows[conv ? 0 : 1][1](); const a = new Float32Array(w.memory.buffer, out, n).slice();
+  rows[3][1](); const d = new Float32Array(w.memory.buffer, out, n);
+  let diff = 0, scale = 0;
+  for (let i = 0; i < n; i++) { diff = Math.max(diff, Math.abs(a[i] - d[i])); scale = Math.max(scale, Math.abs(a[i])); }
+  console.log(`  direct against im2row + gemm: max |difference| ${diff.toExponential(1)} (largest output ${scale.toExponential(1)})`);
 }
