@@ -7,7 +7,7 @@ export {
   conv2d_forward, conv2d_backward_input, conv2d_backward_weight, conv2d_backward_weight_rows,
   conv_transpose2d_forward, conv_transpose2d_backward_input, conv_transpose2d_backward_weight,
 } from '../kernels/conv';
-export { im2row, row2im_add } from '../kernels/im2col';
+export { im2row_hwc, row2im_hwc_add } from '../kernels/im2col';
 export { conv2d_forward_direct, direct_scratch_floats } from '../bench/conv-direct';
 export { gemm } from '../kernels/gemm';
 

@@ -14,14 +14,14 @@
 // ConvTranspose2d's forward is the second, its input gradient the first, and its weight gradient the third with the
 // roles of x and dy exchanged, so the six kernels share these three cores.
 //
-// Determinism: every output is one sum in a fixed order — gemm's k order (taps (i, j, c) in the forward), row2im's (q, r) order, the weight
+// Determinism: every output is one sum in a fixed order — gemm's k order (taps in (i, j, c) order), row2im_hwc_add's (q, r) order, the weight
 // gradient's (n, q) order — in both builds, so the SIMD and scalar builds give the same bits, and a split of the
 // batch by images (forward, input gradient) or of dW by output-channel rows (weight gradient, *_rows) changes no bit.
 // Pointers are byte addresses with no alignment requirement (16 bytes is faster). Nothing allocates: `scratch` is
 // the caller's, conv2d_scratch_floats / conv_transpose2d_scratch_floats floats (one per thread).
 import { gemm, activateTile, INIT_ACCUMULATE, INIT_BIAS, INIT_ZERO, EPILOGUE_NONE } from './gemm';
 import { transpose, transpose_rows } from './dense';
-import { im2row, im2row_hwc, row2im_add } from './im2col';
+import { im2row_hwc, row2im_hwc_add } from './im2col';
 import { LANES, VBYTES, vsplat, vstore } from '~lib/lanes';
 
 /** Output size of a convolution along one axis: ⌊(n + 2·pad − k) / stride⌋ + 1. */
@@ -65,21 +65,23 @@ export function conv_transpose2d_scratch_floats(inC: i32, h: i32, w: i32, outC: 
   return scratchFloats(h * w, outC * kh * kw, inC, outC * ho * wo);
 }
 
-/** Sets each of `rows` rows of `cols` floats to its value from `values` (rows), or to 0 when values is 0. */
-function fillRows(dst: usize, values: usize, rows: i32, cols: i32): void {
+/**
+ * Fills `rows` rows of `cols` floats: with byColumn, every row is values[0..cols); else row r is values[r] repeated.
+ * Zeros when values is 0.
+ */
+function fillRows(dst: usize, values: usize, byColumn: bool, rows: i32, cols: i32): void {
   const whole = cols - cols % LANES;
   for (let r = 0; r < rows; r++) {
-    const v = values == 0 ? <f32>0 : load<f32>(values + (<usize>r << 2)), vv = vsplat(v);
     let p = dst + (<usize>(r * cols) << 2);
+    if (byColumn && values != 0) {
+      for (let j = 0; j < cols; j++) store<f32>(p + (<usize>j << 2), load<f32>(values + (<usize>j << 2)));
+      continue;
+    }
+    const v = values == 0 || byColumn ? <f32>0 : load<f32>(values + (<usize>r << 2)), vv = vsplat(v);
     let j = 0;
     for (; j < whole; j += LANES) { vstore(p, vv); p += VBYTES; }
     for (; j < cols; j++) { store<f32>(p, v); p += 4; }
   }
-}
-
-/** dst (rows × ld) = src (rows × cols), row by row (ld >= cols). */
-function copyRows(dst: usize, ld: i32, src: usize, rows: i32, cols: i32): void {
-  for (let r = 0; r < rows; r++) memory.copy(dst + (<usize>(r * ld) << 2), src + (<usize>(r * cols) << 2), <usize>cols << 2);
 }
 
 /** Wᵀ with its rows in tap-major order: dst[(t·C + c), o] = w[o, c, t] for taps t < T, row stride ld. */
@@ -123,7 +125,8 @@ function convForward(
 /**
  * Core of Conv2d's input gradient: dx = epilogue(init + row2im(dyᵀ·W)) per image, init = bias per channel
  * (bias != 0), the old dx (accumulate), or 0. Here dx is (inC, h, wd) and dy (outC, ho, wo) per image. A group's
- * dyᵀ (G·P × outC) is gathered first, so that the product's rows span the group.
+ * dyᵀ (G·P × outC) is gathered first, so that the product's rows span the group; W's columns are taken in tap-major
+ * order, so the patch-row gradients go back into the image (H, W, C) in runs (row2im_hwc_add).
  */
 function convInputGradient(
   dx: usize, dy: usize, w: usize, bias: usize, scratch: usize,
@@ -133,15 +136,18 @@ function convInputGradient(
   const G = groupOf(P, K, outC), xB = <usize>(inC * HW) << 2, yB = <usize>(outC * P) << 2;
   const ldr = strideFor(K), rowsB = <usize>(P * ldr) << 2;
   const wp = scratch, rows = wp + (<usize>((K + 4) * (outC + 4)) << 2), dyt = rows + <usize>G * rowsB;
-  copyRows(wp, ldr, w, outC, K); // W with padded rows
+  const xh = dyt + (<usize>(G * P * outC) << 2);
+  tapMajorRows(wp, ldr, w, outC, inC, kh * kw, true); // W (outC × K), tap-major columns, padded rows
   for (let n0 = 0; n0 < batch; n0 += G) {
     const g = min(G, batch - n0);
     for (let i = 0; i < g; i++) transpose(dyt + <usize>i * yB, dy + <usize>(n0 + i) * yB, outC, P);
     gemm(rows, ldr, dyt, outC, 1, wp, ldr, 0, g * P, K, outC, INIT_ZERO, EPILOGUE_NONE); // (G·P × K) = dyᵀ · W
     for (let i = 0; i < g; i++) {
       const dxn = dx + <usize>(n0 + i) * xB;
-      if (!accumulate) fillRows(dxn, bias, inC, HW);
-      row2im_add(dxn, rows + <usize>i * rowsB, ldr, inC, h, wd, kh, kw, s, p);
+      if (accumulate) transpose(xh, dxn, inC, HW);
+      else fillRows(xh, bias, true, HW, inC); // every pixel's channels start from the bias (or 0)
+      row2im_hwc_add(xh, rows + <usize>i * rowsB, ldr, inC, h, wd, kh, kw, s, p);
+      transpose(dxn, xh, HW, inC);
       if (epilogue != EPILOGUE_NONE) activateTile(dxn, 0, 1, inC * HW, epilogue);
     }
   }
@@ -151,7 +157,8 @@ function convInputGradient(
  * Core of Conv2d's weight gradient for the output channels [c0, c1): dW rows c0..c1 (outC × K, row-major, dw
  * points at row 0) = init + Σ_n dy_n · rows(x_n), init = the old dW (accumulate) or 0; and when db != 0,
  * db[c] = init + Σ_n Σ_q dy[n, c, q] in (n, q) order. Per group one product of depth G·P over its images' dy
- * rows gathered side by side: the same running sums, in the same (n, q) order, as one image at a time.
+ * rows gathered side by side: the same running sums, in the same (n, q) order, as one image at a time. The
+ * product runs on tap-major patch rows (im2row_hwc) into a tap-major copy of the rows, permuted back at the end.
  */
 function convWeightGradient(
   dw: usize, db: usize, dy: usize, x: usize, scratch: usize,
@@ -159,23 +166,45 @@ function convWeightGradient(
 ): void {
   const ho = conv_out_size(h, kh, s, p), wo = conv_out_size(wd, kw, s, p), P = ho * wo, K = inC * kh * kw;
   const count = c1 - c0;
-  if (count <= 0) return;
+  if (count <= 0 || batch <= 0) { if (count > 0 && !accumulate) zeroGradients(dw, db, c0, count, K); return; }
   if (db != 0) channelSums(db, dy, batch, outC, P, c0, c1, accumulate);
   const G = groupOf(P, K, outC), xB = <usize>(inC * h * wd) << 2, yB = <usize>(outC * P) << 2;
-  const ldr = strideFor(K), rowsB = <usize>(P * ldr) << 2;
-  const rows = scratch, dyg = rows + <usize>G * rowsB, dwRows = dw + (<usize>(c0 * K) << 2), pB = <usize>P << 2;
+  const ldr = strideFor(K), rowsB = <usize>(P * ldr) << 2, taps = kh * kw;
+  const dwt = scratch, rows = dwt + (<usize>((K + 4) * (outC + 4)) << 2), dyg = rows + <usize>G * rowsB;
+  const xh = dyg + (<usize>(G * P * outC) << 2), dwRows = dw + (<usize>(c0 * K) << 2), pB = <usize>P << 2;
+  if (accumulate) tapMajorRows(dwt, K, dwRows, count, inC, taps, true);
   for (let n0 = 0; n0 < batch; n0 += G) {
     const g = min(G, batch - n0), ldg = g * P;
     for (let i = 0; i < g; i++) {
       const n = <usize>(n0 + i);
-      im2row(rows + <usize>i * rowsB, ldr, x + n * xB, inC, h, wd, kh, kw, s, p);
+      transpose(xh, x + n * xB, inC, h * wd); // (C, H·W) → (H·W, C)
+      im2row_hwc(rows + <usize>i * rowsB, ldr, xh, inC, h, wd, kh, kw, s, p);
       for (let c = 0; c < count; c++) {
         memory.copy(dyg + ((<usize>(c * ldg) << 2) + <usize>i * pB), dy + n * yB + <usize>(c0 + c) * pB, pB);
       }
     }
-    gemm(dwRows, K, dyg, ldg, 1, rows, ldr, 0, count, K, ldg, n0 > 0 || accumulate ? INIT_ACCUMULATE : INIT_ZERO, EPILOGUE_NONE);
+    gemm(dwt, K, dyg, ldg, 1, rows, ldr, 0, count, K, ldg, n0 > 0 || accumulate ? INIT_ACCUMULATE : INIT_ZERO, EPILOGUE_NONE);
   }
-  if (batch == 0 && !accumulate) fillRows(dwRows, 0, count, K);
+  tapMajorRows(dwRows, K, dwt, count, inC, taps, false);
+}
+
+/**
+ * Rows of K = c·taps floats between PyTorch's (c, tap) order (row stride K) and tap-major (tap, c) order (row stride
+ * ld >= K), in the direction `toTapMajor`: exact moves. dst is the tap-major side when toTapMajor, else src.
+ */
+function tapMajorRows(dst: usize, ld: i32, src: usize, rows: i32, c: i32, taps: i32, toTapMajor: bool): void {
+  const K = c * taps;
+  for (let r = 0; r < rows; r++) for (let ci = 0; ci < c; ci++) for (let t = 0; t < taps; t++) {
+    const torch = <usize>(r * K + ci * taps + t) << 2, tapMajor = <usize>(r * ld + t * c + ci) << 2;
+    if (toTapMajor) store<f32>(dst + tapMajor, load<f32>(src + torch));
+    else store<f32>(dst + torch, load<f32>(src + tapMajor));
+  }
+}
+
+/** dW rows c0..c0+count and db[c0..c0+count] (when db != 0) set to 0: the gradients of an empty batch. */
+function zeroGradients(dw: usize, db: usize, c0: i32, count: i32, K: i32): void {
+  fillRows(dw + (<usize>(c0 * K) << 2), 0, false, count, K);
+  if (db != 0) fillRows(db + (<usize>c0 << 2), 0, false, 1, count);
 }
 
 /**
