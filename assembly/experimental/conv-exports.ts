@@ -8,7 +8,7 @@ export {
   conv_transpose2d_forward, conv_transpose2d_backward_input, conv_transpose2d_backward_weight,
 } from '../kernels/conv';
 export { im2row_hwc, row2im_hwc_add } from '../kernels/im2col';
-export { conv2d_forward_direct, direct_scratch_floats } from '../bench/conv-direct';
+export { conv2d_forward_direct, direct_scratch_floats } from '../kernels/conv-direct';
 export { gemm } from '../kernels/gemm';
 
 let top: usize = 65536;

@@ -11,6 +11,7 @@
 //   weight gradient dW (outC, K) += dy_n (outC, P) · rows(x_n) (P, K), n = 0, 1, … in order
 // Pixels are the products' M or K dimension and channels their N: channel counts are multiples of 8 in most
 // networks, pixel counts (49, 196) rarely, and gemm's column tail is scalar where its row tail is a vector tile.
+// A forward with fewer than 4 input channels runs as direct loops instead (./conv-direct.ts), measured faster there.
 // ConvTranspose2d's forward is the second, its input gradient the first, and its weight gradient the third with the
 // roles of x and dy exchanged, so the six kernels share these three cores.
 //
@@ -22,6 +23,7 @@
 import { gemm, activateTile, INIT_ACCUMULATE, INIT_BIAS, INIT_ZERO, EPILOGUE_NONE } from './gemm';
 import { transpose, transpose_rows } from './dense';
 import { im2row_hwc, row2im_hwc_add } from './im2col';
+import { conv2d_forward_direct, direct_scratch_floats } from './conv-direct';
 import { LANES, VBYTES, vsplat, vstore } from '~lib/lanes';
 
 /** Output size of a convolution along one axis: ⌊(n + 2·pad − k) / stride⌋ + 1. */
@@ -54,15 +56,20 @@ function scratchFloats(P: i32, K: i32, outC: i32, inputFloats: i32): i32 {
   return (K + 4) * (outC + 4) + groupOf(P, K, outC) * P * (strideFor(K) + outC) + inputFloats;
 }
 
+/** Whether Conv2d's forward runs as direct loops (./conv-direct.ts): few input channels, measured faster there. */
+// @ts-ignore: decorator
+@inline function direct(inC: i32, accumulate: bool): bool { return inC < 4 && !accumulate; }
+
 /** Scratch floats of the Conv2d kernels (any of the three), K = inC·kH·kW, P = Ho·Wo. */
 export function conv2d_scratch_floats(inC: i32, h: i32, w: i32, outC: i32, kh: i32, kw: i32, stride: i32, pad: i32): i32 {
-  return scratchFloats(conv_out_size(h, kh, stride, pad) * conv_out_size(w, kw, stride, pad), inC * kh * kw, outC, inC * h * w);
+  const floats = scratchFloats(conv_out_size(h, kh, stride, pad) * conv_out_size(w, kw, stride, pad), inC * kh * kw, outC, inC * h * w);
+  return max(floats, direct_scratch_floats(inC, h, w, outC, kh, kw, stride, pad));
 }
 
 /** Scratch floats of the ConvTranspose2d kernels (any of the three; inputs inC × h × w). Takes the kernels' dims. */
 export function conv_transpose2d_scratch_floats(inC: i32, h: i32, w: i32, outC: i32, kh: i32, kw: i32, stride: i32, pad: i32): i32 {
   const ho = conv_transpose_out_size(h, kh, stride, pad), wo = conv_transpose_out_size(w, kw, stride, pad);
-  return scratchFloats(h * w, outC * kh * kw, inC, outC * ho * wo);
+  return max(scratchFloats(h * w, outC * kh * kw, inC, outC * ho * wo), direct_scratch_floats(outC, ho, wo, inC, kh, kw, stride, pad));
 }
 
 /**
@@ -102,6 +109,10 @@ function convForward(
   y: usize, x: usize, w: usize, bias: usize, scratch: usize,
   batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32, accumulate: bool, epilogue: i32
 ): void {
+  if (direct(inC, accumulate)) {
+    conv2d_forward_direct(y, x, w, bias, scratch, batch, inC, h, wd, outC, kh, kw, s, p, epilogue);
+    return;
+  }
   const ho = conv_out_size(h, kh, s, p), wo = conv_out_size(wd, kw, s, p), P = ho * wo, K = inC * kh * kw;
   const G = groupOf(P, K, outC), xB = <usize>(inC * h * wd) << 2, yB = <usize>(outC * P) << 2;
   const ldr = strideFor(K), ldw = strideFor(outC), rowsB = <usize>(P * ldr) << 2;

@@ -62,7 +62,7 @@ for (const [kind, inC, h, wd, outC, k, s, p] of LAYERS) {
     : [[`convT forward + bias + ReLU ${shape}`, () => w.conv_transpose2d_forward(y, x, wt, b, col, ...dims, 1)],
        [`convT input gradient ${shape}`, () => w.conv_transpose2d_backward_input(dx, dy, wt, col, ...dims, 0)],
        [`convT weight + bias gradient ${shape}`, () => w.conv_transpose2d_backward_weight(dw, db, dy, x, col, ...dims, 0)]];
-  // the direct loop (assembly/bench/conv-direct.ts) for the same Conv2d forward products: conv2d's forward, convT's input gradient
+  // the direct loop (assembly/kernels/conv-direct.ts; the kernels choose it for fewer than 4 input channels) for the same Conv2d forward products: conv2d's forward, convT's input gradient
   const [dInC, dH, dOutC] = conv ? [inC, h, outC] : [outC, ho, inC];
   const direct = w.alloc(4 * w.direct_scratch_floats(dInC, dH, dH, dOutC, k, k, s, p));
   rows.push(conv

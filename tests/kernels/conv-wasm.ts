@@ -14,7 +14,8 @@ export interface ConvKernels {
   get(ptr: number, n: number): Float32Array;
 }
 
-const SOURCES = ['assembly/kernels/conv.ts', 'assembly/kernels/im2col.ts', 'assembly/kernels/gemm.ts',
+const SOURCES = ['assembly/kernels/conv.ts', 'assembly/kernels/conv-direct.ts', 'assembly/kernels/im2col.ts',
+  'assembly/kernels/gemm.ts', 'assembly/kernels/dense.ts', 'assembly/kernels/skip-zeros.ts',
   'assembly/kernels/activations.ts', 'assembly/experimental/conv-exports.ts', 'assembly/lanes/simd/lanes.ts',
   'assembly/lanes/scalar/lanes.ts', 'asconfig.json'];
 

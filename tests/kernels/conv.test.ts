@@ -13,7 +13,7 @@ const dims = (batch: number, inC: number, h: number, w: number, outC: number, kh
   ({ batch, inC, h, w, outC, kh, kw, stride, pad });
 
 // Odd sizes, strides 1–3, padding 0/1/2, kernels 3/4/5 and rectangular, channel counts off multiples of 4, and a
-// batch larger than the kernels' image group.
+// batch larger than the kernels' image group; inC < 4 (conv2d) and outC < 4 (convT) take the direct forward loop.
 const CASES: ConvDims[] = [
   dims(2, 3, 7, 9, 5, 3, 3, 1, 1),
   dims(3, 1, 28, 28, 6, 4, 4, 2, 1),
@@ -24,6 +24,7 @@ const CASES: ConvDims[] = [
   dims(1, 3, 8, 8, 10, 4, 4, 3, 1),
   dims(2, 9, 7, 7, 13, 4, 4, 2, 1),
   dims(6, 32, 14, 14, 64, 4, 4, 2, 1), // several image groups per call (4 images a group for conv2d, 1 for convT)
+  dims(2, 5, 6, 7, 1, 4, 4, 2, 1), // one output channel: convT's input gradient runs the direct loop
 ];
 
 type Kind = 'conv2d' | 'convT';

@@ -1,16 +1,15 @@
-// Experiment (not a library kernel): Conv2d's forward as a direct loop, without the patch matrix, measured beside
-// im2row + gemm (assembly/kernels/conv.ts)
-// (bench/experiments/conv.mjs). The image is split once into s × s stride phases, zero-padded, so that for every
+// Conv2d's forward as a direct loop, without the patch matrix: the faster path for few input channels (measured
+// beside im2row + gemm by bench/experiments/conv.mjs; conv.ts picks it for inC < 4, the first layer of an image
+// model and the input gradient of a decoder's output layer). The image is split once into s × s stride phases, zero-padded, so that for every
 // tap (c, i, j) the inputs of a run of consecutive output pixels are consecutive floats:
 //   phase[c][i mod s][j mod s][r][t] = x[c, r·s + (i mod s) − p, t·s + (j mod s) − p]   (0 in the padding)
 //   y[o, oh, ow] = b[o] + Σ_{c,i,j} w[o, c, i, j] · phase[c][i mod s][j mod s][oh + ⌊i/s⌋][ow + ⌊j/s⌋]
 // A phase row has Wph = Wo + ⌊(kW−1)/s⌋ floats, so output pixel oh·Wph + ow of a Wph-wide plane reads the tap's
 // float at the same distance from the tap's offset: the product is gemm's 4×2-vector tile with A = W (broadcast,
 // row-major) and B's row k at base + offset[k]. The ⌊(kW−1)/s⌋ extra columns of each output row are computed and
-// dropped. Each output sums b, then its K products in PyTorch's (c, i, j) order (conv2d_forward sums them in
-// (i, j, c) order): `npm run bench:conv` prints the largest difference between the two.
+// dropped. Each output sums b, then its K products in PyTorch's (c, i, j) order, in both builds.
 import { LANES, VBYTES, vsplat, vload, vloadSplat, vstore, vadd, vmul } from '~lib/lanes';
-import { activateTile, EPILOGUE_NONE } from '../kernels/gemm';
+import { activateTile, EPILOGUE_NONE } from './gemm';
 
 /** Floats of direct_forward's scratch: tap offsets (K), the phases (+ a vector of slack), a wide output plane. */
 export function direct_scratch_floats(inC: i32, h: i32, w: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32): i32 {
@@ -89,7 +88,7 @@ function tileRow(c: usize, a: usize, base: usize, offs: usize, k: i32, cols: i32
 
 /**
  * Conv2d forward by direct loops: y = epilogue(conv(x, W) + b) (b may be 0), overwriting y; the same arguments as
- * conv2d_forward. `scratch`: direct_scratch_floats floats, 4-byte aligned.
+ * conv2d_forward, and `scratch` of direct_scratch_floats floats. No alignment needed. `scratch`: direct_scratch_floats floats, 4-byte aligned.
  */
 export function conv2d_forward_direct(
   y: usize, x: usize, w: usize, b: usize, scratch: usize,
