@@ -14,20 +14,17 @@ export interface ConvKernels {
   get(ptr: number, n: number): Float32Array;
 }
 
-const SOURCES = ['assembly/kernels/conv.ts', 'assembly/kernels/conv-direct.ts', 'assembly/kernels/im2col.ts',
-  'assembly/kernels/gemm.ts', 'assembly/kernels/dense.ts', 'assembly/kernels/skip-zeros.ts',
-  'assembly/kernels/activations.ts', 'assembly/experimental/conv-exports.ts', 'assembly/lanes/simd/lanes.ts',
-  'assembly/lanes/scalar/lanes.ts', 'asconfig.json'];
-
 let fresh: Promise<void> | undefined;
 
-/** Node only: rebuild both flavours when either is missing or older than a source. */
+/** Node only: rebuild both flavours when either is missing or older than asconfig.json or a file under assembly/. */
 function ensureBuilt(): Promise<void> {
   fresh ??= (async () => {
     const fs = globalThis.process.getBuiltinModule('node:fs');
     const mtime = (rel: string) => { try { return fs.statSync(new URL(`../../${rel}`, import.meta.url)).mtimeMs; } catch { return -1; } };
     const built = Math.min(mtime('build/conv.wasm'), mtime('build/conv-scalar.wasm'));
-    if (built >= 0 && SOURCES.every((s) => mtime(s) <= built)) return;
+    const sources = ['asconfig.json', ...fs.readdirSync(new URL('../../assembly', import.meta.url), { recursive: true })
+      .map((f) => `assembly/${String(f)}`)];
+    if (built >= 0 && sources.every((s) => mtime(s) <= built)) return;
     const script = new URL('../../bench/experiments/build-conv.mjs', import.meta.url).href;
     const { buildConv } = await import(/* @vite-ignore */ script);
     await buildConv();
