@@ -107,9 +107,10 @@ function tapMajorTranspose(dst: usize, ld: i32, w: usize, outC: i32, c: i32, tap
  */
 function convForward(
   y: usize, x: usize, w: usize, bias: usize, scratch: usize,
-  batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32, accumulate: bool, epilogue: i32
+  batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32, accumulate: bool, epilogue: i32,
+  allowDirect: bool = true
 ): void {
-  if (direct(inC, accumulate)) {
+  if (allowDirect && direct(inC, accumulate)) {
     conv2d_forward_direct(y, x, w, bias, scratch, batch, inC, h, wd, outC, kh, kw, s, p, epilogue);
     return;
   }
@@ -231,6 +232,14 @@ export function conv2d_forward(
   batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, stride: i32, pad: i32, epilogue: i32
 ): void {
   convForward(y, x, w, b, scratch, batch, inC, h, wd, outC, kh, kw, stride, pad, false, epilogue);
+}
+
+/** conv2d_forward always through im2row + gemm, for the benchmark's comparison of the two paths. */
+export function conv2d_forward_im2row(
+  y: usize, x: usize, w: usize, b: usize, scratch: usize,
+  batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, stride: i32, pad: i32, epilogue: i32
+): void {
+  convForward(y, x, w, b, scratch, batch, inC, h, wd, outC, kh, kw, stride, pad, false, epilogue, false);
 }
 
 /** Conv2d input gradient dx = conv2dᵀ(dy, W); overwrites dx, or adds into it when `accumulate`. */

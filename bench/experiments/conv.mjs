@@ -62,22 +62,28 @@ for (const [kind, inC, h, wd, outC, k, s, p] of LAYERS) {
     : [[`convT forward + bias + ReLU ${shape}`, () => w.conv_transpose2d_forward(y, x, wt, b, col, ...dims, 1)],
        [`convT input gradient ${shape}`, () => w.conv_transpose2d_backward_input(dx, dy, wt, col, ...dims, 0)],
        [`convT weight + bias gradient ${shape}`, () => w.conv_transpose2d_backward_weight(dw, db, dy, x, col, ...dims, 0)]];
-  // the direct loop (assembly/kernels/conv-direct.ts; the kernels choose it for fewer than 4 input channels) for the same Conv2d forward products: conv2d's forward, convT's input gradient
-  const [dInC, dH, dOutC] = conv ? [inC, h, outC] : [outC, ho, inC];
-  const direct = w.alloc(4 * w.direct_scratch_floats(dInC, dH, dH, dOutC, k, k, s, p));
-  rows.push(conv
-    ? [`conv2d forward + bias + ReLU ${shape} DIRECT`, () => w.conv2d_forward_direct(y, x, wt, b, direct, B, inC, h, wd, outC, k, k, s, p, 1)]
-    : [`convT input gradient ${shape} DIRECT`, () => w.conv2d_forward_direct(dx, dy, wt, 0, direct, B, outC, ho, wo, inC, k, k, s, p, 0)]);
+  // the two paths of the Conv2d forward products (conv2d's forward, convT's input gradient), whichever the kernel picks
+  const [fInC, fH, fOutC, fIn, fOut, fB] = conv ? [inC, h, outC, x, y, b] : [outC, ho, inC, dy, dx, 0];
+  const direct = w.alloc(4 * w.direct_scratch_floats(fInC, fH, fH, fOutC, k, k, s, p));
+  const what = conv ? 'conv2d forward + bias + ReLU' : 'convT input gradient';
+  rows.push([`  same, im2row + gemm`, () => w.conv2d_forward_im2row(fOut, fIn, wt, fB, col, B, fInC, fH, fH, fOutC, k, k, s, p, conv ? 1 : 0)],
+    [`  same, direct loop`, () => w.conv2d_forward_direct(fOut, fIn, wt, fB, direct, B, fInC, fH, fH, fOutC, k, k, s, p, conv ? 1 : 0)]);
+  console.log(`${shape}: the kernels take the ${fInC < 4 ? 'direct loop' : 'im2row + gemm path'} for the ${what}`);
   for (const [name, fn] of rows) {
     if (ONLY && !name.includes(ONLY)) continue;
     const r = measure(fn, flops);
     console.log(name.padEnd(58) + r.ms.toFixed(2).padStart(8) + r.gflops.toFixed(1).padStart(10) + `${(100 * r.ofPeak).toFixed(0)}%`.padStart(9));
   }
-  // the direct loop computes the same products in another order: how far apart are they?
-  const [out, n] = conv ? [y, B * outC * ho * wo] : [dx, B * inC * h * wd];
-  rows[conv ? 0 : 1][1](); const a = new Float32Array(w.memory.buffer, out, n).slice();
-  rows[3][1](); const d = new Float32Array(w.memory.buffer, out, n);
+  // the two paths sum the same products in other orders: how far apart are they?
+  const n = conv ? B * outC * ho * wo : B * inC * h * wd;
+  rows[3][1](); const a = new Float32Array(w.memory.buffer, fOut, n).slice();
+  rows[4][1](); const d = new Float32Array(w.memory.buffer, fOut, n);
   let diff = 0, scale = 0;
   for (let i = 0; i < n; i++) { diff = Math.max(diff, Math.abs(a[i] - d[i])); scale = Math.max(scale, Math.abs(a[i])); }
-  console.log(`  direct against im2row + gemm: max |difference| ${diff.toExponential(1)} (largest output ${scale.toExponential(1)})`);
+  // and their speeds side by side: alternate calls, so that both see the same machine
+  const once = (fn) => { const t = performance.now(); fn(); return performance.now() - t; };
+  const ratios = [];
+  for (let r = 0; r < 15; r++) ratios.push(once(rows[4][1]) / once(rows[3][1]));
+  console.log(`  direct loop against im2row + gemm: time ratio ${median(ratios).toFixed(2)} (median of 15 alternating calls); ` +
+    `max |difference| ${diff.toExponential(1)} (largest output ${scale.toExponential(1)})`);
 }
