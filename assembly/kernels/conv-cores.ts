@@ -6,7 +6,7 @@ import { gemm, activateTile, INIT_ACCUMULATE, INIT_BIAS, INIT_ZERO, EPILOGUE_NON
 import { transpose, transpose_rows } from './dense';
 import { im2row_hwc, row2im_hwc_add } from './im2col';
 import { conv2d_forward_direct } from './conv-direct';
-import { LANES, VBYTES, vsplat, vstore } from '~lib/lanes';
+import { LANES, VBYTES, vsplat, vload, vstore } from '~lib/lanes';
 
 // @ts-ignore: decorator
 @inline function outSize(n: i32, k: i32, stride: i32, pad: i32): i32 { return (n + 2 * pad - k) / stride + 1; }
@@ -39,6 +39,14 @@ export function scratch_floats(P: i32, K: i32, outC: i32, inputFloats: i32): i32
 /** Whether Conv2d's forward runs as direct loops (./conv-direct.ts): few input channels, measured faster there. */
 // @ts-ignore: decorator
 @inline export function direct(inC: i32, accumulate: bool): bool { return inC < 4 && !accumulate; }
+/** n floats from src to dst, by vectors (memory.copy is a call out of the wasm code in V8: slow for short rows). */
+// @ts-ignore: decorator
+@inline function copyFloats(dst: usize, src: usize, n: i32): void {
+  let j = 0;
+  for (; j + LANES <= n; j += LANES) vstore(dst + (<usize>j << 2), vload(src + (<usize>j << 2)));
+  for (; j < n; j++) store<f32>(dst + (<usize>j << 2), load<f32>(src + (<usize>j << 2)));
+}
+
 /**
  * Fills `rows` rows of `cols` floats: with byColumn, every row is values[0..cols); else row r is values[r] repeated.
  * Zeros when values is 0.
@@ -159,7 +167,7 @@ export function convWeightGradient(
       transpose(xh, x + n * xB, inC, h * wd); // (C, H·W) → (H·W, C)
       im2row_hwc(rows + <usize>i * rowsB, ldr, xh, inC, h, wd, kh, kw, s, p);
       for (let c = 0; c < count; c++) {
-        memory.copy(dyg + ((<usize>(c * ldg) << 2) + <usize>i * pB), dy + n * yB + <usize>(c0 + c) * pB, pB);
+        copyFloats(dyg + ((<usize>(c * ldg) << 2) + <usize>i * pB), dy + n * yB + <usize>(c0 + c) * pB, P);
       }
     }
     gemm(dwt, K, dyg, ldg, 1, rows, ldr, 0, count, K, ldg, n0 > 0 || accumulate ? INIT_ACCUMULATE : INIT_ZERO, EPILOGUE_NONE);

@@ -117,9 +117,13 @@ export function conv2d_forward_direct(
     }
     if (epilogue != EPILOGUE_NONE) activateTile(wide, 0, 1, outC * N, epilogue);
     // drop each output row's extra columns
+    // (a loop, not memory.copy: V8 calls out for each memory.copy, and these rows are a few dozen bytes)
     let dst = y + (<usize>(n * outC * ho * wo) << 2), src = wide;
+    const whole = wo - wo % LANES;
     for (let r = 0; r < outC * ho; r++) {
-      memory.copy(dst, src, <usize>wo << 2);
+      let j = 0;
+      for (; j < whole; j += LANES) vstore(dst + (<usize>j << 2), vload(src + (<usize>j << 2)));
+      for (; j < wo; j++) store<f32>(dst + (<usize>j << 2), load<f32>(src + (<usize>j << 2)));
       dst += <usize>wo << 2; src += <usize>wph << 2;
     }
   }
