@@ -1,0 +1,207 @@
+// The three cores of the convolution kernels (./conv.ts): Conv2d's forward, input gradient and weight gradient over
+// groups of images, on tap-major patch rows (./im2col.ts) and gemm.ts's tile; the forward with few input channels
+// as direct loops (./conv-direct.ts). Dims are Conv2d's: x (inC, h, wd), y (outC, Ho, Wo) per image, K = inC·kH·kW,
+// P = Ho·Wo. `scratch` holds scratch_floats(P, K, outC, inC·h·wd) floats (conv.ts sizes it for each kernel).
+import { gemm, activateTile, INIT_ACCUMULATE, INIT_BIAS, INIT_ZERO, EPILOGUE_NONE } from './gemm';
+import { transpose, transpose_rows } from './dense';
+import { im2row_hwc, row2im_hwc_add } from './im2col';
+import { conv2d_forward_direct } from './conv-direct';
+import { LANES, VBYTES, vsplat, vload, vstore } from '~lib/lanes';
+
+// @ts-ignore: decorator
+@inline function outSize(n: i32, k: i32, stride: i32, pad: i32): i32 { return (n + 2 * pad - k) / stride + 1; }
+
+
+// Images per product: as many as keep one group's patch rows and transposed outputs within GROUP_FLOATS (512 KB, half
+// of a core's L2 here), so that gemm's M (pixels) or K (weight gradient) spans several images: Wᵀ's panels serve
+// more row blocks per load, and dW is loaded and stored once per group instead of once per image.
+const GROUP_FLOATS: i32 = 1 << 17;
+
+/**
+ * Row stride for rows of n floats: n, or n + 4 when n is a multiple of 64. Rows 256·2^j bytes apart share a few L1
+ * sets, so a 4×2-vector panel read down such rows (K = 512 here: 2 KB) is evicted before its next row block.
+ */
+// @ts-ignore: decorator
+@inline function strideFor(n: i32): i32 { return n % 64 == 0 ? n + 4 : n; }
+
+/** Images per group for P pixels, K patch values and `channels` output channels per image (at least 1). */
+// @ts-ignore: decorator
+@inline function groupOf(P: i32, K: i32, channels: i32): i32 { return max(1, GROUP_FLOATS / max(1, P * (K + channels))); }
+
+/**
+ * Scratch floats of the three cores for these conv dims: a copy of W, transposed or not, with padded rows; then G
+ * images' patch rows (padded) and their outputs.
+ */
+export function scratch_floats(P: i32, K: i32, outC: i32, inputFloats: i32): i32 {
+  return (K + 4) * (outC + 4) + groupOf(P, K, outC) * P * (strideFor(K) + outC) + inputFloats;
+}
+
+/** Whether Conv2d's forward runs as direct loops (./conv-direct.ts): few input channels, measured faster there. */
+// @ts-ignore: decorator
+@inline export function direct(inC: i32, accumulate: bool): bool { return inC < 4 && !accumulate; }
+/** n floats from src to dst, by vectors (memory.copy is a call out of the wasm code in V8: slow for short rows). */
+// @ts-ignore: decorator
+@inline function copyFloats(dst: usize, src: usize, n: i32): void {
+  let j = 0;
+  for (; j + LANES <= n; j += LANES) vstore(dst + (<usize>j << 2), vload(src + (<usize>j << 2)));
+  for (; j < n; j++) store<f32>(dst + (<usize>j << 2), load<f32>(src + (<usize>j << 2)));
+}
+
+/**
+ * Fills `rows` rows of `cols` floats: with byColumn, every row is values[0..cols); else row r is values[r] repeated.
+ * Zeros when values is 0.
+ */
+function fillRows(dst: usize, values: usize, byColumn: bool, rows: i32, cols: i32): void {
+  const whole = cols - cols % LANES;
+  for (let r = 0; r < rows; r++) {
+    let p = dst + (<usize>(r * cols) << 2);
+    if (byColumn && values != 0) {
+      for (let j = 0; j < cols; j++) store<f32>(p + (<usize>j << 2), load<f32>(values + (<usize>j << 2)));
+      continue;
+    }
+    const v = values == 0 || byColumn ? <f32>0 : load<f32>(values + (<usize>r << 2)), vv = vsplat(v);
+    let j = 0;
+    for (; j < whole; j += LANES) { vstore(p, vv); p += VBYTES; }
+    for (; j < cols; j++) { store<f32>(p, v); p += 4; }
+  }
+}
+
+/** Wᵀ with its rows in tap-major order: dst[(t·C + c), o] = w[o, c, t] for taps t < T, row stride ld. */
+function tapMajorTranspose(dst: usize, ld: i32, w: usize, outC: i32, c: i32, taps: i32): void {
+  for (let o = 0; o < outC; o++) for (let ci = 0; ci < c; ci++) for (let t = 0; t < taps; t++) {
+    store<f32>(dst + (<usize>((t * c + ci) * ld + o) << 2), load<f32>(w + (<usize>((o * c + ci) * taps + t) << 2)));
+  }
+}
+
+/**
+ * Core of Conv2d's forward: y = epilogue(init + Σ_{i,j,c} w·x) per image, init = bias (bias != 0), the old y
+ * (accumulate), or 0. Overwrites y unless accumulate. Run transposed, yᵀ (G·P × outC) = rows (G·P × K) · Wᵀ for a
+ * group of G images, so that pixels are gemm's rows (any count: the row tail is a vector tile) and the bias is
+ * gemm's fused bias row; the moves in and out of yᵀ are exact. The patch rows come from the image in (H, W, C)
+ * order (im2row_hwc: long contiguous copies), so each output sums its taps in (i, j, c) order.
+ */
+export function convForward(
+  y: usize, x: usize, w: usize, bias: usize, scratch: usize,
+  batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32, accumulate: bool, epilogue: i32,
+  allowDirect: bool = true
+): void {
+  if (allowDirect && direct(inC, accumulate)) {
+    conv2d_forward_direct(y, x, w, bias, scratch, batch, inC, h, wd, outC, kh, kw, s, p, epilogue);
+    return;
+  }
+  const ho = outSize(h, kh, s, p), wo = outSize(wd, kw, s, p), P = ho * wo, K = inC * kh * kw;
+  const G = groupOf(P, K, outC), xB = <usize>(inC * h * wd) << 2, yB = <usize>(outC * P) << 2;
+  const ldr = strideFor(K), ldw = strideFor(outC), rowsB = <usize>(P * ldr) << 2;
+  const wt = scratch, rows = wt + (<usize>((K + 4) * (outC + 4)) << 2), yt = rows + <usize>G * rowsB;
+  const xh = yt + (<usize>(G * P * outC) << 2);
+  const mode = accumulate ? INIT_ACCUMULATE : bias != 0 ? INIT_BIAS : INIT_ZERO;
+  tapMajorTranspose(wt, ldw, w, outC, inC, kh * kw);
+  for (let n0 = 0; n0 < batch; n0 += G) {
+    const g = min(G, batch - n0);
+    for (let i = 0; i < g; i++) {
+      const n = <usize>(n0 + i);
+      transpose(xh, x + n * xB, inC, h * wd); // (C, H·W) → (H·W, C)
+      im2row_hwc(rows + <usize>i * rowsB, ldr, xh, inC, h, wd, kh, kw, s, p);
+      if (accumulate) transpose(yt + <usize>i * yB, y + n * yB, outC, P);
+    }
+    gemm(yt, outC, rows, ldr, 1, wt, ldw, bias, g * P, outC, K, mode, epilogue);
+    for (let i = 0; i < g; i++) transpose(y + <usize>(n0 + i) * yB, yt + <usize>i * yB, P, outC);
+  }
+}
+
+/**
+ * Core of Conv2d's input gradient: dx = epilogue(init + row2im(dyᵀ·W)) per image, init = bias per channel
+ * (bias != 0), the old dx (accumulate), or 0. Here dx is (inC, h, wd) and dy (outC, ho, wo) per image. A group's
+ * dyᵀ (G·P × outC) is gathered first, so that the product's rows span the group; W's columns are taken in tap-major
+ * order, so the patch-row gradients go back into the image (H, W, C) in runs (row2im_hwc_add).
+ */
+export function convInputGradient(
+  dx: usize, dy: usize, w: usize, bias: usize, scratch: usize,
+  batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32, accumulate: bool, epilogue: i32
+): void {
+  const ho = outSize(h, kh, s, p), wo = outSize(wd, kw, s, p), P = ho * wo, K = inC * kh * kw, HW = h * wd;
+  const G = groupOf(P, K, outC), xB = <usize>(inC * HW) << 2, yB = <usize>(outC * P) << 2;
+  const ldr = strideFor(K), rowsB = <usize>(P * ldr) << 2;
+  const wp = scratch, rows = wp + (<usize>((K + 4) * (outC + 4)) << 2), dyt = rows + <usize>G * rowsB;
+  const xh = dyt + (<usize>(G * P * outC) << 2);
+  tapMajorRows(wp, ldr, w, outC, inC, kh * kw, true); // W (outC × K), tap-major columns, padded rows
+  for (let n0 = 0; n0 < batch; n0 += G) {
+    const g = min(G, batch - n0);
+    for (let i = 0; i < g; i++) transpose(dyt + <usize>i * yB, dy + <usize>(n0 + i) * yB, outC, P);
+    gemm(rows, ldr, dyt, outC, 1, wp, ldr, 0, g * P, K, outC, INIT_ZERO, EPILOGUE_NONE); // (G·P × K) = dyᵀ · W
+    for (let i = 0; i < g; i++) {
+      const dxn = dx + <usize>(n0 + i) * xB;
+      if (accumulate) transpose(xh, dxn, inC, HW);
+      else fillRows(xh, bias, true, HW, inC); // every pixel's channels start from the bias (or 0)
+      row2im_hwc_add(xh, rows + <usize>i * rowsB, ldr, inC, h, wd, kh, kw, s, p);
+      transpose(dxn, xh, HW, inC);
+      if (epilogue != EPILOGUE_NONE) activateTile(dxn, 0, 1, inC * HW, epilogue);
+    }
+  }
+}
+
+/**
+ * Core of Conv2d's weight gradient for the output channels [c0, c1): dW rows c0..c1 (outC × K, row-major, dw
+ * points at row 0) = init + Σ_n dy_n · rows(x_n), init = the old dW (accumulate) or 0; and when db != 0,
+ * db[c] = init + Σ_n Σ_q dy[n, c, q] in (n, q) order. Per group one product of depth G·P over its images' dy
+ * rows gathered side by side: the same running sums, in the same (n, q) order, as one image at a time. The
+ * product runs on tap-major patch rows (im2row_hwc) into a tap-major copy of the rows, permuted back at the end.
+ */
+export function convWeightGradient(
+  dw: usize, db: usize, dy: usize, x: usize, scratch: usize,
+  batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32, c0: i32, c1: i32, accumulate: bool
+): void {
+  const ho = outSize(h, kh, s, p), wo = outSize(wd, kw, s, p), P = ho * wo, K = inC * kh * kw;
+  const count = c1 - c0;
+  if (count <= 0 || batch <= 0) { if (count > 0 && !accumulate) zeroGradients(dw, db, c0, count, K); return; }
+  if (db != 0) channelSums(db, dy, batch, outC, P, c0, c1, accumulate);
+  const G = groupOf(P, K, outC), xB = <usize>(inC * h * wd) << 2, yB = <usize>(outC * P) << 2;
+  const ldr = strideFor(K), rowsB = <usize>(P * ldr) << 2, taps = kh * kw;
+  const dwt = scratch, rows = dwt + (<usize>((K + 4) * (outC + 4)) << 2), dyg = rows + <usize>G * rowsB;
+  const xh = dyg + (<usize>(G * P * outC) << 2), dwRows = dw + (<usize>(c0 * K) << 2), pB = <usize>P << 2;
+  if (accumulate) tapMajorRows(dwt, K, dwRows, count, inC, taps, true);
+  for (let n0 = 0; n0 < batch; n0 += G) {
+    const g = min(G, batch - n0), ldg = g * P;
+    for (let i = 0; i < g; i++) {
+      const n = <usize>(n0 + i);
+      transpose(xh, x + n * xB, inC, h * wd); // (C, H·W) → (H·W, C)
+      im2row_hwc(rows + <usize>i * rowsB, ldr, xh, inC, h, wd, kh, kw, s, p);
+      for (let c = 0; c < count; c++) {
+        copyFloats(dyg + ((<usize>(c * ldg) << 2) + <usize>i * pB), dy + n * yB + <usize>(c0 + c) * pB, P);
+      }
+    }
+    gemm(dwt, K, dyg, ldg, 1, rows, ldr, 0, count, K, ldg, n0 > 0 || accumulate ? INIT_ACCUMULATE : INIT_ZERO, EPILOGUE_NONE);
+  }
+  tapMajorRows(dwRows, K, dwt, count, inC, taps, false);
+}
+
+/**
+ * Rows of K = c·taps floats between PyTorch's (c, tap) order (row stride K) and tap-major (tap, c) order (row stride
+ * ld >= K), in the direction `toTapMajor`: exact moves. dst is the tap-major side when toTapMajor, else src.
+ */
+function tapMajorRows(dst: usize, ld: i32, src: usize, rows: i32, c: i32, taps: i32, toTapMajor: bool): void {
+  const K = c * taps;
+  for (let r = 0; r < rows; r++) for (let ci = 0; ci < c; ci++) for (let t = 0; t < taps; t++) {
+    const torch = <usize>(r * K + ci * taps + t) << 2, tapMajor = <usize>(r * ld + t * c + ci) << 2;
+    if (toTapMajor) store<f32>(dst + tapMajor, load<f32>(src + torch));
+    else store<f32>(dst + torch, load<f32>(src + tapMajor));
+  }
+}
+
+/** dW rows c0..c0+count and db[c0..c0+count] (when db != 0) set to 0: the gradients of an empty batch. */
+function zeroGradients(dw: usize, db: usize, c0: i32, count: i32, K: i32): void {
+  fillRows(dw + (<usize>(c0 * K) << 2), 0, false, count, K);
+  if (db != 0) fillRows(db + (<usize>c0 << 2), 0, false, 1, count);
+}
+
+/** db[c] = init + Σ_n Σ_q dy[n, c, q] in (n, q) order for c in [c0, c1); init = the old db (accumulate) or 0. */
+export function channelSums(db: usize, dy: usize, batch: i32, channels: i32, pixels: i32, c0: i32, c1: i32, accumulate: bool): void {
+  for (let c = c0; c < c1; c++) {
+    let acc: f32 = accumulate ? load<f32>(db + (<usize>c << 2)) : 0;
+    for (let n = 0; n < batch; n++) {
+      let q = dy + ((<usize>n * <usize>(channels * pixels) + <usize>(c * pixels)) << 2);
+      for (let i = 0; i < pixels; i++) { acc += load<f32>(q); q += 4; }
+    }
+    store<f32>(db + (<usize>c << 2), acc);
+  }
+}

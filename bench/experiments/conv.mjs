@@ -1,0 +1,89 @@
+// `npm run bench:conv`: the convolution kernels (assembly/kernels/conv.ts, built as build/conv.wasm) at the reference
+// convolutional VAE's layer shapes, batch 128, as GFLOP/s and as a fraction of the register-tile probe's peak
+// (build/probe.wasm, bench/suites/portable.mjs's measurePeak). Each figure is the median over 9 rounds of
+// (kernel rate) / (probe rate just before and after it): this shared machine's speed drifts within seconds, so only
+// measurements taken together are compared. Flops count 2 per multiply-add of the convolution's definition
+// (padding taps excluded from nothing: 2·B·outC·Ho·Wo·inC·kH·kW for Conv2d, the same product for ConvTranspose2d).
+// `--rounds N` changes the number of rounds; `--only NAME` runs the rows whose name contains NAME.
+import { readFileSync } from 'node:fs';
+import { measurePeak } from '../suites/portable.mjs';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : fallback; };
+const ROUNDS = Number(option('--rounds', 9)), ONLY = option('--only', '');
+
+const load = async (file) => (await WebAssembly.instantiate(readFileSync(new URL(`../../build/${file}`, import.meta.url)), {})).instance.exports;
+const probe = await load('probe.wasm');
+const w = await load('conv.wasm');
+const median = (xs) => xs.slice().sort((p, q) => p - q)[xs.length >> 1];
+const random = (n, bound) => { const p = w.alloc(4 * n), f = new Float32Array(w.memory.buffer, p, n); for (let i = 0; i < n; i++) f[i] = (Math.random() * 2 - 1) * bound; return p; };
+
+/** Median ms of `calls` back-to-back calls over a few samples, and the median ratio to the probe's peak. */
+function measure(fn, flops) {
+  for (let i = 0; i < 3; i++) fn(); // tier-up
+  const ms = [], ratios = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const before = measurePeak(probe, 3).throughput;
+    const calls = 5, start = performance.now();
+    for (let i = 0; i < calls; i++) fn();
+    const t = (performance.now() - start) / calls;
+    ms.push(t);
+    ratios.push(flops / (t / 1000) / 1e9 / ((before + measurePeak(probe, 3).throughput) / 2));
+  }
+  return { ms: median(ms), gflops: flops / (median(ms) / 1000) / 1e9, ofPeak: median(ratios) };
+}
+
+const B = 128;
+// [kind, inC, H, W, outC, k, stride, pad]: the encoder's two Conv2d and the decoder's two ConvTranspose2d.
+const LAYERS = [
+  ['conv2d', 1, 28, 28, 32, 4, 2, 1], ['conv2d', 32, 14, 14, 64, 4, 2, 1],
+  ['convT', 64, 7, 7, 32, 4, 2, 1], ['convT', 32, 14, 14, 1, 4, 2, 1],
+];
+
+const peak = measurePeak(probe).throughput;
+console.log(`probe peak ${peak.toFixed(1)} GFLOP/s (median of 15 rounds); batch ${B}; ${ROUNDS} rounds per row\n`);
+console.log('kernel'.padEnd(58) + 'ms'.padStart(8) + 'GFLOP/s'.padStart(10) + 'of peak'.padStart(9));
+for (const [kind, inC, h, wd, outC, k, s, p] of LAYERS) {
+  w.reset();
+  const conv = kind === 'conv2d';
+  const ho = conv ? w.conv_out_size(h, k, s, p) : w.conv_transpose_out_size(h, k, s, p);
+  const wo = conv ? w.conv_out_size(wd, k, s, p) : w.conv_transpose_out_size(wd, k, s, p);
+  // the multiply-adds of the definition: every (output pixel, tap) pair of Conv2d; every (input pixel, tap) of ConvT
+  const flops = conv ? 2 * B * outC * ho * wo * inC * k * k : 2 * B * inC * h * wd * outC * k * k;
+  const x = random(B * inC * h * wd, 1), y = w.alloc(4 * B * outC * ho * wo), dy = random(B * outC * ho * wo, 0.01);
+  const wt = random(outC * inC * k * k, 0.1), b = random(outC, 0.1), dx = w.alloc(4 * B * inC * h * wd), dw = w.alloc(4 * outC * inC * k * k), db = w.alloc(4 * outC);
+  const dims = [B, inC, h, wd, outC, k, k, s, p];
+  const col = w.alloc(4 * w[conv ? 'conv2d_scratch_floats' : 'conv_transpose2d_scratch_floats'](...dims.slice(1)));
+  const shape = `${inC}→${outC} k${k} s${s} p${p} ${h}×${wd}→${ho}×${wo}`;
+  const rows = conv
+    ? [[`conv2d forward + bias + ReLU ${shape}`, () => w.conv2d_forward(y, x, wt, b, col, ...dims, 1)],
+       [`conv2d input gradient ${shape}`, () => w.conv2d_backward_input(dx, dy, wt, col, ...dims, 0)],
+       [`conv2d weight + bias gradient ${shape}`, () => w.conv2d_backward_weight(dw, db, dy, x, col, ...dims, 0)]]
+    : [[`convT forward + bias + ReLU ${shape}`, () => w.conv_transpose2d_forward(y, x, wt, b, col, ...dims, 1)],
+       [`convT input gradient ${shape}`, () => w.conv_transpose2d_backward_input(dx, dy, wt, col, ...dims, 0)],
+       [`convT weight + bias gradient ${shape}`, () => w.conv_transpose2d_backward_weight(dw, db, dy, x, col, ...dims, 0)]];
+  // the two paths of the Conv2d forward products (conv2d's forward, convT's input gradient), whichever the kernel picks
+  const [fInC, fH, fOutC, fIn, fOut, fB] = conv ? [inC, h, outC, x, y, b] : [outC, ho, inC, dy, dx, 0];
+  const direct = w.alloc(4 * w.direct_scratch_floats(fInC, fH, fH, fOutC, k, k, s, p));
+  const what = conv ? 'conv2d forward + bias + ReLU' : 'convT input gradient';
+  rows.push([`  same, im2row + gemm`, () => w.conv2d_forward_im2row(fOut, fIn, wt, fB, col, B, fInC, fH, fH, fOutC, k, k, s, p, conv ? 1 : 0)],
+    [`  same, direct loop`, () => w.conv2d_forward_direct(fOut, fIn, wt, fB, direct, B, fInC, fH, fH, fOutC, k, k, s, p, conv ? 1 : 0)]);
+  console.log(`${shape}: the kernels take the ${fInC < 4 ? 'direct loop' : 'im2row + gemm path'} for the ${what}`);
+  for (const [name, fn] of rows) {
+    if (ONLY && !name.includes(ONLY)) continue;
+    const r = measure(fn, flops);
+    console.log(name.padEnd(58) + r.ms.toFixed(2).padStart(8) + r.gflops.toFixed(1).padStart(10) + `${(100 * r.ofPeak).toFixed(0)}%`.padStart(9));
+  }
+  // the two paths sum the same products in other orders: how far apart are they?
+  const n = conv ? B * outC * ho * wo : B * inC * h * wd;
+  rows[3][1](); const a = new Float32Array(w.memory.buffer, fOut, n).slice();
+  rows[4][1](); const d = new Float32Array(w.memory.buffer, fOut, n);
+  let diff = 0, scale = 0;
+  for (let i = 0; i < n; i++) { diff = Math.max(diff, Math.abs(a[i] - d[i])); scale = Math.max(scale, Math.abs(a[i])); }
+  // and their speeds side by side: alternate calls, so that both see the same machine
+  const once = (fn) => { const t = performance.now(); fn(); return performance.now() - t; };
+  const ratios = [];
+  for (let r = 0; r < 15; r++) ratios.push(once(rows[4][1]) / once(rows[3][1]));
+  console.log(`  direct loop against im2row + gemm: time ratio ${median(ratios).toFixed(2)} (median of 15 alternating calls); ` +
+    `max |difference| ${diff.toExponential(1)} (largest output ${scale.toExponential(1)})`);
+}
