@@ -25,7 +25,7 @@ function ensureBuilt(): Promise<void> {
     const sources = ['asconfig.json', ...fs.readdirSync(new URL('../../assembly', import.meta.url), { recursive: true })
       .map((f) => `assembly/${String(f)}`)];
     if (built >= 0 && sources.every((s) => mtime(s) <= built)) return;
-    const script = new URL('../../bench/experiments/build-conv.mjs', import.meta.url).href;
+    const script = new URL('../../scripts/build-conv.mjs', import.meta.url).href;
     const { buildConv } = await import(/* @vite-ignore */ script);
     await buildConv();
   })();

@@ -5,7 +5,7 @@
 import asc from 'assemblyscript/asc';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const root = fileURLToPath(new URL('..', import.meta.url));
 const stock = new Set(Object.keys(asc.libraryFiles));
 
 export async function buildConv() {
