@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli } from './cli-in-process.js';
 import { VAE } from '../../src/index.js';
 import { prototypeData } from '../helpers/data.js';
 
@@ -21,19 +21,6 @@ function writeIdx(path: string, dims: number[], bytes: ArrayLike<number>): void 
   writeFileSync(path, Buffer.concat([header, Buffer.from(Array.from(bytes))]));
 }
 
-/** Runs the CLI in-process; its console output and exit code. */
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a) => { out.push(a.join(' ')); });
-  const error = vi.spyOn(console, 'error').mockImplementation((...a) => { err.push(a.join(' ')); });
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((s) => { out.push(String(s)); return true; });
-  try {
-    const code = await main(argv);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore(); error.mockRestore(); write.mockRestore();
-  }
-}
 
 const png = (path: string) => PNG.sync.read(readFileSync(path));
 

@@ -7,28 +7,15 @@ import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jpegComponents } from '../../src/cli/decode-image.js';
-import { main } from '../../src/cli/main.js';
+import { cli } from './cli-in-process.js';
 import { readMetadata, VAE } from '../../src/index.js';
 import { sameBytes } from '../helpers/data.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wasm-vae-images-'));
 const H = 6, W = 8;
 
-/** Runs the CLI in-process; its console output and exit code. */
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a) => { out.push(a.join(' ')); });
-  const error = vi.spyOn(console, 'error').mockImplementation((...a) => { err.push(a.join(' ')); });
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((s) => { out.push(String(s)); return true; });
-  try {
-    const code = await main(argv);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore(); error.mockRestore(); write.mockRestore();
-  }
-}
 
 /** Image i's byte at channel c, row y, column x: smooth shapes that differ by channel, so a layout mix-up shows. */
 const byte = (i: number, c: number, y: number, x: number) => (37 * i + 50 * c + 9 * y + 23 * x + (c === 1 ? 7 * x * y : 0)) % 256;
