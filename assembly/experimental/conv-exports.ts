@@ -6,6 +6,7 @@ export {
   conv_out_size, conv_transpose_out_size, conv2d_scratch_floats, conv_transpose2d_scratch_floats,
   conv2d_forward, conv2d_forward_im2row, conv2d_backward_input, conv2d_backward_weight, conv2d_backward_weight_rows,
   conv_transpose2d_forward, conv_transpose2d_backward_input, conv_transpose2d_backward_weight,
+  conv_transpose2d_backward_weight_rows,
 } from '../kernels/conv';
 export { im2row_hwc, row2im_hwc_add } from '../kernels/im2col';
 export { conv2d_forward_direct, direct_scratch_floats } from '../kernels/conv-direct';

@@ -143,8 +143,19 @@ export function conv_transpose2d_backward_weight(
   scratch: usize,
   batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, stride: i32, pad: i32, accumulate: bool
 ): void {
-  const ho = conv_transpose_out_size(h, kh, stride, pad), wo = conv_transpose_out_size(wd, kw, stride, pad);
-  if (db != 0) channelSums(db, dy, batch, outC, ho * wo, 0, outC, accumulate);
-  convWeightGradient(dw, 0, x, dy, scratch, batch, outC, ho, wo, inC, kh, kw, stride, pad, 0, inC, accumulate);
+  conv_transpose2d_backward_weight_rows(dw, db, dy, x, scratch, batch, inC, h, wd, outC, kh, kw, stride, pad, 0, inC, accumulate);
 }
 
+/**
+ * conv_transpose2d_backward_weight for the weight's rows [c0, c1) of its first dimension (input channels: a
+ * thread's share; dw still points at row 0), the same bits there as the whole call. db (all outC entries) is
+ * summed only by the share that starts at c0 = 0.
+ */
+export function conv_transpose2d_backward_weight_rows(
+  dw: usize, db: usize, dy: usize, x: usize, scratch: usize,
+  batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, stride: i32, pad: i32, c0: i32, c1: i32, accumulate: bool
+): void {
+  const ho = conv_transpose_out_size(h, kh, stride, pad), wo = conv_transpose_out_size(wd, kw, stride, pad);
+  if (db != 0 && c0 == 0) channelSums(db, dy, batch, outC, ho * wo, 0, outC, accumulate);
+  convWeightGradient(dw, 0, x, dy, scratch, batch, outC, ho, wo, inC, kh, kw, stride, pad, c0, c1, accumulate);
+}

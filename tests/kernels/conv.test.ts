@@ -155,7 +155,7 @@ describe('conv kernels: one answer, however the work is built or split', () => {
     expect(diff).toBe(0);
   });
 
-  it('splitting the batch by images, or the weight gradient by output channels, changes no bit', async () => {
+  it('splitting the batch by images, or the weight gradient by its rows, changes no bit', async () => {
     const k = await convKernels('conv');
     let total = 0, diff = 0;
     for (const [index, [kind, d]] of shapes.entries()) {
@@ -168,15 +168,15 @@ describe('conv kernels: one answer, however the work is built or split', () => {
       });
       const joined = (key: 'y' | 'dx') => Float32Array.from([...halves[0][key], ...halves[1][key]]);
       for (const key of ['y', 'dx'] as const) { total += whole[key].length; diff += differing(whole[key], joined(key)); }
-      if (kind === 'conv2d') {
-        const dw = k.zeros(n.w), db = k.zeros(d.outC), col = k.zeros(scratchFloats(k, kind, d));
-        const x = k.put(v.x), dy = k.put(v.dy), cut = Math.min(d.outC, 5);
-        for (const [c0, c1] of [[cut, d.outC], [0, cut]]) k.w.conv2d_backward_weight_rows(dw, db, dy, x, col, ...dimArgs(d), c0, c1, 0);
-        total += n.w + d.outC;
-        diff += differing(whole.dw, k.get(dw, n.w)) + differing(whole.db, k.get(db, d.outC));
-      }
+      // The weight gradient by rows of its first dimension: output channels for Conv2d, input channels for ConvTranspose2d.
+      const dw = k.zeros(n.w), db = k.zeros(d.outC), col = k.zeros(scratchFloats(k, kind, d));
+      const x = k.put(v.x), dy = k.put(v.dy), rows = kind === 'conv2d' ? d.outC : d.inC, cut = Math.min(rows, 5);
+      const byRows = kind === 'conv2d' ? k.w.conv2d_backward_weight_rows : k.w.conv_transpose2d_backward_weight_rows;
+      for (const [c0, c1] of [[cut, rows], [0, cut]]) byRows(dw, db, dy, x, col, ...dimArgs(d), c0, c1, 0);
+      total += n.w + d.outC;
+      diff += differing(whole.dw, k.get(dw, n.w)) + differing(whole.db, k.get(db, d.outC));
     }
-    console.log(`conv kernels split by images / output channels: ${total} values, ${diff} differ in their bits`);
+    console.log(`conv kernels split by images / weight rows: ${total} values, ${diff} differ in their bits`);
     expect(diff).toBe(0);
   });
 });
