@@ -59,3 +59,22 @@ export const ACTIVATION_SIGMOID: i32 = 3;
 // Limits: threads a job may have, and pages (64 KiB) the imported memory may grow to (asconfig.json maximumMemory).
 export const MAX_THREADS: i32 = 64;
 export const MAX_PAGES: i32 = 16384;
+
+// The layer table VAE.create hands to model_init: one record of LAYER_SPEC_FIELDS u32 per layer, in model order
+// (encoder layers, encoder.mean, encoder.logvar, decoder layers, decoder.out). A dense layer is [in, 1, 1] → [out, 1, 1].
+export const LAYER_DENSE: i32 = 0;
+export const LAYER_CONV2D: i32 = 1;
+export const LAYER_CONV_TRANSPOSE2D: i32 = 2;
+export const SPEC_KIND: i32 = 0;
+export const SPEC_IN_C: i32 = 1;
+export const SPEC_IN_H: i32 = 2;
+export const SPEC_IN_W: i32 = 3;
+export const SPEC_OUT_C: i32 = 4;
+export const SPEC_OUT_H: i32 = 5;
+export const SPEC_OUT_W: i32 = 6;
+export const SPEC_KERNEL_H: i32 = 7;
+export const SPEC_KERNEL_W: i32 = 8;
+export const SPEC_STRIDE: i32 = 9;
+export const SPEC_PADDING: i32 = 10;
+export const SPEC_ACTIVATED: i32 = 11;
+export const LAYER_SPEC_FIELDS: i32 = 12;

@@ -1,6 +1,6 @@
 // The wasm ABI: exports only. The model's entry points, plus the pure kernels and the arena, which the
 // tests drive directly against their naive references and the benchmarks time.
-export { build_lanes, build_threads } from './build';
+export { build_lanes, build_threads, build_conv } from './build';
 export { arena_alloc, arena_mark, arena_reset } from './arena';
 export {
   model_init, model_attach, model_layout, model_sync, model_reserve, model_conditions, model_row_results,
@@ -8,7 +8,7 @@ export {
   model_stream, model_state, model_state_bytes, model_parameters, model_adam_m, model_adam_v,
   model_step, model_parameter_floats, model_results, model_input, model_mean, model_logvar,
   model_eps, model_latent, model_output, model_capacity,
-  model_tensor_count, model_tensor_ptr, model_tensor_grad_ptr, model_tensor_rows, model_tensor_cols,
+  model_tensor_count, model_tensor_ptr, model_tensor_grad_ptr, model_tensor_floats,
 } from './model';
 export {
   model_prepare, model_run, model_applied, model_train_step, model_compute_gradients,

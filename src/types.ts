@@ -12,7 +12,21 @@ export interface VAEConfig {
    * too) for models created without it.
    */
   readonly inputShape?: InputShape;
-  readonly hiddenDims: readonly number[];
+  /**
+   * Widths of the dense hidden layers of an MLP (the encoder's, mirrored by the decoder). Absent when the model is
+   * given as layer lists (`encoder` and `decoder`).
+   */
+  readonly hiddenDims?: readonly number[];
+  /**
+   * The encoder as a list of layers, from the input to the last layer before the dense heads for the mean and the
+   * log-variance (the output is flattened for them, as `torch.flatten(h, 1)`). Absent for MLPs given by hiddenDims.
+   */
+  readonly encoder?: readonly LayerSpec[];
+  /**
+   * The decoder as a list of layers from z (joined to the condition) to the likelihood's parameters: its first layer
+   * is dense, its last gives inputDim values (of inputShape, when it is a convolution). Absent with hiddenDims.
+   */
+  readonly decoder?: readonly LayerSpec[];
   readonly latentDim: number;
   readonly activation: Activation;
   readonly likelihood: Likelihood;
@@ -45,6 +59,32 @@ export interface EngineOptions {
 
 /** A thread count, or 'auto' for the available cores. */
 export type Threads = number | 'auto';
+
+/**
+ * A fully connected layer of `units` outputs. Its input is flattened; `reshape` gives its output a shape
+ * [channels, height, width] (as `.view(-1, C, H, W)`) for a convolution that follows.
+ */
+export interface DenseLayerSpec {
+  readonly type: 'dense';
+  readonly units: number;
+  readonly reshape?: InputShape;
+}
+
+/**
+ * PyTorch's nn.Conv2d or nn.ConvTranspose2d (dilation 1, groups 1, output_padding 0) with `filters` output
+ * channels: a square `kernel` or [height, width], one `stride` (default 1) and zero `padding` (default 0) for both
+ * axes. Weights are stored as PyTorch does: [out, in, kH, kW] for conv2d, [in, out, kH, kW] for convTranspose2d.
+ */
+export interface ConvLayerSpec {
+  readonly type: 'conv2d' | 'convTranspose2d';
+  readonly filters: number;
+  readonly kernel: number | readonly [height: number, width: number];
+  readonly stride?: number;
+  readonly padding?: number;
+}
+
+/** One layer of an encoder or decoder list. The model's activation follows each one but the decoder's last. */
+export type LayerSpec = DenseLayerSpec | ConvLayerSpec;
 
 /** An image's [channels, height, width]. */
 export type InputShape = readonly [channels: number, height: number, width: number];

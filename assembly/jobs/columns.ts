@@ -1,6 +1,7 @@
 // The column-chunk phases of a job: each layer's Wᵀ (the forward's operand), and the weight gradients
 // dW = dyᵀ·x, which sum over every row and so split the columns of dW instead of the rows of the batch.
-import { M, field, transposedWeight, CHUNK_COLUMNS, FAN_IN, FAN_OUT, WEIGHT, WEIGHT_GRAD, BIAS_GRAD, INPUT, OUTPUT_GRAD, GRADIENT_LIMIT } from '../model';
+import { M, field, isDense, transposedWeight, CHUNK_COLUMNS, FAN_IN, FAN_OUT, WEIGHT, WEIGHT_GRAD, BIAS_GRAD, INPUT, OUTPUT_GRAD, GRADIENT_LIMIT } from '../model';
+import { convWeightChunks, convWeightGradientChunk } from './conv-layers';
 import { transpose_rows, dense_weight_gradient, column_sums_strided, sparse_enough, SKIP_AUTO, SKIP_LISTS, SKIP_NEVER } from '../kernels/dense';
 import { first_outside } from '../kernels/checks';
 import { BAD, COLUMNS, TRANSPOSES, columnLists, next, rowAt, word } from './schedule';
@@ -11,7 +12,7 @@ export function transposeChunks(first: i32, last: i32): void {
     // Chunk c belongs to the first layer whose chunks reach past it.
     let l = first, start = 0;
     for (; l <= last; l++) {
-      const n = (<i32>field(l, FAN_OUT) + CHUNK_COLUMNS - 1) / CHUNK_COLUMNS;
+      const n = isDense(l) ? (<i32>field(l, FAN_OUT) + CHUNK_COLUMNS - 1) / CHUNK_COLUMNS : 0; // convolutions use W as it is
       if (c < start + n) break;
       start += n;
     }
@@ -23,7 +24,8 @@ export function transposeChunks(first: i32, last: i32): void {
 }
 
 /**
- * The column part: dW = dyᵀ·x over the whole batch, in chunks of 64 columns of one layer; the first chunk of a layer
+ * The column part: dW = dyᵀ·x over the whole batch, in chunks of 64 columns of one dense layer (a convolution's
+ * chunks are rows of its weight: ./conv-layers.ts); the first chunk of a layer
  * also sums its bias gradient db = Σ dy. Whether a layer's x is sparse enough to skip zeros is decided once per job
  * (M.decisions), by the first thread to reach the layer: any decision gives the same bits. Each chunk then checks its
  * gradients for the divergence guard while they are still in cache (BAD), instead of a pass over the whole block.
@@ -32,11 +34,17 @@ export function weightGradientChunks(batch: i32): void {
   for (let c = next(COLUMNS); ; c = next(COLUMNS)) {
     let l = 0, start = 0;
     for (; l < M.layerCount; l++) {
-      const n = (<i32>field(l, FAN_IN) + CHUNK_COLUMNS - 1) / CHUNK_COLUMNS;
+      // @ts-ignore: asc's --use constant (asconfig.json)
+      const n = CONV_LAYERS && !isDense(l) ? convWeightChunks(l) : (<i32>field(l, FAN_IN) + CHUNK_COLUMNS - 1) / CHUNK_COLUMNS;
       if (c < start + n) break;
       start += n;
     }
     if (l == M.layerCount) return;
+    // @ts-ignore: asc's --use constant
+    if (CONV_LAYERS && !isDense(l)) {
+      if (convWeightGradientChunk(l, c - start, batch)) store<i32>(word(BAD), 1);
+      continue;
+    }
     const inDim = <i32>field(l, FAN_IN), outDim = <i32>field(l, FAN_OUT);
     const c0 = (c - start) * CHUNK_COLUMNS, c1 = min(inDim, c0 + CHUNK_COLUMNS);
     const dw = field(l, WEIGHT_GRAD) + (<usize>c0 << 2);

@@ -2,9 +2,10 @@
 // thread runs the whole pipeline on its row chunk without waiting for the others. Layers in order (model.ts):
 // encoder → (μ, log σ²) → z = μ + σ·ε → decoder → the likelihood's parameters.
 import {
-  M, field, transposedWeight, logvarLayer, firstDecoderLayer, outLayer,
+  M, field, isDense, transposedWeight, logvarLayer, firstDecoderLayer, outLayer,
   FAN_IN, FAN_OUT, BIAS, INPUT, OUTPUT, INPUT_GRAD, OUTPUT_GRAD, ACTIVATED, ACCUMULATE_DX, WEIGHT, LOGVAR_MIN, LOGVAR_MAX,
 } from '../model';
+import { convForwardRows, convBackwardInputRows } from './conv-layers';
 import { LIKELIHOOD_BERNOULLI as BERNOULLI } from '../abi';
 import { dense_forward_transposed, dense_backward_input } from '../kernels/dense';
 import { EPILOGUE_NONE, EPILOGUE_RELU, EPILOGUE_LEAKY_RELU } from '../kernels/gemm';
@@ -20,7 +21,9 @@ function layerForwardRows(l: i32, r0: i32, r1: i32): void {
   const act = field(l, ACTIVATED) != 0, fused = act && fusable(M.activation);
   const epilogue = !fused ? EPILOGUE_NONE : M.activation == RELU ? EPILOGUE_RELU : EPILOGUE_LEAKY_RELU;
   const y = field(l, OUTPUT) + rowAt(r0, outDim);
-  dense_forward_transposed(y, field(l, INPUT) + rowAt(r0, inDim), transposedWeight(l), field(l, BIAS), rowLists(r0), rows, inDim, outDim, epilogue, M.skipPolicy);
+  // @ts-ignore: CONV_LAYERS is asc's --use constant (asconfig.json); 0 compiles the convolution layers out
+  if (CONV_LAYERS && !isDense(l)) convForwardRows(l, r0, r1, epilogue);
+  else dense_forward_transposed(y, field(l, INPUT) + rowAt(r0, inDim), transposedWeight(l), field(l, BIAS), rowLists(r0), rows, inDim, outDim, epilogue, M.skipPolicy);
   if (act && !fused) activation_forward(M.activation, y, rows * outDim);
 }
 
@@ -29,14 +32,23 @@ function layerBackwardRows(l: i32, r0: i32, r1: i32): void {
   const inDim = <i32>field(l, FAN_IN), outDim = <i32>field(l, FAN_OUT), rows = r1 - r0;
   const dy = field(l, OUTPUT_GRAD) + rowAt(r0, outDim);
   if (field(l, ACTIVATED) != 0) activation_backward(M.activation, dy, field(l, OUTPUT) + rowAt(r0, outDim), rows * outDim);
-  if (field(l, INPUT_GRAD) != 0) dense_backward_input(field(l, INPUT_GRAD) + rowAt(r0, inDim), dy, field(l, WEIGHT), rows, inDim, outDim, field(l, ACCUMULATE_DX) != 0);
+  if (field(l, INPUT_GRAD) == 0) return;
+  // @ts-ignore: asc's --use constant
+  if (CONV_LAYERS && !isDense(l)) convBackwardInputRows(l, r0, r1);
+  else dense_backward_input(field(l, INPUT_GRAD) + rowAt(r0, inDim), dy, field(l, WEIGHT), rows, inDim, outDim, field(l, ACCUMULATE_DX) != 0);
 }
 
 /** Encoder for rows [r0, r1): x → (μ, logVar), logVar clamped (see model.ts, the divergence guard). */
 export function encodeRows(r0: i32, r1: i32): void {
-  const D = M.inputDim, C = M.conditionDim, L = M.latentDim;
-  if (C > 0) concat_rows(M.joinedX + rowAt(r0, D + C), M.xBuf + rowAt(r0, D), D, M.conditions + rowAt(r0, C), C, r1 - r0);
-  for (let l = 0; l <= logvarLayer(); l++) layerForwardRows(l, r0, r1);
+  const C = M.conditionDim, L = M.latentDim, join = M.joinAt;
+  for (let l = 0; l <= logvarLayer(); l++) {
+    if (C > 0 && l == join) {
+      // [x, c] before the encoder's first dense layer (x: the input, or the flattened output of the layer before)
+      const width = <i32>field(join, FAN_IN) - C, from = join == 0 ? M.xBuf : field(join - 1, OUTPUT);
+      concat_rows(M.joinedX + rowAt(r0, width + C), from + rowAt(r0, width), width, M.conditions + rowAt(r0, C), C, r1 - r0);
+    }
+    layerForwardRows(l, r0, r1);
+  }
   clamp_forward(M.logvar + rowAt(r0, L), (r1 - r0) * L, LOGVAR_MIN, LOGVAR_MAX);
 }
 
@@ -88,5 +100,12 @@ export function encoderBackwardRows(r0: i32, r1: i32): void {
   const L = M.latentDim, o = rowAt(r0, L), n = (r1 - r0) * L;
   reparameterize_backward(M.dmu + o, M.dlogvar + o, M.dz + o, M.logvar + o, M.eps + o, n);
   clamp_backward(M.dlogvar + o, M.logvar + o, n, LOGVAR_MIN, LOGVAR_MAX);
-  for (let l = logvarLayer(); l >= 0; l--) layerBackwardRows(l, r0, r1);
+  const C = M.conditionDim, join = M.joinAt;
+  for (let l = logvarLayer(); l >= 0; l--) {
+    layerBackwardRows(l, r0, r1);
+    if (C > 0 && l == join && join > 0) {
+      const width = <i32>field(join, FAN_IN) - C; // the joined input's gradient, less the condition's columns
+      take_columns(field(join - 1, OUTPUT_GRAD) + rowAt(r0, width), M.djoinedX + rowAt(r0, width + C), r1 - r0, width + C, width);
+    }
+  }
 }

@@ -1,7 +1,8 @@
 // Resolving and checking a VAE configuration: defaults, ranges, the codes the wasm ABI uses for enums, and its size.
 import * as abi from '../../build/abi.js';
 import { describe, VAEError, type VAEErrorCode } from '../errors.js';
-import { parameterCountOf } from '../files/layout.js';
+import { layersOf, parameterCountOf, ShapeError } from '../files/layout.js';
+import { resolveLayerList } from './layers.js';
 import type { Activation, InputShape, Likelihood, VAEConfig } from '../types.js';
 
 /** Each activation's and likelihood's code in the wasm (assembly/abi.ts). */
@@ -23,7 +24,7 @@ export const DEFAULT_CONFIG = {
 
 const MAX_DIM = 1 << 16;
 const MAX_HIDDEN_LAYERS = 16;
-const KEYS = ['inputDim', 'inputShape', 'hiddenDims', 'latentDim', 'activation', 'likelihood', 'seed', 'conditionDim'];
+const KEYS = ['inputDim', 'inputShape', 'hiddenDims', 'encoder', 'decoder', 'latentDim', 'activation', 'likelihood', 'seed', 'conditionDim'];
 
 function isDim(v: unknown): v is number {
   return Number.isInteger(v) && (v as number) >= 1 && (v as number) <= MAX_DIM;
@@ -46,10 +47,17 @@ export function resolveConfig(options: unknown, method: string, code: VAEErrorCo
   if (shapeDim !== undefined && inputDim !== shapeDim) {
     throw new VAEError(code, `${method}: inputDim ${inputDim} and inputShape [${inputShape!.join(', ')}] (${shapeDim} values) must agree`);
   }
-  const hiddenDims = o.hiddenDims ?? DEFAULT_CONFIG.hiddenDims;
-  if (!Array.isArray(hiddenDims) || hiddenDims.length > MAX_HIDDEN_LAYERS || !hiddenDims.every(isDim)) {
+  const lists = o.encoder !== undefined || o.decoder !== undefined;
+  if (lists && (o.encoder === undefined || o.decoder === undefined)) {
+    fail(o.encoder === undefined ? 'encoder' : 'decoder', `given with ${o.encoder === undefined ? 'decoder' : 'encoder'} (a model is both lists, or hiddenDims)`, undefined);
+  }
+  if (lists && o.hiddenDims !== undefined) fail('hiddenDims', 'absent when encoder and decoder are given', o.hiddenDims);
+  const hiddenDims = lists ? undefined : o.hiddenDims ?? DEFAULT_CONFIG.hiddenDims;
+  if (!lists && (!Array.isArray(hiddenDims) || hiddenDims.length > MAX_HIDDEN_LAYERS || !hiddenDims.every(isDim))) {
     fail('hiddenDims', `an array of at most ${MAX_HIDDEN_LAYERS} integers in [1, ${MAX_DIM}]`, hiddenDims);
   }
+  const encoder = lists ? resolveLayerList(o.encoder, 'encoder', fail) : undefined;
+  const decoder = lists ? resolveLayerList(o.decoder, 'decoder', fail) : undefined;
   const latentDim = o.latentDim ?? DEFAULT_CONFIG.latentDim;
   if (!isDim(latentDim)) fail('latentDim', `an integer in [1, ${MAX_DIM}]`, latentDim);
   const activation = o.activation ?? DEFAULT_CONFIG.activation;
@@ -64,17 +72,24 @@ export function resolveConfig(options: unknown, method: string, code: VAEErrorCo
   if (!Number.isInteger(conditionDim) || (conditionDim as number) < 0 || (conditionDim as number) > MAX_DIM) {
     fail('conditionDim', `an integer in [0, ${MAX_DIM}]`, conditionDim);
   }
-  return Object.freeze({
+  const config: VAEConfig = Object.freeze({
     inputDim: inputDim as number,
     // Only when given: the configs (and so the files) of models without it keep their keys and bytes.
     ...(inputShape ? { inputShape } : {}),
-    hiddenDims: Object.freeze([...(hiddenDims as number[])]),
+    ...(lists ? { encoder, decoder } : { hiddenDims: Object.freeze([...(hiddenDims as number[])]) }),
     latentDim: latentDim as number,
     activation: activation as Activation,
     likelihood: likelihood as Likelihood,
     seed: seed as number,
     conditionDim: conditionDim as number,
   });
+  try {
+    layersOf(config);
+  } catch (error) {
+    if (error instanceof ShapeError) throw new VAEError(code, `${method}: ${error.message}`);
+    throw error;
+  }
+  return config;
 }
 
 /** [channels, height, width]: three integers >= 1 whose product is a valid inputDim; a frozen copy. */

@@ -1,14 +1,30 @@
 // The model's layers and tensors from its configuration alone, in the wasm's parameter order
-// (assembly/model.ts): encoder.i, encoder.mean, encoder.logvar, decoder.i, decoder.out; per layer its
-// weight [out, in] (PyTorch's nn.Linear layout) then its bias [out]. Files are checked against this before any
-// wasm is built.
-import type { VAEConfig } from '../types.js';
+// (assembly/model.ts): the encoder's layers, encoder.mean, encoder.logvar, the decoder's layers, decoder.out; per
+// layer its weight (PyTorch's layout: nn.Linear [out, in], nn.Conv2d [out, in, kH, kW], nn.ConvTranspose2d
+// [in, out, kH, kW]) then its bias [out]. Shapes are followed from the input through every layer here, so a
+// configuration that does not fit together is refused (with the layer and both shapes) before any wasm is built,
+// and files are checked against these shapes.
+import type { ConvLayerSpec, InputShape, LayerSpec, VAEConfig } from '../types.js';
+
+export type LayerKind = LayerSpec['type'];
 
 export interface Layer {
   /** Our name for the layer: encoder.0, encoder.mean, …, decoder.out. */
   name: string;
+  kind: LayerKind;
+  /** Values per example in (the condition included where it joins) and out. */
   in: number;
   out: number;
+  /** [channels, height, width] in and out of a convolution; a dense layer is [in, 1, 1] → [out, 1, 1]. */
+  inShape: InputShape;
+  outShape: InputShape;
+  kernel: readonly [number, number];
+  stride: number;
+  padding: number;
+  /** Whether the model's activation follows (every layer but the heads and decoder.out). */
+  activated: boolean;
+  /** Where the condition joins, for a conditional VAE: the encoder's first dense layer and decoder.0. */
+  joinsCondition: boolean;
 }
 
 export interface TensorShape {
@@ -16,28 +32,111 @@ export interface TensorShape {
   shape: number[];
 }
 
+/** Why a configuration's layers do not fit together; resolveConfig reports it as INVALID_CONFIG. */
+export class ShapeError extends Error {}
+
+const product = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+const shown = (s: readonly number[]): string => `[${s.join(', ')}]`;
+
+/** The MLP of hiddenDims as layer lists: the encoder's dense layers, and the decoder's in reverse then the output. */
+function mlpLists(c: VAEConfig): { encoder: readonly LayerSpec[]; decoder: readonly LayerSpec[] } {
+  const h = c.hiddenDims ?? [];
+  return {
+    encoder: h.map((units) => ({ type: 'dense', units })),
+    decoder: [...h.slice().reverse(), c.inputDim].map((units) => ({ type: 'dense', units })),
+  };
+}
+
+/** A convolution's output along one axis: ⌊(n + 2p − k)/s⌋ + 1, or (n − 1)·s − 2p + k transposed (PyTorch's). */
+function convOut(kind: LayerKind, n: number, k: number, s: number, p: number): number {
+  return kind === 'conv2d' ? Math.floor((n + 2 * p - k) / s) + 1 : (n - 1) * s - 2 * p + k;
+}
+
+function kernelOf(spec: ConvLayerSpec): readonly [number, number] {
+  return typeof spec.kernel === 'number' ? [spec.kernel, spec.kernel] : [spec.kernel[0], spec.kernel[1]];
+}
+
+/**
+ * Follows the shapes through one side's list. `shape` is what comes in ([n] when flat: after a dense layer without
+ * reshape, or z); `joinAt` is the list index whose input the condition joins (-1: none here).
+ */
+function followList(side: 'encoder' | 'decoder', specs: readonly LayerSpec[], start: readonly number[], C: number, joinAt: number,
+  names: (i: number) => string, layers: Layer[]): readonly number[] {
+  let shape = start;
+  specs.forEach((spec, i) => {
+    const name = names(i), join = i === joinAt ? C : 0, last = side === 'decoder' && i === specs.length - 1;
+    if (spec.type === 'dense') {
+      const inValues = product(shape) + join;
+      layers.push({ name, kind: 'dense', in: inValues, out: spec.units, inShape: [inValues, 1, 1], outShape: [spec.units, 1, 1],
+        kernel: [1, 1], stride: 1, padding: 0, activated: !last, joinsCondition: join > 0 });
+      shape = spec.reshape ? [...spec.reshape] : [spec.units];
+      return;
+    }
+    if (shape.length !== 3) {
+      throw new ShapeError(`${name} (${spec.type}) expected an input of shape [channels, height, width]; received ${shown(shape)} ` +
+        `(a flat vector: give the layer before it a reshape${side === 'encoder' ? ', or the model an inputShape' : ''})`);
+    }
+    const [kh, kw] = kernelOf(spec), s = spec.stride ?? 1, p = spec.padding ?? 0;
+    const [c, h, w] = shape;
+    const out: InputShape = [spec.filters, convOut(spec.type, h, kh, s, p), convOut(spec.type, w, kw, s, p)];
+    if (out[1] < 1 || out[2] < 1) {
+      throw new ShapeError(`${name} (${spec.type}, kernel ${kh}×${kw}, stride ${s}, padding ${p}) expected an input large enough ` +
+        `for its kernel; received ${shown(shape)}, which would give ${shown(out)}`);
+    }
+    layers.push({ name, kind: spec.type, in: c * h * w, out: product(out), inShape: [c, h, w], outShape: out,
+      kernel: [kh, kw], stride: s, padding: p, activated: !last, joinsCondition: false });
+    shape = out;
+  });
+  return shape;
+}
+
+/** Index of the encoder layer the condition joins: its first dense layer, or the heads' (the list's length). */
+export function encoderJoinIndex(encoder: readonly LayerSpec[]): number {
+  const i = encoder.findIndex((l) => l.type === 'dense');
+  return i < 0 ? encoder.length : i;
+}
+
+/** Every layer of the model, in the wasm's order; throws ShapeError when the lists do not fit together. */
 export function layersOf(c: VAEConfig): Layer[] {
-  const h = c.hiddenDims, H = h.length;
-  const encoderIn = c.inputDim + c.conditionDim, decoderIn = c.latentDim + c.conditionDim; // [x, c] and [z, c]
-  const layers: Layer[] = [];
-  for (let i = 0; i < H; i++) layers.push({ name: `encoder.${i}`, in: i === 0 ? encoderIn : h[i - 1], out: h[i] });
-  const encoderOut = H > 0 ? h[H - 1] : encoderIn;
-  layers.push({ name: 'encoder.mean', in: encoderOut, out: c.latentDim });
-  layers.push({ name: 'encoder.logvar', in: encoderOut, out: c.latentDim });
-  for (let i = 0; i < H; i++) layers.push({ name: `decoder.${i}`, in: i === 0 ? decoderIn : h[H - i], out: h[H - 1 - i] });
-  layers.push({ name: 'decoder.out', in: H > 0 ? h[0] : decoderIn, out: c.inputDim });
+  const { encoder, decoder } = c.encoder && c.decoder ? { encoder: c.encoder, decoder: c.decoder } : mlpLists(c);
+  const C = c.conditionDim, L = c.latentDim, layers: Layer[] = [];
+  const join = encoderJoinIndex(encoder);
+  const encoded = followList('encoder', encoder, c.inputShape ?? [c.inputDim], C, join, (i) => `encoder.${i}`, layers);
+  const headIn = product(encoded) + (join === encoder.length ? C : 0);
+  for (const name of ['encoder.mean', 'encoder.logvar']) {
+    layers.push({ name, kind: 'dense', in: headIn, out: L, inShape: [headIn, 1, 1], outShape: [L, 1, 1], kernel: [1, 1],
+      stride: 1, padding: 0, activated: false, joinsCondition: join === encoder.length && C > 0 });
+  }
+  if (decoder.length === 0 || decoder[0].type !== 'dense') {
+    throw new ShapeError(`decoder.0 expected a dense layer (z is a vector of ${L + C} values); received ` +
+      `${decoder.length === 0 ? 'an empty decoder' : `a ${decoder[0].type} layer`}`);
+  }
+  const last = decoder.length - 1;
+  const decoded = followList('decoder', decoder, [L], C, 0, (i) => (i === last ? 'decoder.out' : `decoder.${i}`), layers);
+  const expected = c.inputShape ?? [c.inputDim];
+  const fits = decoded.length === 1 ? decoded[0] === c.inputDim : decoded.every((d, i) => d === expected[i]) && expected.length === 3;
+  if (!fits) {
+    throw new ShapeError(`decoder.out expected to end at the input's shape ${shown(expected)}; it gives ${shown(decoded)}`);
+  }
   return layers;
+}
+
+/** A layer's weight shape, as PyTorch stores it. */
+export function weightShapeOf(l: Layer): number[] {
+  if (l.kind === 'dense') return [l.out, l.in];
+  const [inC, outC] = [l.inShape[0], l.outShape[0]];
+  return l.kind === 'conv2d' ? [outC, inC, ...l.kernel] : [inC, outC, ...l.kernel];
 }
 
 /** Tensor t of the wasm ABI is entry t: our names. */
 export function tensorShapesOf(c: VAEConfig): TensorShape[] {
   return layersOf(c).flatMap((l) => [
-    { name: `${l.name}.weight`, shape: [l.out, l.in] },
-    { name: `${l.name}.bias`, shape: [l.out] },
+    { name: `${l.name}.weight`, shape: weightShapeOf(l) },
+    { name: `${l.name}.bias`, shape: [l.outShape[0]] },
   ]);
 }
 
 /** Weights and biases of every layer. */
 export function parameterCountOf(c: VAEConfig): number {
-  return layersOf(c).reduce((sum, l) => sum + (l.in + 1) * l.out, 0);
+  return layersOf(c).reduce((sum, l) => sum + product(weightShapeOf(l)) + l.outShape[0], 0);
 }

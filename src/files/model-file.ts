@@ -39,9 +39,9 @@ export interface ModelFile {
 export function fileNames(config: VAEConfig, naming: TensorNaming, method: string): string[] {
   const ours = tensorShapesOf(config).map((t) => t.name);
   if (naming === 'wasm-vae') return ours;
-  if (config.hiddenDims.length !== 1 || config.conditionDim !== 0) {
+  if (config.hiddenDims?.length !== 1 || config.conditionDim !== 0) {
     throw new VAEError('INVALID_ARGUMENT', `${method}: options.names "pytorch-examples" needs exactly one hidden layer, ` +
-      `and no condition, as pytorch/examples' VAE has; this model has hiddenDims [${config.hiddenDims}] and conditionDim ${config.conditionDim}`);
+      `and no condition, as pytorch/examples' VAE has; this model has ${config.hiddenDims ? `hiddenDims [${config.hiddenDims}]` : 'encoder and decoder lists'} and conditionDim ${config.conditionDim}`);
   }
   return ours.map((name) => {
     const dot = name.lastIndexOf('.');
@@ -98,7 +98,7 @@ export function decodeModelFile(bytes: Uint8Array, method: string): ModelFile {
     config = resolveConfig(parsed, `${method} (config in __metadata__)`, 'INVALID_MODEL_FILE');
     naming = metadata.naming === undefined ? 'wasm-vae' : metadata.naming as TensorNaming;
     if (!NAMINGS.includes(naming)) fail(`expected __metadata__.naming to be one of ${NAMINGS.join(', ')}; received ${shown(naming)}`);
-    if (naming === 'pytorch-examples' && config.hiddenDims.length !== 1) fail('expected one hidden layer with pytorch-examples names');
+    if (naming === 'pytorch-examples' && config.hiddenDims?.length !== 1) fail('expected one hidden layer with pytorch-examples names');
   } else {
     config = inferPytorchExamplesConfig(tensors, method, fail);
     naming = 'pytorch-examples';

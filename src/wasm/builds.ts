@@ -1,6 +1,7 @@
-// Which compiled wasm a model runs on. Two builds come from the same AssemblyScript sources (asconfig.json): SIMD,
-// embedded in the main bundle, and scalar for engines without WebAssembly SIMD, imported lazily from a chunk of its
-// own (bundlers emit it as a separate file), so that SIMD engines never download it. `auto` picks SIMD where
+// Which compiled wasm a model runs on. Three builds come from the same AssemblyScript sources (asconfig.json): SIMD
+// with dense layers only, embedded in the main bundle; SIMD with the convolution layers too, for models that have
+// them; and scalar (with convolutions) for engines without WebAssembly SIMD. The last two are imported lazily from
+// chunks of their own (bundlers emit them as separate files), so that an MLP on a SIMD engine downloads neither. `auto` picks SIMD where
 // WebAssembly.validate accepts a SIMD instruction (as tfjs-backend-wasm and wasm-feature-detect check). Callers
 // may instead supply the module themselves — bytes, a compiled WebAssembly.Module or a URL — to cache the raw
 // .wasm shipped in dist/ separately. Each source (build, URL, or bytes object) is compiled once per process.
@@ -32,7 +33,8 @@ export function simdSupported(): boolean {
   return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
 }
 
-const embedded = new Map<'simd' | 'scalar' | 'shared', Promise<WebAssembly.Module>>();
+type Build = 'simd' | 'simd-conv' | 'scalar';
+const embedded = new Map<Build | 'shared' | 'shared-conv', Promise<WebAssembly.Module>>();
 const supplied = new WeakMap<ArrayBuffer | ArrayBufferView, Promise<WebAssembly.Module>>();
 const byUrl = new Map<string, Promise<WebAssembly.Module>>();
 
@@ -53,19 +55,21 @@ function once<K>(cache: ModuleCache<K>, key: K, compile: () => Promise<WebAssemb
   return module;
 }
 
-const decoded = new Map<'simd' | 'scalar', Uint8Array<ArrayBuffer>>();
+const decoded = new Map<Build, Uint8Array<ArrayBuffer>>();
 
-async function embeddedBytes(build: 'simd' | 'scalar'): Promise<Uint8Array<ArrayBuffer>> {
+async function embeddedBytes(build: Build): Promise<Uint8Array<ArrayBuffer>> {
   let bytes = decoded.get(build);
   if (!bytes) {
-    const base64 = build === 'simd' ? SIMD_WASM_BASE64 : (await import('../../build/wasm-scalar.js')).WASM_BASE64;
+    const base64 = build === 'simd' ? SIMD_WASM_BASE64
+      : build === 'simd-conv' ? (await import('../../build/wasm-simd-conv.js')).WASM_BASE64
+        : (await import('../../build/wasm-scalar.js')).WASM_BASE64;
     decoded.set(build, bytes = decodeBase64(base64));
   }
   return bytes;
 }
 
-async function embeddedModule(method: string, build: 'simd' | 'scalar'): Promise<WebAssembly.Module> {
-  if (build === 'simd' && !simdSupported()) throw unsupported(method, 'this engine has WebAssembly without SIMD');
+async function embeddedModule(method: string, build: Build): Promise<WebAssembly.Module> {
+  if (build !== 'scalar' && !simdSupported()) throw unsupported(method, 'this engine has WebAssembly without SIMD');
   const bytes = await embeddedBytes(build);
   // Checked on every call, like the SIMD probe, so the answer never depends on what was compiled before.
   if (build === 'scalar' && !WebAssembly.validate(bytes)) throw unsupported(method, 'this engine cannot run the scalar build');
@@ -108,10 +112,11 @@ async function readUrl(method: string, url: URL): Promise<ArrayBuffer | Uint8Arr
  * in the limits flag of that import (0x01 → 0x03, WebAssembly threads proposal), so one build serves both. A
  * compiled WebAssembly.Module cannot be re-declared, so it cannot run a pool (threads/support.ts says so first).
  */
-export function sharedSimdModule(method: string, source?: WasmSource): Promise<WebAssembly.Module> {
+export function sharedSimdModule(method: string, source?: WasmSource, conv = false): Promise<WebAssembly.Module> {
   if (!simdSupported()) throw unsupported(method, 'this engine has WebAssembly without SIMD, and threads run on the SIMD build');
   if (source === undefined || source === 'auto' || source === 'simd') {
-    return once(embedded, 'shared', async () => WebAssembly.compile(sharedCopy(method, await embeddedBytes('simd'), null)));
+    const build = conv ? 'simd-conv' : 'simd';
+    return once(embedded, conv ? 'shared-conv' : 'shared', async () => WebAssembly.compile(sharedCopy(method, await embeddedBytes(build), null)));
   }
   const value: unknown = source;
   if (value instanceof URL) {
@@ -170,16 +175,20 @@ function markMemoryShared(bytes: Uint8Array): Uint8Array<ArrayBuffer> | null {
   return null;
 }
 
-/** The compiled module for `source`, or a VAEError saying what was expected and what came. */
-export async function resolveModule(method: string, source: WasmSource | undefined): Promise<WebAssembly.Module> {
+/**
+ * The compiled module for `source`, or a VAEError saying what was expected and what came. With `conv`, the
+ * embedded SIMD build is the one with the convolution layers.
+ */
+export async function resolveModule(method: string, source: WasmSource | undefined, conv = false): Promise<WebAssembly.Module> {
   if (typeof WebAssembly !== 'object' || typeof WebAssembly.validate !== 'function') {
     throw unsupported(method, 'this JavaScript engine has no WebAssembly');
   }
   if (source === undefined || source === 'auto') {
-    return embeddedModule(method, simdSupported() ? 'simd' : 'scalar');
+    return embeddedModule(method, !simdSupported() ? 'scalar' : conv ? 'simd-conv' : 'simd');
   }
   const value: unknown = source; // checked at run time: callers from plain JS may pass anything
-  if (value === 'simd' || value === 'scalar') return embeddedModule(method, value);
+  if (value === 'simd') return embeddedModule(method, conv ? 'simd-conv' : 'simd');
+  if (value === 'scalar') return embeddedModule(method, value);
   if (value instanceof WebAssembly.Module) return value;
   if (value instanceof URL) {
     return once(byUrl, value.href, async () => compileSupplied(method, value.href, await readUrl(method, value)));

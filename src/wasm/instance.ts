@@ -1,8 +1,9 @@
-// WebAssembly.Module (./builds.ts: compiled once per process) → one instance per model, through the loader.
+// WebAssembly.Module (./builds.ts: compiled once per process) → one instance per model, with plain
+// WebAssembly.instantiate: the ABI is numbers and pointers only, so it needs none of @assemblyscript/loader's
+// demangling (2.1 KB gzip of the download budget; the thread pool's workers instantiate the same way).
 // Also the typed view of the wasm ABI and the copies in and out of linear memory (no live view escapes:
 // memory may grow, which detaches every view taken before).
 import * as abi from '../../build/abi.js';
-import { instantiate } from '@assemblyscript/loader';
 import { resolveModule, sharedSimdModule } from './builds.js';
 import { VAEError } from '../errors.js';
 import { hostWait } from './threads/host-wait.js';
@@ -26,8 +27,10 @@ export interface WasmExports {
   arena_alloc(bytes: number): number;
   arena_mark(): number;
   arena_reset(mark: number): void;
-  model_init(inputDim: number, latentDim: number, hidden: number, hiddenCount: number, activation: number,
-    likelihood: number, seed: number, conditionDim: number): number;
+  /** 1 when the build has the convolution layers (simd-conv, scalar). */
+  build_conv(): number;
+  model_init(records: number, count: number, encoderLayers: number, joinAt: number, inputDim: number, latentDim: number,
+    activation: number, likelihood: number, seed: number, conditionDim: number, poolSize: number): number;
   model_encode_sample(batch: number): void;
   model_log_likelihood(batch: number, samples: number): void;
   model_conditions(): number;
@@ -62,8 +65,7 @@ export interface WasmExports {
   model_tensor_count(): number;
   model_tensor_ptr(t: number): number;
   model_tensor_grad_ptr(t: number): number;
-  model_tensor_rows(t: number): number;
-  model_tensor_cols(t: number): number;
+  model_tensor_floats(t: number): number;
   gemm(c: number, ldc: number, a: number, sam: number, sak: number, b: number, ldb: number, bias: number,
     m: number, n: number, k: number, mode: number, epilogue: number): void;
   transpose(out: number, inp: number, rows: number, cols: number): void;
@@ -107,7 +109,7 @@ export interface WasmExports {
 const REQUIRED_EXPORTS = ['memory', 'build_lanes', 'arena_alloc', 'first_outside', 'rng_below', 'model_init',
   'model_reserve', 'model_train_step', 'model_evaluate', 'model_encode', 'model_decode_mean', 'model_sample',
   'model_reseed', 'model_stream', 'model_results', 'model_input', 'model_mean', 'model_logvar', 'model_latent',
-  'model_output', 'model_capacity', 'model_tensor_count', 'model_tensor_ptr', 'model_tensor_rows', 'model_tensor_cols',
+  'model_output', 'model_capacity', 'model_tensor_count', 'model_tensor_ptr', 'model_tensor_floats', 'build_conv',
   'model_state', 'model_state_bytes', 'model_parameters', 'model_adam_m', 'model_adam_v', 'model_encode_sample',
   'model_log_likelihood', 'model_conditions', 'model_row_results'];
 
@@ -135,10 +137,11 @@ export class Engine {
 
   /**
    * An instance of the module from `source` (default: the embedded build that suits this engine). With `shared`,
-   * the SIMD build on a shared memory that a thread pool's workers instantiate the same module on.
+   * the SIMD build on a shared memory that a thread pool's workers instantiate the same module on. With `conv`, a
+   * build with the convolution layers.
    */
-  static async create(method: string, source?: WasmSource, shared = false): Promise<Engine> {
-    const module = shared ? await sharedSimdModule(method, source) : await resolveModule(method, source);
+  static async create(method: string, source?: WasmSource, shared = false, conv = false): Promise<Engine> {
+    const module = shared ? await sharedSimdModule(method, source, conv) : await resolveModule(method, source, conv);
     const names = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
     const missing = REQUIRED_EXPORTS.filter((name) => !names.has(name));
     if (missing.length > 0) {
@@ -149,8 +152,13 @@ export class Engine {
     const importsMemory = WebAssembly.Module.imports(module).some((i) => i.kind === 'memory');
     const memory = importsMemory ? new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared }) : undefined;
     const imports: WebAssembly.Imports = memory ? { env: { memory, wait: hostWait(memory) } } : {};
-    const { exports } = await instantiate<Record<string, unknown>>(module, imports);
-    return new Engine(exports as unknown as WasmExports, module, memory !== undefined);
+    const { exports } = await WebAssembly.instantiate(module, imports);
+    const wasm = exports as unknown as WasmExports;
+    if (conv && wasm.build_conv() !== 1) {
+      throw new VAEError('INVALID_ARGUMENT', `${method}: options.wasm: expected a build with the convolution layers ` +
+        `(wasm-vae/wasm/simd-conv or wasm-vae/wasm/scalar) for a model with conv2d or convTranspose2d layers; received the dense-only build`);
+    }
+    return new Engine(wasm, module, memory !== undefined);
   }
 
   /** True for the SIMD build, false for the scalar one. */

@@ -11,6 +11,7 @@ import type { FitPosition, TrainingState } from '../train/state.js';
 import type { Encoding, LossTerms, StepResult, VAEConfig, WasmSource } from '../types.js';
 import { Engine, JOB } from './instance.js';
 import { JobRunner } from './job-runner.js';
+import { layerTableOf } from './layer-table.js';
 import { allocate, fittingChunk, reserveRows, type ActivationSpace } from './sizes.js';
 import { PARAMETERS, readTensors, readTrainingState, restoreFile, writeTensors } from './tensors.js';
 
@@ -39,12 +40,13 @@ export class WasmModel {
 
   /** A model initialised from config.seed, with a batch of DEFAULT_BATCH laid out, its jobs on `threads` threads. */
   static async create(method: string, config: VAEConfig, source: WasmSource | undefined, threads: number): Promise<WasmModel> {
-    const engine = await Engine.create(method, source, threads > 1);
+    const table = layerTableOf(config);
+    const engine = await Engine.create(method, source, threads > 1, table.conv);
     const w = engine.wasm;
-    const hidden = engine.alloc(4 * Math.max(1, config.hiddenDims.length));
-    new Uint32Array(w.memory.buffer, hidden, config.hiddenDims.length).set(config.hiddenDims);
-    const ok = w.model_init(config.inputDim, config.latentDim, hidden, config.hiddenDims.length,
-      ACTIVATION_CODES[config.activation], LIKELIHOOD_CODES[config.likelihood], config.seed, config.conditionDim);
+    const records = engine.alloc(4 * table.records.length);
+    new Uint32Array(w.memory.buffer, records, table.records.length).set(table.records);
+    const ok = w.model_init(records, table.count, table.encoderLayers, table.joinAt, config.inputDim, config.latentDim,
+      ACTIVATION_CODES[config.activation], LIKELIHOOD_CODES[config.likelihood], config.seed, config.conditionDim, threads);
     if (!ok) throw new VAEError('OUT_OF_MEMORY', `${method}: WebAssembly memory could not grow to hold the parameters`);
     const base = w.arena_mark() >>> 0;
     reserveRows('VAE.create', { engine, config, base }, DEFAULT_BATCH);

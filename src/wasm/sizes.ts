@@ -27,13 +27,18 @@ function skipListBytes(m: number, n: number, k: number, lanes: number): number {
 export function activationBytes(config: VAEConfig, rows: number, lanes: number, threadsBuild: boolean): number {
   const { inputDim: D, latentDim: L, conditionDim: C } = config;
   const layers = layersOf(config), pool = threadsBuild ? MAX_POOL_THREADED : 1;
-  const widest = Math.max(...layers.map((l) => l.in));
+  const widest = Math.max(...layers.filter((l) => l.kind === 'dense').map((l) => l.in));
   let bytes = 3 * padded(rows * D * 4) + 7 * padded(rows * L * 4);
   bytes += padded(Math.max(skipListBytes(rows, 0, widest, lanes), pool * skipListBytes(0, CHUNK_COLUMNS, rows, lanes)));
   bytes += 6 * padded(rows * 8);
-  if (C > 0) bytes += padded(rows * C * 4) + padded(rows * (D + C) * 4) + 2 * padded(rows * (L + C) * 4);
-  // Hidden layers (encoder.i and decoder.i) keep their output and its gradient.
-  for (const layer of layers) if (/^(en|de)coder\.\d+$/.test(layer.name)) bytes += 2 * padded(rows * layer.out * 4);
+  if (C > 0) {
+    // The condition, [input, c] of the encoder's joined layer (and its gradient past the input), [z, c] and its gradient.
+    const joined = layers.findIndex((l) => l.joinsCondition);
+    bytes += padded(rows * C * 4) + padded(rows * layers[joined].in * 4) + 2 * padded(rows * (L + C) * 4);
+    if (joined > 0) bytes += padded(rows * layers[joined].in * 4);
+  }
+  // Hidden layers (every activated one) keep their output and its gradient.
+  for (const layer of layers) if (layer.activated) bytes += 2 * padded(rows * layer.out * 4);
   return bytes;
 }
 

@@ -21,7 +21,7 @@ function tensorPtr(e: Engine, t: number, block: number): number {
 
 function readTensor(e: Engine, t: number, block: number): Float32Array {
   const w = e.wasm;
-  return e.read(tensorPtr(e, t, block), w.model_tensor_rows(t) * Math.max(w.model_tensor_cols(t), 1));
+  return e.read(tensorPtr(e, t, block), w.model_tensor_floats(t));
 }
 
 /** Copies of every tensor of `block`, in the wasm tensor order. */

@@ -1,6 +1,8 @@
 // Drives the raw wasm ABI from tests: a fresh instance, arrays in and out of its arena.
 import { Engine } from '../../src/wasm/instance.js';
-import type { WasmSource } from '../../src/types.js';
+import { ACTIVATION_CODES, LIKELIHOOD_CODES, resolveConfig } from '../../src/checks/config.js';
+import { layerTableOf } from '../../src/wasm/layer-table.js';
+import type { VAEConfig, WasmSource } from '../../src/types.js';
 
 /**
  * False in the chromium-scalar project, whose engine pretends to lack SIMD (tests/helpers/force-scalar.ts): tests
@@ -22,8 +24,9 @@ export interface Kernels {
   rng(seed: number, stream?: number): number;
 }
 
-export async function kernels(source?: WasmSource): Promise<Kernels> {
-  const engine = await Engine.create('tests', source);
+/** A fresh instance of `source` (the default build; with `conv`, one with the convolution layers). */
+export async function kernels(source?: WasmSource, conv = false): Promise<Kernels> {
+  const engine = await Engine.create('tests', source, false, conv);
   const w = engine.wasm;
   const zeros = (n: number) => engine.alloc(Math.max(16, 4 * n));
   return {
@@ -46,4 +49,17 @@ export function randomArray(n: number, seed: number, lo = -1, hi = 1): Float32Ar
     out[i] = lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
   }
   return out;
+}
+
+/**
+ * model_init for a configuration (VAE.create's options, defaults filled in), through the layer table the facade
+ * makes (src/wasm/layer-table.ts); `poolSize` threads get convolution scratch. Returns model_init's result.
+ */
+export function initModel(k: Kernels, options: Partial<VAEConfig> & Record<string, unknown>, poolSize = 1): number {
+  const config = resolveConfig(options, 'tests', 'INVALID_CONFIG');
+  const table = layerTableOf(config);
+  const records = k.zeros(table.records.length);
+  new Uint32Array(k.w.memory.buffer, records, table.records.length).set(table.records);
+  return k.w.model_init(records, table.count, table.encoderLayers, table.joinAt, config.inputDim, config.latentDim,
+    ACTIVATION_CODES[config.activation], LIKELIHOOD_CODES[config.likelihood], config.seed, config.conditionDim, poolSize);
 }

@@ -1,9 +1,9 @@
 // The full model: the wasm gradient of the whole loss with respect to every parameter tensor, against
 // central finite differences of the float64 reference model evaluated at the same parameters and ε.
 import { describe, expect, it } from 'vitest';
-import { ACTIVATION_KINDS, finiteDifferences, maxScaledDiff } from '../reference/kernels.js';
+import { finiteDifferences, maxScaledDiff } from '../reference/kernels.js';
 import { refLoss, type RefConfig } from '../reference/model.js';
-import { kernels, randomArray } from '../helpers/wasm.js';
+import { initModel, kernels, randomArray } from '../helpers/wasm.js';
 
 type Case = RefConfig & { freeBits?: number };
 const CASES: Case[] = [
@@ -25,10 +25,8 @@ describe('model_compute_gradients', () => {
     '%s: every parameter tensor agrees with finite differences', async (_name, c) => {
       const k = await kernels();
       const w = k.w, batch = 3, beta = 0.7;
-      const hidden = k.zeros(Math.max(1, c.hiddenDims.length));
-      new Uint32Array(w.memory.buffer, hidden, c.hiddenDims.length).set(c.hiddenDims);
-      expect(w.model_init(c.inputDim, c.latentDim, hidden, c.hiddenDims.length, ACTIVATION_KINDS.indexOf(c.activation),
-        c.likelihood === 'bernoulli' ? 0 : 1, 42, c.conditionDim ?? 0)).toBe(1);
+      expect(initModel(k, { inputDim: c.inputDim, hiddenDims: c.hiddenDims, latentDim: c.latentDim, activation: c.activation,
+        likelihood: c.likelihood, seed: 42, conditionDim: c.conditionDim ?? 0 })).toBe(1);
       expect(w.model_reserve(batch)).toBe(1);
       const x = randomArray(batch * c.inputDim, 5, c.likelihood === 'bernoulli' ? 0 : -1, 1);
       k.engine.write(w.model_input(), x);
@@ -39,7 +37,7 @@ describe('model_compute_gradients', () => {
       const eps = k.get(w.model_eps(), batch * c.latentDim);
       const tensors: Float64Array[] = [], grads: Float32Array[] = [];
       for (let t = 0; t < w.model_tensor_count(); t++) {
-        const size = w.model_tensor_rows(t) * Math.max(1, w.model_tensor_cols(t));
+        const size = w.model_tensor_floats(t);
         tensors.push(Float64Array.from(k.get(w.model_tensor_ptr(t), size)));
         grads.push(k.get(w.model_tensor_grad_ptr(t), size));
       }

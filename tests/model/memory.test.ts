@@ -1,7 +1,7 @@
 // The hot path allocates nothing: once model_reserve has laid out a batch's buffers (zero-skipping lists
 // included), training steps, evaluation and sampling at that size never grow wasm memory.
 import { describe, expect, it } from 'vitest';
-import { BUILDS, kernels } from '../helpers/wasm.js';
+import { BUILDS, initModel, kernels } from '../helpers/wasm.js';
 import { sparseImages } from '../helpers/data.js';
 import { activationBytes, fittingChunk, type ActivationSpace } from '../../src/wasm/sizes.js';
 import type { Engine } from '../../src/wasm/instance.js';
@@ -9,9 +9,7 @@ import type { Engine } from '../../src/wasm/instance.js';
 describe('wasm memory during training', () => {
   it('does not grow after model_reserve, over training steps, evaluation and sampling, on sparse and dense data', async () => {
     const k = await kernels(), w = k.w, batch = 32;
-    const hidden = k.zeros(1);
-    new Uint32Array(w.memory.buffer, hidden, 1).set([64]);
-    expect(w.model_init(784, 8, hidden, 1, 0, 0, 3, 0)).toBe(1);
+    expect(initModel(k, { inputDim: 784, hiddenDims: [64], latentDim: 8, seed: 3 })).toBe(1);
     expect(w.model_reserve(batch)).toBe(1);
     const before = w.memory.buffer.byteLength, mark = w.arena_mark();
     const images = sparseImages(batch, 5), dense = images.map((v, i) => (v > 0 ? v : (i % 7) / 7));
@@ -32,9 +30,7 @@ describe('the facade sizes activations as the wasm lays them out', () => {
     for (const source of BUILDS) {
       const k = await kernels(source), w = k.w;
       const config = { inputDim: 37, hiddenDims: [50, 9], latentDim: 3, activation: 'relu', likelihood: 'bernoulli', seed: 1, conditionDim: 5 } as const;
-      const hidden = k.zeros(2);
-      new Uint32Array(w.memory.buffer, hidden, 2).set(config.hiddenDims);
-      expect(w.model_init(config.inputDim, config.latentDim, hidden, 2, 0, 0, 1, config.conditionDim)).toBe(1);
+      expect(initModel(k, config)).toBe(1);
       const base = w.arena_mark();
       for (const rows of [1, 3, 16, 129, 1000]) {
         expect(w.model_reserve(rows)).toBe(1);

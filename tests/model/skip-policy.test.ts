@@ -1,16 +1,15 @@
 // The whole model trains the same bytes whatever the zero-skipping policy: dense products only, listed products
 // wherever possible, or the per-batch choice (the default). Digit-like inputs, so the listed path really runs.
 import { describe, expect, it } from 'vitest';
-import { kernels } from '../helpers/wasm.js';
+import { initModel, kernels } from '../helpers/wasm.js';
+import { ACTIVATIONS } from '../../src/checks/config.js';
 import { sparseImages } from '../helpers/data.js';
 
 const SKIP_AUTO = 0, SKIP_NEVER = 1, SKIP_ALWAYS = 2;
 
 async function trainedParameters(policy: number, activation: number): Promise<Float32Array> {
   const k = await kernels(), w = k.w, batch = 16;
-  const hidden = k.put([64, 32]);
-  new Uint32Array(w.memory.buffer, hidden, 2).set([64, 32]);
-  expect(w.model_init(784, 8, hidden, 2, activation, 0, 7, 0)).toBe(1);
+  expect(initModel(k, { inputDim: 784, hiddenDims: [64, 32], latentDim: 8, activation: ACTIVATIONS[activation], seed: 7 })).toBe(1);
   expect(w.model_reserve(batch)).toBe(1);
   w.model_set_skip_policy(policy);
   const data = sparseImages(batch * 3, 9);

@@ -71,7 +71,7 @@ describe('hostile model files', () => {
       const C = vae.config.conditionDim;
       const { mean } = vae.encode(new Float32Array(2 * vae.config.inputDim).fill(0.5), { conditions: C ? new Float32Array(2 * C) : undefined });
       expect(mean.every(Number.isFinite)).toBe(true);
-      expect(decodeSafetensors(vae.save()).tensors.size).toBe(vae.config.hiddenDims.length * 4 + 6);
+      expect(decodeSafetensors(vae.save()).tensors.size).toBe(vae.config.hiddenDims!.length * 4 + 6);
       const reloaded = await VAE.load(vae.save({ includeOptimizer: true }));
       reloaded.dispose();
       vae.dispose();

@@ -1,0 +1,41 @@
+// The layer table model_init reads (assembly/abi.ts LAYER_SPEC_FIELDS u32 per layer, in model order), made from
+// the layers files/layout.ts follows through the configuration.
+import * as abi from '../../build/abi.js';
+import { encoderJoinIndex, layersOf, type LayerKind } from '../files/layout.js';
+import type { VAEConfig } from '../types.js';
+
+const KIND_CODES: Readonly<Record<LayerKind, number>> = {
+  dense: abi.LAYER_DENSE, conv2d: abi.LAYER_CONV2D, convTranspose2d: abi.LAYER_CONV_TRANSPOSE2D,
+};
+
+export interface LayerTable {
+  records: Uint32Array;
+  count: number;
+  encoderLayers: number;
+  /** The layer whose input the condition joins (assembly/model.ts Layout.joinAt). */
+  joinAt: number;
+  /** Whether a layer is a convolution: the model then needs a build with them (build_conv). */
+  conv: boolean;
+}
+
+export function layerTableOf(config: VAEConfig): LayerTable {
+  const layers = layersOf(config), F = abi.LAYER_SPEC_FIELDS;
+  const records = new Uint32Array(layers.length * F);
+  layers.forEach((l, i) => {
+    const r = records.subarray(i * F, (i + 1) * F);
+    r[abi.SPEC_KIND] = KIND_CODES[l.kind];
+    [r[abi.SPEC_IN_C], r[abi.SPEC_IN_H], r[abi.SPEC_IN_W]] = l.inShape;
+    [r[abi.SPEC_OUT_C], r[abi.SPEC_OUT_H], r[abi.SPEC_OUT_W]] = l.outShape; // a dense layer's is [out, 1, 1], reshape or not
+    [r[abi.SPEC_KERNEL_H], r[abi.SPEC_KERNEL_W]] = l.kernel;
+    r[abi.SPEC_STRIDE] = l.stride;
+    r[abi.SPEC_PADDING] = l.padding;
+    r[abi.SPEC_ACTIVATED] = l.activated ? 1 : 0;
+  });
+  const encoderLayers = layers.findIndex((l) => l.name === 'encoder.mean');
+  const lists = config.encoder ?? [];
+  return {
+    records, count: layers.length, encoderLayers,
+    joinAt: config.encoder ? encoderJoinIndex(lists) : 0,
+    conv: layers.some((l) => l.kind !== 'dense'),
+  };
+}
