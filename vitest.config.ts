@@ -9,9 +9,9 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tests/helpers/chromium.js';
 const behaviour = ['tests/kernels/**/*.test.ts', 'tests/model/**/*.test.ts', 'tests/vae/**/*.test.ts'];
 
 /** The cross-platform recipe run in Node (the test runner's process): SHA-256 of its save() bytes. */
-const nodeRecipeHash: BrowserCommand<[]> = async (ctx) => {
+const nodeRecipeHash: BrowserCommand<[kind?: 'mlp' | 'conv']> = async (ctx, kind) => {
   const recipe = await ctx.project.vite.ssrLoadModule('/tests/helpers/recipe.ts') as typeof import('./tests/helpers/recipe.js');
-  return recipe.sha256Hex(await recipe.trainRecipe()); // the same hashing code as the browser side
+  return recipe.sha256Hex(await recipe.trainRecipe(kind)); // the same hashing code as the browser side
 };
 
 /** A fresh object per project: vitest names each project's browser instance in place. */

@@ -4,6 +4,6 @@ import 'vitest/browser';
 declare module 'vitest/browser' {
   interface BrowserCommands {
     /** SHA-256 (hex) of the save() bytes of tests/helpers/recipe.ts, trained in Node. */
-    nodeRecipeHash(): Promise<string>;
+    nodeRecipeHash(kind?: 'mlp' | 'conv'): Promise<string>;
   }
 }
