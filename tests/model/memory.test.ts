@@ -5,6 +5,7 @@ import { BUILDS, initModel, kernels } from '../helpers/wasm.js';
 import { sparseImages } from '../helpers/data.js';
 import { activationBytes, fittingChunk, type ActivationSpace } from '../../src/wasm/sizes.js';
 import type { Engine } from '../../src/wasm/instance.js';
+import { resolveConfig } from '../../src/checks/config.js';
 
 describe('wasm memory during training', () => {
   it('does not grow after model_reserve, over training steps, evaluation and sampling, on sparse and dense data', async () => {
@@ -36,6 +37,37 @@ describe('the facade sizes activations as the wasm lays them out', () => {
         expect(w.model_reserve(rows)).toBe(1);
         expect(w.arena_mark() - base, `${source}, ${rows} rows`).toBe(activationBytes(config, rows, w.build_lanes(), w.build_threads() === 1));
       }
+    }
+  });
+});
+
+// A conditional convolutional model: the condition joins its heads (after the flattened convolution output).
+const CONV = {
+  inputShape: [2, 10, 10], latentDim: 4, seed: 2, conditionDim: 3,
+  encoder: [{ type: 'conv2d', filters: 6, kernel: 4, stride: 2, padding: 1 }, { type: 'conv2d', filters: 8, kernel: 3, stride: 2, padding: 1 }],
+  decoder: [{ type: 'dense', units: 72, reshape: [8, 3, 3] }, { type: 'convTranspose2d', filters: 5, kernel: 2, stride: 2 },
+    { type: 'convTranspose2d', filters: 2, kernel: 4, stride: 2, padding: 2 }],
+} as const;
+
+describe('convolutional models in wasm memory', () => {
+  it('activationBytes equals what model_reserve carves; steps, evaluation and sampling then allocate nothing', async () => {
+    for (const source of BUILDS) {
+      const k = await kernels(source, true), w = k.w;
+      expect(initModel(k, CONV, 3)).toBe(1);
+      const base = w.arena_mark();
+      const config = resolveConfig(CONV, 'tests', 'INVALID_CONFIG');
+      for (const rows of [1, 7, 33]) {
+        expect(w.model_reserve(rows)).toBe(1);
+        expect(w.arena_mark() - base, `${source}, ${rows} rows`).toBe(activationBytes(config, rows, w.build_lanes(), w.build_threads() === 1));
+      }
+      const before = w.memory.buffer.byteLength, mark = w.arena_mark();
+      k.engine.write(w.model_input(), new Float32Array(33 * 200).map((_, i) => (i % 5) / 5));
+      for (let step = 0; step < 3; step++) w.model_train_step(33, 1, 1e-3, 0.9, 0.999, 1e-8, 0);
+      w.model_evaluate(33);
+      w.model_sample(33);
+      expect(w.model_step()).toBe(3);
+      expect(w.memory.buffer.byteLength).toBe(before);
+      expect(w.arena_mark()).toBe(mark);
     }
   });
 });
