@@ -38,7 +38,7 @@ const SHARED = [['latentDim', '--latent', 'latentDim'], ['activation', '--activa
 
 /** An --arch file's object: its keys are checked here, its values by VAE.create (whose errors name the file). */
 export function readArchFile(path: string): Record<string, unknown> {
-  const text = readRegularFile('--arch', path).toString('utf8');
+  const text = readRegularFile('--arch', path).toString('utf8').replace(/^\uFEFF/, ''); // a byte-order mark is not JSON's
   let value: unknown;
   try {
     value = JSON.parse(text);
