@@ -1,6 +1,7 @@
 // The page: reads the controls, talks to the training Worker, and draws what it sends back. The pictures are
 // drawn with the library's own helpers (gridImageData), as any app embedding wasm-vae would.
 import { gridImageData, type EpochLog, type VAEConfig } from 'wasm-vae';
+import { configFor, describeModel, type Architecture } from './architectures.js';
 import { LossChart } from './chart.js';
 import { DrawingPad } from './drawing.js';
 import type { FromWorker, Grid, ToWorker, Visuals } from './protocol.js';
@@ -63,10 +64,15 @@ function showVisuals(v: Visuals): void {
   }
 }
 
+function showSpeed(imagesPerSecond: number, msPerStep: number): void {
+  $('speed').textContent = `${Math.round(imagesPerSecond).toLocaleString()} images/s`;
+  $('step-time').textContent = `${msPerStep.toFixed(1)} ms per step`;
+}
+
 function showModel(config: VAEConfig, parameters: number, simd: boolean, threads: number): void {
   model = config;
   const conditional = config.conditionDim > 0;
-  $('model-info').textContent = `model ${[config.inputDim, ...config.hiddenDims, config.latentDim].join('-')}` +
+  $('model-info').textContent = `model ${describeModel(config)}` +
     `${conditional ? ', conditional' : ''}, ${config.likelihood}, ${parameters.toLocaleString()} parameters`;
   $('build').textContent = `build: ${simd ? 'SIMD' : 'scalar'} WebAssembly, ${threads} thread${threads > 1 ? 's' : ''}`;
   $('manifold-class-label').hidden = !(conditional && config.latentDim === 2);
@@ -89,7 +95,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       break;
     case 'progress':
       status(`Training: epoch ${m.epoch}, batch ${m.batch} of ${m.batches}, loss ${m.loss.toFixed(2)}`);
-      $('speed').textContent = `${Math.round(m.imagesPerSecond).toLocaleString()} images/s`;
+      if (m.imagesPerSecond !== undefined && m.msPerStep !== undefined) showSpeed(m.imagesPerSecond, m.msPerStep);
       break;
     case 'epoch': {
       const log: EpochLog = m.log;
@@ -98,7 +104,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       document.body.dataset.epochs = String(epochs);
       chart.add(log);
       showVisuals(m.visuals);
-      $('speed').textContent = `${Math.round(m.imagesPerSecond).toLocaleString()} images/s`;
+      showSpeed(m.imagesPerSecond, m.msPerStep);
       $('epoch-time').textContent = `${log.seconds.toFixed(1)} s per epoch`;
       status(`Epoch ${log.epoch}: train ${log.loss.toFixed(2)}, validation ${log.valLoss?.toFixed(2)} nats`);
       break;
@@ -136,12 +142,11 @@ function readConfig(): { config: VAEConfig; beta: number; learningRate: number; 
   const form = $<HTMLFormElement>('controls');
   if (!form.reportValidity()) return null;
   const hidden = $<HTMLInputElement>('hidden').value.trim();
-  const config: VAEConfig = {
-    inputDim: 784, hiddenDims: hidden === '' ? [] : hidden.split(',').map((s) => Number(s.trim())),
-    latentDim: Number($<HTMLInputElement>('latent').value), activation: 'relu',
-    likelihood: $<HTMLSelectElement>('likelihood').value as VAEConfig['likelihood'], seed: 1,
+  const config = configFor($<HTMLSelectElement>('architecture').value as Architecture, hidden === '' ? [] : hidden.split(',').map((s) => Number(s.trim())), {
+    latentDim: Number($<HTMLInputElement>('latent').value),
+    likelihood: $<HTMLSelectElement>('likelihood').value as VAEConfig['likelihood'],
     conditionDim: $<HTMLInputElement>('conditional').checked ? 10 : 0,
-  };
+  });
   return {
     config, beta: Number($<HTMLInputElement>('beta').value), learningRate: Number($<HTMLInputElement>('lr').value),
     epochs: Number($<HTMLInputElement>('epochs').value), examples: Number($<HTMLSelectElement>('examples').value),
@@ -159,6 +164,15 @@ $<HTMLFormElement>('controls').addEventListener('submit', (e) => {
   status('Starting…');
   send({ type: 'train', ...request });
 });
+/** The hidden widths belong to the MLP; the convolutional model's layers are fixed (./architectures.ts). */
+function showArchitecture(): void {
+  const conv = $<HTMLSelectElement>('architecture').value === 'conv';
+  $('hidden-label').hidden = conv;
+  $<HTMLInputElement>('hidden').disabled = conv;
+  $('conv-info').hidden = !conv;
+}
+$('architecture').addEventListener('change', showArchitecture);
+showArchitecture();
 $('stop').addEventListener('click', () => { send({ type: 'stop' }); status('Stopping after this batch…'); });
 $('save').addEventListener('click', () => send({ type: 'save' }));
 $<HTMLInputElement>('load').addEventListener('change', async (e) => {

@@ -33,8 +33,9 @@ export interface Visuals {
 
 export type FromWorker =
   | { type: 'ready'; simd: boolean; train: number; test: number }
-  | { type: 'progress'; epoch: number; batch: number; batches: number; loss: number; imagesPerSecond: number }
-  | { type: 'epoch'; log: EpochLog; imagesPerSecond: number; visuals: Visuals }
+  /** Speeds over the epoch's steps so far; absent after its first step (they are timed from its end, past the warm-up). */
+  | { type: 'progress'; epoch: number; batch: number; batches: number; loss: number; imagesPerSecond?: number; msPerStep?: number }
+  | { type: 'epoch'; log: EpochLog; imagesPerSecond: number; msPerStep: number; visuals: Visuals }
   | { type: 'model'; config: VAEConfig; parameters: number; simd: boolean; threads: number; visuals: Visuals; source: 'trained' | 'loaded' }
   /** Training ended; the pictures of the final model (a stop lands mid-epoch, after the last epoch's pictures). */
   | { type: 'finished'; stopped: boolean; visuals: Visuals }

@@ -4,7 +4,7 @@ import { oneHot, VAE, type VAEConfig } from 'wasm-vae';
 import { loadMnist, type Mnist } from './data.js';
 import type { FromWorker, Grid, ToWorker, TrainRequest, Visuals } from './protocol.js';
 
-const D = 784, CLASSES = 10, PAIRS = 8, SAMPLE_COLUMNS = 8, MANIFOLD = 12, SCATTER = 1000, VALIDATION = 1000;
+const D = 784, BATCH = 128, CLASSES = 10, PAIRS = 8, SAMPLE_COLUMNS = 8, MANIFOLD = 12, SCATTER = 1000, VALIDATION = 1000;
 let train: Mnist, test: Mnist, vae: VAE | null = null, stop: AbortController | null = null, manifoldLabel = 0;
 let training: Promise<void> | null = null, build: 'auto' | 'scalar' = 'auto';
 
@@ -94,19 +94,22 @@ async function runTraining(request: TrainRequest): Promise<void> {
   const model = vae;
   announce(model, 'trained');
   stop = new AbortController();
-  let epochStart = performance.now(), seen = 0;
+  // The running speed is timed from the end of each epoch's first step, so it leaves out that step's warm-up.
+  let firstStepEnd = performance.now(), seen = 0;
   const logs = await model.fit(train.images.subarray(0, examples * D), {
-    epochs: request.epochs, learningRate: request.learningRate, beta: request.beta, signal: stop.signal, conditions,
+    epochs: request.epochs, batchSize: BATCH, learningRate: request.learningRate, beta: request.beta, signal: stop.signal, conditions,
     validationData: test.images.subarray(0, VALIDATION * D), validationConditions: conditionsFor(model, labelsOf(0, VALIDATION)),
     onBatchEnd: (log) => {
-      if (log.batch === 1) { epochStart = performance.now(); seen = 0; }
-      seen += Math.min(128, examples - (log.batch - 1) * 128);
+      if (log.batch === 1) { firstStepEnd = performance.now(); seen = 0; }
+      else seen += Math.min(BATCH, examples - (log.batch - 1) * BATCH);
       if (log.batch % 10 === 0 || log.batch === log.batches) {
+        const ms = performance.now() - firstStepEnd, steps = log.batch - 1;
         post({ type: 'progress', epoch: log.epoch, batch: log.batch, batches: log.batches, loss: log.loss,
-          imagesPerSecond: seen / ((performance.now() - epochStart) / 1000) });
+          ...(steps > 0 ? { imagesPerSecond: seen / (ms / 1000), msPerStep: ms / steps } : {}) });
       }
     },
-    onEpochEnd: (log) => post({ type: 'epoch', log, imagesPerSecond: log.examples / log.seconds, visuals: visuals(model) }),
+    onEpochEnd: (log) => post({ type: 'epoch', log, imagesPerSecond: log.examples / log.seconds,
+      msPerStep: (1000 * log.seconds) / Math.max(1, Math.ceil(log.examples / BATCH)), visuals: visuals(model) }),
   });
   post({ type: 'finished', stopped: logs.some((l) => l.aborted) || stop.signal.aborted, visuals: visuals(model) });
   stop = null;

@@ -5,7 +5,12 @@ import type { CheckpointEvery } from './checkpoint-schedule.js';
 export interface TrainCommand {
   epochs: number;
   batchSize: number;
+  /** The MLP's hidden widths (unused with conv or arch). */
   hiddenDims: number[];
+  /** The convolutional VAE (./architecture.ts convLayers) instead of the MLP. */
+  conv: boolean;
+  /** A JSON file of encoder and decoder layer lists (and optionally latentDim, activation, likelihood, inputShape). */
+  arch?: string;
   latentDim: number;
   activation: string;
   likelihood: string;
@@ -43,6 +48,7 @@ export const FLAG_FIELDS: Record<string, keyof TrainCommand> = {
   likelihood: 'likelihood', lr: 'learningRate', beta: 'beta', seed: 'seed', data: 'data', 'test-data': 'testData', limit: 'limit',
   out: 'out', 'checkpoint-every': 'checkpointEvery', resume: 'resume', conditional: 'conditional', labels: 'labels',
   'test-labels': 'testLabels', 'kl-warmup': 'klWarmup', 'free-bits': 'freeBits', patience: 'patience', threads: 'threads',
+  conv: 'conv', arch: 'arch',
 };
 
 /** An option's value as a user would type it (for messages). */
@@ -60,7 +66,18 @@ bar and one line per epoch, then writes the model and PNGs of samples and recons
 Options:
   --epochs N           passes over the training data (default 10)
   --batch-size N       examples per Adam step (default 128)
-  --hidden A,B,...     hidden layer widths (default 400)
+  --hidden A,B,...     hidden layer widths of the MLP (default 400)
+  --conv               a convolutional VAE instead of the MLP; for MNIST
+                         conv 1x28x28 -> c32 14x14 -> c64 7x7 -> z20 -> d3136 (64x7x7) -> t32 14x14 -> t1 28x28
+                       (c: conv2d, t: convTranspose2d, each kernel 4, stride 2, padding 1, with its filters and
+                       output size; d: dense, with its units and the shape it is viewed as). Other images keep
+                       their channels and size, which must divide by 4
+  --arch FILE.json     any architecture: a JSON object {"encoder": [...], "decoder": [...]} of layers such as
+                       {"type": "conv2d", "filters": 32, "kernel": 4, "stride": 2, "padding": 1},
+                       {"type": "convTranspose2d", ...} or {"type": "dense", "units": 3136, "reshape": [64, 7, 7]};
+                       optionally "latentDim", "activation", "likelihood" (instead of those flags) and
+                       "inputShape" (default: the data's [channels, height, width]). --conv, --arch and
+                       --hidden exclude each other
   --latent N           latent dimensions (default 20; 8 with --conditional, where the label carries the class)
   --activation NAME    relu | leakyRelu | tanh | sigmoid (default relu)
   --likelihood NAME    bernoulli | gaussian (default bernoulli)
@@ -123,7 +140,8 @@ function checkpointEveryOption(text: string | undefined): CheckpointEvery {
 
 /** The command as a complete, canonical argument list (what a checkpoint stores to resume the same run). */
 export function toArgv(cmd: TrainCommand): string[] {
-  const argv = ['--epochs', String(cmd.epochs), '--batch-size', String(cmd.batchSize), '--hidden', cmd.hiddenDims.join(','),
+  const argv = ['--epochs', String(cmd.epochs), '--batch-size', String(cmd.batchSize),
+    ...(cmd.conv ? ['--conv'] : cmd.arch !== undefined ? ['--arch', cmd.arch] : ['--hidden', cmd.hiddenDims.join(',')]),
     '--latent', String(cmd.latentDim), '--activation', cmd.activation, '--likelihood', cmd.likelihood,
     '--lr', String(cmd.learningRate), '--beta', String(cmd.beta), '--seed', String(cmd.seed),
     '--checkpoint-every', String(cmd.checkpointEvery), '--out', cmd.out];
@@ -149,19 +167,23 @@ export function parseTrainArgs(argv: string[]): TrainCommand | null {
       'test-data': { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' },
       'checkpoint-every': { type: 'string' }, resume: { type: 'string' }, conditional: { type: 'boolean' },
       labels: { type: 'string' }, 'test-labels': { type: 'string' }, 'kl-warmup': { type: 'string' }, 'free-bits': { type: 'string' },
-      patience: { type: 'string' }, threads: { type: 'string' },
+      patience: { type: 'string' }, threads: { type: 'string' }, conv: { type: 'boolean' }, arch: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const given = Object.keys(values).filter((k) => values[k as keyof typeof values] !== undefined);
   if (values.help) return null;
   if (positionals.length > 0) throw new Error(`unexpected argument ${JSON.stringify(positionals[0])}; see wasm-vae train --help`);
+  const models = (['hidden', 'conv', 'arch'] as const).filter((k) => values[k] !== undefined).map((k) => `--${k}`);
+  if (models.length > 1) throw new Error(`${models.join(' and ')} each choose the architecture: give one of them`);
   const hidden = values.hidden === undefined ? [400]
     : values.hidden === '' ? [] : values.hidden.split(',').map((s) => numberOption('hidden', s, 0, true, 1));
   return {
     epochs: numberOption('epochs', values.epochs, 10, true, 0),
     batchSize: numberOption('batch-size', values['batch-size'], 128, true, 1),
     hiddenDims: hidden,
+    conv: values.conv ?? false,
+    arch: values.arch,
     // A conditional model's label carries the class, so z need only hold the style: a smaller default latent keeps
     // samples from the prior on their class (with 20 dimensions some rows of the sample grid mix in other digits).
     latentDim: numberOption('latent', values.latent, values.conditional ? 8 : 20, true, 1),

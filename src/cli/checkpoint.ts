@@ -59,8 +59,10 @@ export async function readCheckpoint(cmd: TrainCommand): Promise<ResumedRun> {
   for (const flag of cmd.given) {
     const field = FLAG_FIELDS[flag];
     if (RESUMABLE_OPTIONS.includes(flag) || (field in FILE_FLAGS && files?.[field as FileRole] !== undefined)) continue; // bytes checked later
-    const now = field in FILE_FLAGS ? resolve(cmd[field] as string) : cmd[field];
-    const then = field in FILE_FLAGS && saved[field] !== undefined ? resolve(saved[field] as string) : saved[field];
+    // Paths are compared absolute (the run stored them so): the command may be retyped from another directory.
+    const isPath = field in FILE_FLAGS || field === 'arch';
+    const now = isPath ? resolve(cmd[field] as string) : cmd[field];
+    const then = isPath && saved[field] !== undefined ? resolve(saved[field] as string) : saved[field];
     if (showOption(now) !== showOption(then)) {
       throw new Error(`--${flag} was ${showOption(then)} in the run of ${path}, ${showOption(now)} now; a resumed run keeps its options ` +
         '(only --out, --epochs, --checkpoint-every and --threads may change)');

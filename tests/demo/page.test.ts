@@ -62,6 +62,7 @@ describe('the demo page (static build)', () => {
     expect(Number(await page.getAttribute('#chart', 'data-points'))).toBeGreaterThanOrEqual(2);
     expect(await page.textContent('#build')).toMatch(/^build: SIMD WebAssembly, [2-8] threads$/); // 'auto': the cores, at most 8
     expect(await page.textContent('#speed')).toMatch(/^[\d,]+ images\/s$/);
+    expect(await page.textContent('#step-time')).toMatch(/^\d+\.\d ms per step$/);
     for (const id of ['reconstructions', 'samples', 'manifold']) {
       const stats = await canvasStats(page, id);
       console.log(`demo: #${id} ${stats.width} px wide, pixel variance ${stats.variance.toFixed(0)}`);
@@ -103,6 +104,36 @@ describe('the demo page (static build)', () => {
     expect(await page.textContent('#status')).toMatch(/Model loaded/);
     expect((await canvasStats(page, 'samples')).hash).toBe(samples.hash);
     expect((await canvasStats(page, 'manifold')).variance).toBeGreaterThan(100);
+    await page.close();
+  }, 180_000);
+
+  it('trains the convolutional model: its layers, speed and pictures are shown', async () => {
+    const page = await openPage();
+    expect(await page.isVisible('#hidden-label')).toBe(true);
+    await page.selectOption('#architecture', 'conv');
+    expect(await page.isHidden('#hidden-label')).toBe(true); // the MLP's widths do not apply
+    expect(await page.isVisible('#conv-info')).toBe(true);
+    await page.selectOption('#examples', '1000'); // 8 steps of 128
+    await page.fill('#epochs', '1');
+    await page.click('#start');
+    await page.waitForFunction(() => document.body.dataset.state === 'idle', undefined, { timeout: 120_000 });
+    expect(await page.textContent('#status')).toBe('Done: 1 epoch.');
+    expect(await page.textContent('#model-info')).toMatch(/^model conv c32-c64-z2-d3136-t32-t1, bernoulli, 88,?645 parameters$/);
+    const speed = [await page.textContent('#speed'), await page.textContent('#step-time'), await page.textContent('#epoch-time')];
+    console.log(`demo: conv ${speed.join(', ')}`);
+    expect(speed[0]).toMatch(/^[\d,]+ images\/s$/);
+    expect(speed[1]).toMatch(/^\d+\.\d ms per step$/);
+    expect(speed[2]).toMatch(/^\d+\.\d s per epoch$/);
+    expect(Number(await page.getAttribute('#chart', 'data-points'))).toBe(1);
+    // The pictures are the conv model's: drawn grids (an undrawn canvas is 300 px wide), reconstructions with content.
+    const samples = await canvasStats(page, 'samples'), pairs = await canvasStats(page, 'reconstructions');
+    console.log(`demo: conv #samples pixel variance ${samples.variance.toFixed(0)}, #reconstructions ${pairs.variance.toFixed(0)}`);
+    expect(samples.width).toBe(8 * 30 + 2);
+    expect(pairs.width).toBe(8 * 30 + 2);
+    expect(pairs.variance).toBeGreaterThan(100);
+    expect(samples.variance).toBeGreaterThan(100); // the seed fixes the 8 steps: not blank
+    expect((await canvasStats(page, 'manifold')).variance).toBeGreaterThan(100); // the 2-D latent grid
+    await page.screenshot({ path: join(SCREENSHOTS, 'demo-conv-1280x800.png'), fullPage: true });
     await page.close();
   }, 180_000);
 

@@ -6,8 +6,9 @@
 import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { VAE, VAEError } from '../../index.js';
-import type { Activation, EpochLog, Likelihood } from '../../types.js';
+import type { EpochLog } from '../../types.js';
 import type { TrainCommand } from '../args.js';
+import { describeArchitecture, modelOptions } from '../architecture.js';
 import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint } from '../checkpoint.js';
 import { CheckpointSchedule } from '../checkpoint-schedule.js';
 import { claimOut } from '../out-dir.js';
@@ -38,15 +39,13 @@ export async function runTrain(given: TrainCommand): Promise<void> {
     vae = resumed?.vae;
     const cmd: TrainCommand = { ...(resumed?.cmd ?? given) };
     const input = readTrainData(cmd, resumed?.files);
-    for (const role of ['data', 'testData', 'labels', 'testLabels'] as const) if (cmd[role] !== undefined) cmd[role] = resolve(cmd[role]!);
+    // A new run's model is built before --out is claimed, so that a bad --arch file leaves nothing behind.
+    vae ??= await createModel(cmd, input);
+    for (const role of ['data', 'testData', 'labels', 'testLabels', 'arch'] as const) if (cmd[role] !== undefined) cmd[role] = resolve(cmd[role]!);
+    const { train, test, inputDim, inputShape, count, labels } = input;
     unlock = claimOut(cmd.out);
     const stale = removeTemporaries(cmd.out, [...OUTPUT_FILES, CHECKPOINT_FILE]);
     if (stale.length > 0) console.log(`removed ${stale.length} temporary file${stale.length > 1 ? 's' : ''} an interrupted run left in ${cmd.out}`);
-    const { train, test, inputDim, inputShape, count, labels } = input;
-    vae ??= await VAE.create({
-      inputDim, inputShape, hiddenDims: cmd.hiddenDims, latentDim: cmd.latentDim, seed: cmd.seed,
-      activation: cmd.activation as Activation, likelihood: cmd.likelihood as Likelihood, conditionDim: labels?.classes ?? 0,
-    }, { threads: cmd.threads });
     if (cmd.patience > 0 && !test) throw new Error('--patience watches the test loss: it needs test images (--test-data)');
     if (vae.config.inputDim !== inputDim) throw new Error(`the checkpoint's model takes ${vae.config.inputDim} values per image; the data has ${inputDim}`);
     const modelShape = vae.config.inputShape;
@@ -54,7 +53,7 @@ export async function runTrain(given: TrainCommand): Promise<void> {
       throw new Error(`the checkpoint's model takes images of ${describeShape({ shape: modelShape, inputShape: modelShape })}; the data's are ${describeShape(train)}`);
     }
     const history: EpochLog[] = resumed ? [...resumed.history] : [];
-    const arch = [inputDim, ...cmd.hiddenDims, cmd.latentDim].join('-');
+    const arch = describeArchitecture(vae.config);
     console.log(`wasm-vae: ${count} training${test ? ` and ${test.count} test` : ''} images of ${describeShape(train)}; ` +
       `model ${arch}${labels ? `, conditional on ${labels.classes} classes` : ''}, ${cmd.activation}, ${cmd.likelihood}, ` +
       `${vae.parameterCount} parameters; Adam lr ${cmd.learningRate}, batch ${cmd.batchSize}, ${cmd.epochs} epochs, seed ${cmd.seed}, ` +
@@ -93,6 +92,17 @@ export async function runTrain(given: TrainCommand): Promise<void> {
     vae?.dispose();
     unlock();
     release();
+  }
+}
+
+/** The model of a new run (./architecture.ts); the library's complaints about an --arch file name the file. */
+async function createModel(cmd: TrainCommand, input: ReturnType<typeof readTrainData>): Promise<VAE> {
+  const options = modelOptions(cmd, { inputDim: input.inputDim, shape: input.train.shape, inputShape: input.inputShape }, input.labels?.classes ?? 0);
+  try {
+    return await VAE.create(options, { threads: cmd.threads });
+  } catch (error) {
+    if (cmd.arch === undefined || !(error instanceof VAEError) || error.code === 'UNSUPPORTED_ENGINE') throw error;
+    throw new Error(`--arch ${cmd.arch}: ${error.message.replace(/^VAE\.create: /, '')}`);
   }
 }
 
