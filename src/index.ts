@@ -6,8 +6,8 @@ export { readMetadata } from './files/safetensors.js';
 export { oneHot } from './extras/conditions.js';
 export { fromImageData, gridImageData, gridPixels, toImageData, type Channels, type GreyPixels, type GridOptions, type GridPixels } from './extras/images.js';
 export type {
-  Activation, BatchLog, ConditionOptions, EarlyStopping, EncodeOptions, Encoding, EngineOptions, EpochLog, Evaluation,
-  EvaluateOptions, FitOptions, InputShape, InterpolateOptions, LatentGridOptions, Likelihood, LossTerms, SaveOptions, ScoreOptions,
+  Activation, BatchLog, ConditionOptions, ConvLayerSpec, DenseLayerSpec, EarlyStopping, EncodeOptions, Encoding, EngineOptions, EpochLog, Evaluation,
+  EvaluateOptions, FitOptions, InputShape, InterpolateOptions, LatentGridOptions, LayerSpec, Likelihood, LossTerms, SaveOptions, ScoreOptions,
   ShapedVAEOptions, StepResult, TensorNaming, Threads, TrainStepOptions,
   VAEConfig, VAEOptions, WasmSource,
 } from './types.js';
