@@ -7,7 +7,7 @@ export { oneHot } from './extras/conditions.js';
 export { fromImageData, gridImageData, gridPixels, toImageData, type Channels, type GreyPixels, type GridOptions, type GridPixels } from './extras/images.js';
 export type {
   Activation, BatchLog, ConditionOptions, EarlyStopping, EncodeOptions, Encoding, EngineOptions, EpochLog, Evaluation,
-  EvaluateOptions, FitOptions, InputShape, InterpolateOptions, LatentGridOptions, Likelihood, LossTerms, SaveOptions, ScoreOptions,
-  ShapedVAEOptions, StepResult, TensorNaming, Threads, TrainStepOptions,
+  EvaluateOptions, FitOptions, InputShape, InterpolateOptions, LatentGridOptions, Likelihood, LoadOptions, LossTerms, SaveOptions, ScoreOptions,
+  ShapedVAEOptions, StepResult, TensorNameMap, TensorNaming, Threads, TrainStepOptions,
   VAEConfig, VAEOptions, WasmSource,
 } from './types.js';

@@ -1,0 +1,112 @@
+// Tensor names in a model file. Ours are `<layer>.weight` and `<layer>.bias` with the layer names of ./layout.ts
+// (encoder.0 …, encoder.mean, encoder.logvar, decoder.0 …, decoder.out). The other namings map each of our layers
+// to the prefix of a PyTorch module, whose state dict then holds `<prefix>.weight` and `<prefix>.bias`:
+// pytorch/examples' vae/main.py (fc1, fc21, fc22, fc3, fc4), or a map the user gives, e.g. { 'encoder.0': 'enc.0' }
+// for `self.enc = nn.Sequential(nn.Conv2d(…), …)`. A file stores a map as naming "custom" and the map, as JSON, in
+// __metadata__.names.
+import { VAEError, type VAEErrorCode } from '../errors.js';
+import { layersOf } from './layout.js';
+import { shown } from './safetensors.js';
+import type { TensorNaming, VAEConfig } from '../types.js';
+
+/** How a file names its tensors: one of the fixed namings, or a complete map from our layers to module prefixes. */
+export type Naming = TensorNaming | Readonly<Record<string, string>>;
+
+/** What __metadata__.naming says for each naming. */
+export const NAMINGS: readonly string[] = ['wasm-vae', 'pytorch-examples', 'custom'];
+
+/** Prefixes of the optimizer's copies in a checkpoint (./model-file.ts): a module path may not start with them. */
+export const OPTIMIZER_PREFIX = { m: 'optimizer.adam_m.', v: 'optimizer.adam_v.', best: 'early_stopping.best.' } as const;
+
+// pytorch/examples vae/main.py: fc1 784→400, fc21/fc22 400→20 (μ, log σ²), fc3 20→400, fc4 400→784.
+const PYTORCH_EXAMPLES: Record<string, string> = {
+  'encoder.0': 'fc1', 'encoder.mean': 'fc21', 'encoder.logvar': 'fc22', 'decoder.0': 'fc3', 'decoder.out': 'fc4',
+};
+
+// A PyTorch module path: names joined by dots (as named_parameters() prints them), none of them empty.
+const MODULE_PATH = /^[^.]+(\.[^.]+)*$/;
+
+/** The file's name of each tensor, in the wasm tensor order (our names with each layer's prefix replaced). */
+export function fileNames(config: VAEConfig, naming: Naming, method: string): string[] {
+  const layers = layersOf(config).map((l) => l.name);
+  const prefixes = naming === 'wasm-vae' ? null : typeof naming === 'string' ? pytorchExamples(config, method) : naming;
+  return layers.flatMap((layer) => {
+    const prefix = prefixes === null ? layer : prefixes[layer];
+    return [`${prefix}.weight`, `${prefix}.bias`];
+  });
+}
+
+function pytorchExamples(config: VAEConfig, method: string): Record<string, string> {
+  if (config.hiddenDims?.length !== 1 || config.conditionDim !== 0) {
+    throw new VAEError('INVALID_ARGUMENT', `${method}: options.names "pytorch-examples" needs exactly one hidden layer, ` +
+      `and no condition, as pytorch/examples' VAE has; this model has ${config.hiddenDims ? `hiddenDims [${config.hiddenDims}]` : 'encoder and decoder lists'} and conditionDim ${config.conditionDim}`);
+  }
+  return PYTORCH_EXAMPLES;
+}
+
+/** options.names of save() and load(), before the configuration is known: a fixed naming, or an object (a map). */
+export function checkNamingKind(value: unknown, method: string): TensorNaming | object {
+  if (value === 'wasm-vae' || value === 'pytorch-examples') return value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new VAEError('INVALID_ARGUMENT', `${method}: options.names must be "wasm-vae", "pytorch-examples" or an object ` +
+      `mapping our layer names to your modules' (e.g. { "encoder.0": "enc.0", … }); received ${shown(value)}`);
+  }
+  return value;
+}
+
+/** options.names checked against the model's configuration: a map is checked by checkNameMap. */
+export function resolveNaming(value: TensorNaming | object, config: VAEConfig, method: string): Naming {
+  return typeof value === 'string' ? value : checkNameMap(value, config, method, 'options.names', 'INVALID_ARGUMENT');
+}
+
+/**
+ * A map from our layer names to module prefixes, complete and one-to-one: every layer of `config` named exactly
+ * once, each by a dotted module path (a string) that no other layer has and that is not one of a checkpoint's
+ * optimizer prefixes. Returns a copy in our layer order, so that a file's bytes do not depend on the keys' order.
+ */
+export function checkNameMap(value: unknown, config: VAEConfig, method: string, subject: string, code: VAEErrorCode): Readonly<Record<string, string>> {
+  const fail = (expected: string, received: string): never => {
+    throw new VAEError(code, `${method}: ${subject} must ${expected}; received ${received}`);
+  };
+  const layers = layersOf(config).map((l) => l.name);
+  const every = `name every layer of this model exactly once (${layers.join(', ')})`;
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || ArrayBuffer.isView(value)) {
+    fail(every, Array.isArray(value) ? 'an array' : shown(value));
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) fail(`be a plain object that ${every.replace('name', 'names')}`, 'an instance of a class');
+  const map = value as Record<string, unknown>;
+  const unknown = Object.keys(map).filter((k) => !layers.includes(k));
+  const missing = layers.filter((l) => !Object.prototype.hasOwnProperty.call(map, l));
+  if (unknown.length > 0 || missing.length > 0) {
+    fail(every, [unknown.length > 0 ? `${listed(unknown)}, not ${unknown.length === 1 ? 'a layer' : 'layers'} of it` : '',
+      missing.length > 0 ? `no entry for ${listed(missing)}` : ''].filter(Boolean).join(', and '));
+  }
+  const seen = new Map<string, string>(), out: Record<string, string> = {};
+  for (const layer of layers) {
+    const target = map[layer];
+    if (typeof target !== 'string') fail(`map each layer to a string (a module path such as "enc.0")`, `${shown(target)} for "${layer}"`);
+    const t = target as string;
+    if (!MODULE_PATH.test(t)) fail('map each layer to a module path: names joined by dots, none empty (such as "enc.0")', `${shown(t)} for "${layer}"`);
+    const reserved = Object.values(OPTIMIZER_PREFIX).find((p) => t.startsWith(p));
+    if (reserved) fail(`map no layer to a path starting with "${reserved}" (a checkpoint's optimizer tensors use it)`, `${shown(t)} for "${layer}"`);
+    const other = seen.get(t);
+    if (other !== undefined) fail('map each layer to a different module', `${shown(t)} for both "${other}" and "${layer}"`);
+    seen.set(t, layer);
+    out[layer] = t;
+  }
+  return Object.freeze(out);
+}
+
+/** Whether two namings are the same (maps: the same module for every layer). */
+export function sameNaming(a: Naming, b: Naming): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
+/** A few names for a message, each as JSON, then how many more. */
+export function listed(names: readonly string[], max = 6): string {
+  const head = names.slice(0, max).map((n) => shown(n)).join(', ');
+  return names.length > max ? `${head} and ${names.length - max} more` : head;
+}
