@@ -159,10 +159,13 @@ function agree(config: VAEConfig, naming: Naming, hints: FileHints, method: stri
   }
   if (hints.naming === undefined) return;
   const given = resolveNaming(hints.naming, config, method);
-  if (!sameNaming(naming, given)) {
-    const named = (n: Naming) => (typeof n === 'string' ? `"${n}"` : JSON.stringify(n));
-    differ('options.names', `names ${named(naming)}`, named(given));
+  if (sameNaming(naming, given)) return;
+  if (typeof naming !== 'string' && typeof given !== 'string') {
+    const layer = Object.keys(naming).find((l) => naming[l] !== given[l])!;
+    differ('options.names', `"${layer}" as ${shown(naming[layer])}`, shown(given[layer]));
   }
+  const named = (n: Naming) => (typeof n === 'string' ? `naming "${n}"` : 'a map of names');
+  differ('options.names', named(naming), named(given));
 }
 
 /**
