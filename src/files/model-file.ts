@@ -11,7 +11,7 @@ import { VAEError } from '../errors.js';
 import { MAX_CONFIG_CHARS, MAX_NAMES_CHARS, MAX_TRAINING_CHARS } from './header-limits.js';
 import { tensorShapesOf } from './layout.js';
 import { decodeSafetensors, encodeSafetensors, shown, type Tensor } from './safetensors.js';
-import { checkNameMap, fileNames, listed, NAMINGS, OPTIMIZER_PREFIX, resolveNaming, sameNaming, type Naming } from './tensor-names.js';
+import { checkNameMap, fileNames, listed, NAMINGS, OPTIMIZER_PREFIX, resolveNaming, type Naming } from './tensor-names.js';
 import type { TensorNaming, VAEConfig } from '../types.js';
 
 export const FORMAT = 'wasm-vae';
@@ -80,7 +80,7 @@ export function decodeModelFile(bytes: Uint8Array, method: string, hints: FileHi
   } else {
     if (hints.naming !== undefined && hints.naming !== 'pytorch-examples') {
       throw new VAEError('INVALID_ARGUMENT', `${method}: options.names ${typeof hints.naming === 'string' ? `"${hints.naming}"` : 'as a map'} ` +
-        'needs options.config for a file without wasm-vae metadata (only a pytorch/examples state dict is read without it); received no options.config');
+        'needs options.config for a file without wasm-vae metadata; received no options.config');
     }
     config = inferPytorchExamplesConfig(tensors, method, fail);
     naming = 'pytorch-examples';
@@ -159,7 +159,8 @@ function agree(config: VAEConfig, naming: Naming, hints: FileHints, method: stri
   }
   if (hints.naming === undefined) return;
   const given = resolveNaming(hints.naming, config, method);
-  if (sameNaming(naming, given)) return;
+  // Both are fixed namings or maps in our layer order (checkNameMap), so equal JSON is the same naming.
+  if (JSON.stringify(naming) === JSON.stringify(given)) return;
   if (typeof naming !== 'string' && typeof given !== 'string') {
     const layer = Object.keys(naming).find((l) => naming[l] !== given[l])!;
     differ('options.names', `"${layer}" as ${shown(naming[layer])}`, shown(given[layer]));
@@ -174,27 +175,23 @@ function agree(config: VAEConfig, naming: Naming, hints: FileHints, method: stri
  */
 function checkTensorSet(tensors: Map<string, Tensor>, expected: Map<string, { shape: number[]; ours: string }>, optimizer: boolean,
   fail: (detail: string) => never): void {
-  const label = (name: string) => (expected.get(name)!.ours === name ? `"${name}"` : `"${name}" (our ${expected.get(name)!.ours})`);
-  const problems: string[] = [];
+  const label = (name: string) => {
+    const { shape, ours } = expected.get(name)!;
+    return `tensor "${name}"${ours === name ? '' : ` (our ${ours})`} of shape [${shape}]`;
+  };
   const unknown = [...tensors.keys()].filter((name) => !expected.has(name));
-  if (unknown.length > 0) {
-    problems.push(`expected only the tensors of this configuration${optimizer ? ' and its optimizer state' : ''}; received unknown ${listed(unknown)}`);
-  }
   const missing = [...expected.keys()].filter((name) => !tensors.has(name));
-  if (missing.length > 0) {
-    const each = missing.slice(0, 6).map((n) => `${label(n)} of shape [${expected.get(n)!.shape}]`).join(', ');
-    problems.push(`expected tensor${missing.length > 1 ? 's' : ''} ${each}${missing.length > 6 ? ` and ${missing.length - 6} more` : ''}; ` +
-      `${missing.length > 1 ? 'they are' : 'it is'} missing`);
+  const problems = [
+    ...unknown.length > 0 ? [`expected only the tensors of this configuration${optimizer ? ' and its optimizer state' : ''}; received unknown ${listed(unknown)}`] : [],
+    ...missing.length > 0 ? [`expected ${listed(missing.map(label), 6, false)}; ${missing.length > 1 ? 'they are' : 'it is'} missing`] : [],
+  ];
+  if (problems.length === 0) {
+    for (const [name, { shape }] of expected) {
+      const got = tensors.get(name)!.shape;
+      if (got.length !== shape.length || got.some((d, i) => d !== shape[i])) problems.push(`expected ${label(name)}; received [${got}]`);
+    }
   }
   if (problems.length > 0) fail(problems.join('; '));
-  const mismatched = [...expected].filter(([name, { shape }]) => {
-    const got = tensors.get(name)!.shape;
-    return got.length !== shape.length || got.some((d, i) => d !== shape[i]);
-  });
-  if (mismatched.length > 0) {
-    fail(mismatched.slice(0, 6).map(([name, { shape }]) => `expected tensor ${label(name)} of shape [${shape}]; received [${tensors.get(name)!.shape}]`)
-      .join('; ') + (mismatched.length > 6 ? `; and ${mismatched.length - 6} more of other shapes` : ''));
-  }
 }
 
 function tooLong(value: string | undefined, key: string, what: string, limit: number, fail: (detail: string) => never): void {

@@ -23,8 +23,9 @@ const PYTORCH_EXAMPLES: Record<string, string> = {
   'encoder.0': 'fc1', 'encoder.mean': 'fc21', 'encoder.logvar': 'fc22', 'decoder.0': 'fc3', 'decoder.out': 'fc4',
 };
 
-// A PyTorch module path: names joined by dots (as named_parameters() prints them), none of them empty.
-const MODULE_PATH = /^[^.]+(\.[^.]+)*$/;
+// A PyTorch module path: names joined by dots (as named_parameters() prints them), none of them empty, and not
+// under a checkpoint's optimizer prefixes (OPTIMIZER_PREFIX), whose tensor names would then collide.
+const MODULE_PATH = /^(?!optimizer\.adam_[mv]\.|early_stopping\.best\.)[^.]+(\.[^.]+)*$/;
 
 /** The file's name of each tensor, in the wasm tensor order (our names with each layer's prefix replaced). */
 export function fileNames(config: VAEConfig, naming: Naming, method: string): string[] {
@@ -48,8 +49,8 @@ function pytorchExamples(config: VAEConfig, method: string): Record<string, stri
 export function checkNamingKind(value: unknown, method: string): TensorNaming | object {
   if (value === 'wasm-vae' || value === 'pytorch-examples') return value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new VAEError('INVALID_ARGUMENT', `${method}: options.names must be "wasm-vae", "pytorch-examples" or an object ` +
-      `mapping our layer names to your modules' (e.g. { "encoder.0": "enc.0", … }); received ${shown(value)}`);
+    throw new VAEError('INVALID_ARGUMENT', `${method}: options.names must be "wasm-vae", "pytorch-examples" or a map from our ` +
+      `layer names to your modules' ({ "encoder.0": "enc.0", … }); received ${shown(value)}`);
   }
   return value;
 }
@@ -70,11 +71,8 @@ export function checkNameMap(value: unknown, config: VAEConfig, method: string, 
   };
   const layers = layersOf(config).map((l) => l.name);
   const every = `name every layer of this model exactly once (${layers.join(', ')})`;
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || ArrayBuffer.isView(value)) {
-    fail(every, Array.isArray(value) ? 'an array' : shown(value));
-  }
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) fail(`be a plain object that ${every.replace('name', 'names')}`, 'an instance of a class');
+  const plain = typeof value === 'object' && value !== null && [Object.prototype, null].includes(Object.getPrototypeOf(value));
+  if (!plain) fail(`be a plain object that ${every.replace('name', 'names')}`, typeof value !== 'object' || !value || Array.isArray(value) ? shown(value) : `a ${value.constructor?.name}`);
   const map = value as Record<string, unknown>;
   const unknown = Object.keys(map).filter((k) => !layers.includes(k));
   const missing = layers.filter((l) => !Object.prototype.hasOwnProperty.call(map, l));
@@ -84,29 +82,21 @@ export function checkNameMap(value: unknown, config: VAEConfig, method: string, 
   }
   const seen = new Map<string, string>(), out: Record<string, string> = {};
   for (const layer of layers) {
-    const target = map[layer];
-    if (typeof target !== 'string') fail(`map each layer to a string (a module path such as "enc.0")`, `${shown(target)} for "${layer}"`);
-    const t = target as string;
-    if (!MODULE_PATH.test(t)) fail('map each layer to a module path: names joined by dots, none empty (such as "enc.0")', `${shown(t)} for "${layer}"`);
-    const reserved = Object.values(OPTIMIZER_PREFIX).find((p) => t.startsWith(p));
-    if (reserved) fail(`map no layer to a path starting with "${reserved}" (a checkpoint's optimizer tensors use it)`, `${shown(t)} for "${layer}"`);
-    const other = seen.get(t);
+    const t = map[layer];
+    if (typeof t !== 'string' || !MODULE_PATH.test(t)) {
+      fail('map each layer to a module path: a string of names joined by dots, such as "enc.0" (not under optimizer.adam_m, ' +
+        'optimizer.adam_v or early_stopping.best, which a checkpoint uses)', `${shown(t)} for "${layer}"`);
+    }
+    const other = seen.get(t as string);
     if (other !== undefined) fail('map each layer to a different module', `${shown(t)} for both "${other}" and "${layer}"`);
-    seen.set(t, layer);
-    out[layer] = t;
+    seen.set(t as string, layer);
+    out[layer] = t as string;
   }
   return Object.freeze(out);
 }
 
-/** Whether two namings are the same (maps: the same module for every layer). */
-export function sameNaming(a: Naming, b: Naming): boolean {
-  if (typeof a === 'string' || typeof b === 'string') return a === b;
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
-}
-
-/** A few names for a message, each as JSON, then how many more. */
-export function listed(names: readonly string[], max = 6): string {
-  const head = names.slice(0, max).map((n) => shown(n)).join(', ');
+/** A few names for a message, each as JSON (or as they are), then how many more. */
+export function listed(names: readonly string[], max = 6, quoted = true): string {
+  const head = names.slice(0, max).map((n) => (quoted ? shown(n) : n)).join(', ');
   return names.length > max ? `${head} and ${names.length - max} more` : head;
 }
