@@ -8,6 +8,7 @@
 import { decodeTrainingMetadata, encodeTrainingMetadata, hasBestWeights, type TrainingState } from '../train/state.js';
 import { resolveConfig } from '../checks/config.js';
 import { VAEError } from '../errors.js';
+import { DTYPES } from './dtypes.js';
 import { MAX_CONFIG_CHARS, MAX_NAMES_CHARS, MAX_TRAINING_CHARS } from './header-limits.js';
 import { tensorShapesOf } from './layout.js';
 import { decodeSafetensors, encodeSafetensors, shown, type Tensor } from './safetensors.js';
@@ -98,7 +99,8 @@ export function decodeModelFile(bytes: Uint8Array, method: string, hints: FileHi
   if (hasOptimizer) [OPTIMIZER_PREFIX.m, OPTIMIZER_PREFIX.v, ...(withBest ? [OPTIMIZER_PREFIX.best] : [])].forEach(expect);
   checkTensorSet(tensors, expected, hasOptimizer, fail);
   const take = (name: string, check: 'finite' | 'non-negative'): Float32Array => {
-    const data = tensors.get(name)!.data;
+    const { data, dtype = 'F32' } = tensors.get(name)!;
+    if (!DTYPES.includes(dtype)) fail(`expected tensor "${name}" as ${DTYPES.join(', ')}; received ${dtype}`);
     for (let i = 0; i < data.length; i++) {
       if (!Number.isFinite(data[i])) fail(`expected finite values in tensor "${name}"; received ${data[i]} at index ${i}`);
       if (check === 'non-negative' && data[i] < 0) fail(`expected Adam's second moment "${name}" to be >= 0; received ${data[i]} at index ${i}`);
@@ -149,7 +151,7 @@ function parseJson(text: string | undefined, what: string, key: string, fail: (d
 /** For a file of ours, VAE.load's options.config and options.names, when given, must say what the file says. */
 function agree(config: VAEConfig, naming: Naming, hints: FileHints, method: string): void {
   const differ = (what: string, file: string, given: string): never => {
-    throw new VAEError('INVALID_ARGUMENT', `${method}: ${what} must agree with the file's wasm-vae metadata, which it does not: ` +
+    throw new VAEError('INVALID_ARGUMENT', `${method}: ${what} must agree with the file's wasm-vae metadata: ` +
       `the file has ${file}; received ${given}`);
   };
   if (hints.config) {

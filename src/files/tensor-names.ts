@@ -50,7 +50,7 @@ export function checkNamingKind(value: unknown, method: string): TensorNaming | 
   if (value === 'wasm-vae' || value === 'pytorch-examples') return value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new VAEError('INVALID_ARGUMENT', `${method}: options.names must be "wasm-vae", "pytorch-examples" or a map from our ` +
-      `layer names to your modules' ({ "encoder.0": "enc.0", … }); received ${shown(value)}`);
+      `layer names to your modules'; received ${shown(value)}`);
   }
   return value;
 }
@@ -72,7 +72,7 @@ export function checkNameMap(value: unknown, config: VAEConfig, method: string, 
   const layers = layersOf(config).map((l) => l.name);
   const every = `name every layer of this model exactly once (${layers.join(', ')})`;
   const plain = typeof value === 'object' && value !== null && [Object.prototype, null].includes(Object.getPrototypeOf(value));
-  if (!plain) fail(`be a plain object that ${every.replace('name', 'names')}`, typeof value !== 'object' || !value || Array.isArray(value) ? shown(value) : `a ${value.constructor?.name}`);
+  if (!plain) fail(every, typeof value !== 'object' || !value || Array.isArray(value) ? shown(value) : `a ${value.constructor?.name}`);
   const map = value as Record<string, unknown>;
   const unknown = Object.keys(map).filter((k) => !layers.includes(k));
   const missing = layers.filter((l) => !Object.prototype.hasOwnProperty.call(map, l));

@@ -111,7 +111,7 @@ describe('PyTorch conv VAE by a map of module names', () => {
     const reversed = Object.fromEntries(Object.entries(names).reverse());
     expect(sameBytes((await VAE.load(back, { config: FIXTURE_CONFIG, names: reversed })).save({ names: reversed }), back)).toBe(true);
     await expect(VAE.load(back, { names: { ...names, 'decoder.out': 'dec.3' } })).rejects.toThrow(
-      /^VAE\.load: options\.names must agree with the file's wasm-vae metadata, which it does not: the file has "decoder\.out" as "dec\.2"; received "dec\.3"$/);
+      /^VAE\.load: options\.names must agree with the file's wasm-vae metadata: the file has "decoder\.out" as "dec\.2"; received "dec\.3"$/);
     await expect(VAE.load(back, { names: 'wasm-vae' })).rejects.toThrow(/the file has a map of names; received naming "wasm-vae"$/);
     await expect(VAE.load(back, { config: { ...FIXTURE_CONFIG, latentDim: 9 } })).rejects.toThrow(/options\.config must agree .* the file has latentDim 8; received latentDim 9/);
   });

@@ -26,6 +26,18 @@ beforeAll(async () => {
   vae = await VAE.load(encodeSafetensors(stateDict, {}), { config, names });
 });
 const edited = (edit: (entries: Array<[string, Tensor]>) => Array<[string, Tensor]>) => encodeSafetensors(edit(stateDict.slice()), { format: 'pt' });
+/** `bytes` with tensor `name` re-described as `dtype` of `shape` (the same number of bytes). */
+function withDtype(bytes: Uint8Array, name: string, dtype: string, shape: number[]): Uint8Array {
+  const n = new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+  header[name] = { ...header[name], dtype, shape };
+  const text = new TextEncoder().encode(JSON.stringify(header));
+  const out = new Uint8Array(8 + text.length + bytes.length - 8 - n);
+  new DataView(out.buffer).setUint32(0, text.length, true);
+  out.set(text, 8);
+  out.set(bytes.subarray(8 + n), 8 + text.length);
+  return out;
+}
 const without = (map: TensorNameMap, key: string) => Object.fromEntries(Object.entries(map).filter(([k]) => k !== key));
 
 describe('bad name maps: INVALID_ARGUMENT', () => {
@@ -43,7 +55,7 @@ describe('bad name maps: INVALID_ARGUMENT', () => {
       /module path: .*\(not under optimizer\.adam_m, .*\); received "optimizer\.adam_m\.dec_in" for "decoder\.0"$/],
     ['an array', ['enc.0'], /options\.names must be "wasm-vae", "pytorch-examples" or a map from our layer names .*; received \["enc\.0"\]$/],
     ['another string', 'pytorch', /options\.names must be "wasm-vae", "pytorch-examples" or a map .*; received "pytorch"$/],
-    ['a Map', new Map(Object.entries(names)), /options\.names must be a plain object that names every layer .*; received a Map$/],
+    ['a Map', new Map(Object.entries(names)), /options\.names must name every layer .*; received a Map$/],
   ];
   for (const [what, map, pattern] of cases) {
     it(`${what}: save and load both refuse it`, async () => {
@@ -86,10 +98,15 @@ describe('state dicts that do not fit the configuration: INVALID_MODEL_FILE', ()
     await refused(edited((e) => e), /received unknown "enc\.0\.weight", .* and 8 more; expected tensor "encoder\.0\.weight" of shape \[8,1,4,4\], .* and 8 more; they are missing$/, { config });
   });
 
-  it('buffers a state dict carries that are not parameters (batch norm here) are listed', async () => {
+  it("buffers a state dict carries that are not parameters (batch norm's, one of them I64) are listed", async () => {
     const withBuffers = edited((e) => [...e, ['enc.1.running_mean', { shape: [8], data: new Float32Array(8) }],
-      ['enc.1.running_var', { shape: [8], data: new Float32Array(8).fill(1) }], ['enc.1.num_batches_tracked', { shape: [], data: new Float32Array(1) }]]);
-    await refused(withBuffers, /^VAE\.load: expected only the tensors of this configuration; received unknown "enc\.1\.running_mean", "enc\.1\.running_var", "enc\.1\.num_batches_tracked"$/);
+      ['enc.1.running_var', { shape: [8], data: new Float32Array(8).fill(1) }], ['enc.1.num_batches_tracked', { shape: [2], data: new Float32Array(2) }]]);
+    await refused(withDtype(withBuffers, 'enc.1.num_batches_tracked', 'I64', []),
+      /^VAE\.load: expected only the tensors of this configuration; received unknown "enc\.1\.running_mean", "enc\.1\.running_var", "enc\.1\.num_batches_tracked"$/);
+  });
+
+  it('a weight in a dtype that is not F32, F16 or BF16', async () => {
+    await refused(withDtype(edited((e) => e), 'dec.2.bias', 'I32', [1]), /^VAE\.load: expected tensor "dec\.2\.bias" as F32, F16, BF16; received I32$/);
   });
 
   it('without options, a state dict that is not pytorch/examples is refused as before', async () => {
