@@ -2,7 +2,7 @@
 export type VAEErrorCode =
   | 'INVALID_ARGUMENT'    // a method got data or options of the wrong shape, length, type or range
   | 'INVALID_CONFIG'      // VAE.create got a configuration it cannot build
-  | 'INVALID_MODEL_FILE'  // VAE.load got bytes that are not a valid model file (ours or a pytorch/examples state dict)
+  | 'INVALID_MODEL_FILE'  // VAE.load got bytes that are not a valid model file (ours, or a PyTorch state dict of the model given)
   | 'DISPOSED'            // a method was called after dispose()
   | 'OUT_OF_MEMORY'       // WebAssembly memory could not grow for the requested batch
   | 'DIVERGED'            // fit skipped maxConsecutiveSkips steps in a row (non-finite loss or gradients)

@@ -6,8 +6,9 @@ export { readMetadata } from './files/safetensors.js';
 export { oneHot } from './extras/conditions.js';
 export { fromImageData, gridImageData, gridPixels, toImageData, type Channels, type GreyPixels, type GridOptions, type GridPixels } from './extras/images.js';
 export type {
-  Activation, BatchLog, ConditionOptions, ConvLayerSpec, DenseLayerSpec, EarlyStopping, EncodeOptions, Encoding, EngineOptions, EpochLog, Evaluation,
-  EvaluateOptions, FitOptions, InputShape, InterpolateOptions, LatentGridOptions, LayerSpec, Likelihood, LossTerms, SaveOptions, ScoreOptions,
-  ShapedVAEOptions, StepResult, TensorNaming, Threads, TrainStepOptions,
+  Activation, BatchLog, ConditionOptions, ConvLayerSpec, DenseLayerSpec, EarlyStopping, EncodeOptions, Encoding,
+  EngineOptions, EpochLog, Evaluation, EvaluateOptions, FitOptions, InputShape, InterpolateOptions, LatentGridOptions,
+  LayerSpec, Likelihood, LoadOptions, LossTerms, SaveOptions, ScoreOptions, ShapedVAEOptions, StepResult, TensorNameMap,
+  TensorNaming, Threads, TrainStepOptions,
   VAEConfig, VAEOptions, WasmSource,
 } from './types.js';

@@ -47,7 +47,7 @@ export interface VAEConfig {
  */
 export type WasmSource = 'auto' | 'simd' | 'scalar' | ArrayBuffer | ArrayBufferView | WebAssembly.Module | URL;
 
-/** The second argument of VAE.create and VAE.load. */
+/** The second argument of VAE.create; VAE.load takes these within LoadOptions. */
 export interface EngineOptions {
   wasm?: WasmSource;
   /**
@@ -55,6 +55,17 @@ export interface EngineOptions {
    * cores, up to 8, and stays at 1 where threads cannot run. Results are the same bytes for every thread count.
    */
   threads?: Threads;
+}
+
+/**
+ * The second argument of VAE.load: the engine's options, and for a PyTorch state dict (a file without wasm-vae's
+ * metadata) the model it holds: `config` as VAE.create takes it, and `names` mapping its tensors to our layers
+ * (default 'wasm-vae'; without `config`, the file is read as a pytorch/examples state dict). For a file saved by
+ * wasm-vae both are optional, and must agree with the file when given.
+ */
+export interface LoadOptions extends EngineOptions {
+  config?: VAEOptions | ShapedVAEOptions;
+  names?: TensorNaming | TensorNameMap;
 }
 
 /** A thread count, or 'auto' for the available cores. */
@@ -114,15 +125,24 @@ export interface StepResult extends LossTerms {
 /** Tensor names in a saved file: ours (encoder.0, encoder.mean, …) or pytorch/examples' (fc1, fc21, fc22, fc3, fc4). */
 export type TensorNaming = 'wasm-vae' | 'pytorch-examples';
 
+/**
+ * Your PyTorch modules' names for our layers, e.g. { 'encoder.0': 'enc.0', 'encoder.mean': 'fc_mu', …,
+ * 'decoder.out': 'dec.2' }: the state dict then holds `enc.0.weight`, `enc.0.bias`, … Every layer of the model
+ * (encoder.0 …, encoder.mean, encoder.logvar, decoder.0 …, decoder.out) is named exactly once, each by a different
+ * module path.
+ */
+export type TensorNameMap = Readonly<Record<string, string>>;
+
 export interface SaveOptions {
   /**
    * 'pytorch-examples' writes the names of pytorch/examples' vae/main.py, so that its `load_state_dict` accepts
-   * the weights (one hidden layer only). Default 'wasm-vae'.
+   * the weights (one hidden layer only); a TensorNameMap writes your module's names (the map is stored too, so
+   * VAE.load reads the file back without options). Default 'wasm-vae'.
    */
-  names?: TensorNaming;
+  names?: TensorNaming | TensorNameMap;
   /** Also store Adam's moments, the step count, every RNG stream and fit's position: a file to resume from. */
   includeOptimizer?: boolean;
-  /** Extra __metadata__ entries (string → string); the keys format, format_version, config, naming, training are ours. */
+  /** Extra __metadata__ entries (string → string); the keys format, format_version, config, naming, names, training are ours. */
   metadata?: Record<string, string>;
 }
 

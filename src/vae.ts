@@ -5,11 +5,12 @@ import { checkConditions, rowCount } from './checks/data.js';
 import { checkInterpolation, checkLatentGrid } from './checks/latent.js';
 import {
   argumentError, checkBatchSize, checkEngineOptions, checkFitOptions, checkOptions, checkSamples, checkStepOptions,
-  checkUserMetadata, OPTION_KEYS, repeatRows,
+  checkLoadOptions, checkUserMetadata, OPTION_KEYS, repeatRows,
 } from './checks/options.js';
 import { interpolatePoints, latentGridPoints } from './extras/latent-tools.js';
 import { parameterCountOf } from './files/layout.js';
-import { checkNaming, decodeModelFile, encodeModelFile } from './files/model-file.js';
+import { decodeModelFile, encodeModelFile } from './files/model-file.js';
+import { checkNamingKind, resolveNaming } from './files/tensor-names.js';
 import { VAEError } from './errors.js';
 import { runFit } from './train/fit.js';
 import { allocate } from './wasm/sizes.js';
@@ -17,7 +18,7 @@ import { WasmModel } from './wasm/model.js';
 import { resolveThreads } from './wasm/threads/support.js';
 import type {
   ConditionOptions, EncodeOptions, EngineOptions, EpochLog, Encoding, EvaluateOptions, Evaluation, FitOptions,
-  InterpolateOptions, LatentGridOptions, SaveOptions, ScoreOptions, ShapedVAEOptions, StepResult, TrainStepOptions,
+  InterpolateOptions, LatentGridOptions, LoadOptions, SaveOptions, ScoreOptions, ShapedVAEOptions, StepResult, TrainStepOptions,
   VAEConfig, VAEOptions,
 } from './types.js';
 
@@ -64,14 +65,19 @@ export class VAE {
 
   /**
    * Reads a model file: one written by save() (weights bit-exact; with includeOptimizer, the whole training
-   * state), or a pytorch/examples VAE state dict (fc1, fc21, fc22, fc3, fc4; sizes inferred from the shapes).
-   * F32, F16 and BF16 tensors are accepted. Every check runs before the model is built, so a bad file throws
-   * VAEError INVALID_MODEL_FILE with the reason and leaves nothing behind.
+   * state), or a PyTorch state dict saved with safetensors: of the model `options.config` describes, its tensors
+   * named by `options.names` (a TensorNameMap from our layers to its modules), or without a config a
+   * pytorch/examples VAE (fc1, fc21, fc22, fc3, fc4; sizes inferred from the shapes). F32, F16 and BF16 tensors
+   * are accepted. Every check runs before the model is built, so a bad file throws VAEError INVALID_MODEL_FILE
+   * with the reason (every unknown, missing or misshapen tensor named) and leaves nothing behind.
    */
-  static async load(bytes: Uint8Array, engine: EngineOptions = {}): Promise<VAE> {
+  static async load(bytes: Uint8Array, options: LoadOptions = {}): Promise<VAE> {
     const method = 'VAE.load';
+    const { config, names, ...engine } = checkLoadOptions(method, options);
     const engineOptions = checkEngineOptions(method, engine);
-    const file = decodeModelFile(bytes, method);
+    const hinted = config === undefined ? undefined : resolveConfig(config, `${method} (options.config)`, 'INVALID_CONFIG');
+    const naming = names === undefined ? undefined : checkNamingKind(names, method);
+    const file = decodeModelFile(bytes, method, { config: hinted, naming });
     const vae = await VAE.#build(method, file.config, engineOptions);
     vae.#model.restore(file);
     return vae;
@@ -227,13 +233,14 @@ export class VAE {
 
   /**
    * The model as safetensors bytes: weights [out, in] as PyTorch stores them, the configuration in __metadata__.
-   * `names: 'pytorch-examples'` writes pytorch/examples' names; `includeOptimizer` adds everything a resume needs.
+   * `names: 'pytorch-examples'` writes pytorch/examples' names, a TensorNameMap your modules' names (for
+   * load_state_dict; the map is stored too); `includeOptimizer` adds everything a resume needs.
    */
   save(options: SaveOptions = {}): Uint8Array {
     const method = 'VAE.save';
     this.#alive(method);
     checkOptions(method, options, OPTION_KEYS.save);
-    const naming = checkNaming(options.names ?? 'wasm-vae', method);
+    const naming = resolveNaming(checkNamingKind(options.names ?? 'wasm-vae', method), this.config, method);
     const includeOptimizer = options.includeOptimizer ?? false;
     if (typeof includeOptimizer !== 'boolean') throw argumentError(method, 'options.includeOptimizer', 'a boolean', includeOptimizer);
     const userMetadata = checkUserMetadata(method, options.metadata ?? {});

@@ -4,7 +4,7 @@ import type { RunSettings } from '../train/state.js';
 import { describe, VAEError } from '../errors.js';
 import { RESERVED_METADATA } from '../files/model-file.js';
 import type { FitSettings } from '../train/fit.js';
-import type { EngineOptions, FitOptions, TrainStepOptions } from '../types.js';
+import type { EngineOptions, FitOptions, LoadOptions, TrainStepOptions } from '../types.js';
 
 export const DEFAULT_BATCH = 128, DEFAULT_LEARNING_RATE = 1e-3, DEFAULT_MAX_CONSECUTIVE_SKIPS = 20;
 const MAX_SAMPLES = 100_000; // importance samples per example
@@ -21,6 +21,7 @@ export function valueError(method: string, name: string, expected: string, index
 const STEP = ['learningRate', 'beta', 'freeBits', 'conditions'];
 export const OPTION_KEYS = {
   engine: ['wasm', 'threads'],
+  load: ['wasm', 'threads', 'config', 'names'],
   trainStep: STEP,
   fit: [...STEP, 'epochs', 'batchSize', 'shuffle', 'validationData', 'validationConditions', 'klWarmup', 'earlyStopping',
     'resume', 'maxConsecutiveSkips', 'signal', 'onBatchEnd', 'onEpochEnd'],
@@ -66,6 +67,12 @@ export function checkUserMetadata(method: string, metadata: unknown): Record<str
 export function checkEngineOptions(method: string, options: EngineOptions): EngineOptions {
   if (typeof options !== 'object' || options === null) throw argumentError(method, 'the engine options', 'an object', options);
   return checkOptions(method, options, OPTION_KEYS.engine);
+}
+
+/** VAE.load's options: the engine's and config, names (checked by VAE.load once the configuration is known). */
+export function checkLoadOptions(method: string, options: LoadOptions): LoadOptions {
+  if (typeof options !== 'object' || options === null) throw argumentError(method, 'options', 'an object', options);
+  return checkOptions(method, options, OPTION_KEYS.load);
 }
 
 export function checkStepOptions(method: string, options: TrainStepOptions): { learningRate: number; beta: number; freeBits: number } {

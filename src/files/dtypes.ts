@@ -3,8 +3,17 @@
 
 export const DTYPES: readonly string[] = ['F32', 'F16', 'BF16'];
 
+/**
+ * Element sizes of every safetensors dtype. The ones not in DTYPES are read for their size only, so that a state
+ * dict's integer buffers (batch norm's num_batches_tracked is I64) reach the check that names them.
+ */
+const SIZES: Readonly<Record<string, number>> = {
+  F64: 8, F32: 4, F16: 2, BF16: 2, F8_E5M2: 1, F8_E4M3: 1, I64: 8, U64: 8, I32: 4, U32: 4, I16: 2, U16: 2, I8: 1, U8: 1, BOOL: 1,
+};
+export const KNOWN_DTYPES = Object.keys(SIZES);
+
 export function bytesPerElement(dtype: string): number {
-  return dtype === 'F32' ? 4 : 2;
+  return SIZES[dtype];
 }
 
 /** The elements of `bytes` as a fresh Float32Array (never a view of the caller's buffer). */

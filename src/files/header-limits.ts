@@ -20,8 +20,8 @@ export const MAX_HEADER_BYTES = 16_000_000;
 export const MAX_TENSORS = 10_000;
 
 /**
- * Entries of __metadata__. We write 5 (format, format_version, config, naming, training), the CLI one more, and
- * save({ metadata }) whatever the user adds; a long history grows one value, never the number of entries.
+ * Entries of __metadata__. We write at most 6 (format, format_version, config, naming, names, training), the CLI
+ * one more, and save({ metadata }) whatever the user adds; a long history grows one value, never the number of entries.
  */
 export const MAX_METADATA_ENTRIES = 1_000;
 
@@ -35,8 +35,12 @@ export const MAX_HEADER_ENTRIES = 14 * MAX_TENSORS + MAX_METADATA_ENTRIES + 1;
 /** Nesting depth. A valid header nests 3 deep (header, descriptor, shape); deeper costs the parser a stack. */
 export const MAX_HEADER_DEPTH = 64;
 
-/** Lengths of the two metadata values we parse as JSON again: a configuration (< 300 characters) and a training state (< 2,000). */
+/**
+ * Lengths of the metadata values we parse as JSON again: a configuration (< 300 characters for an MLP), a map of
+ * tensor names (a few dozen characters per layer) and a training state (< 2,000).
+ */
 export const MAX_CONFIG_CHARS = 4_096;
+export const MAX_NAMES_CHARS = 16_384;
 export const MAX_TRAINING_CHARS = 65_536;
 
 export interface HeaderCounts {

@@ -1,18 +1,22 @@
 // The safetensors container, exactly per huggingface/safetensors' "Format": an 8-byte little-endian header length
 // N, N bytes of UTF-8 JSON starting with '{' (one descriptor { dtype, shape, data_offsets } per tensor, optional
 // string-to-string __metadata__), then the tensors' bytes, contiguous in offset order and ending exactly at the
-// end of the file. We write F32 only; we read F32, F16 and BF16 (./dtypes.ts), converted to F32.
+// end of the file. We write F32 only; we read F32, F16 and BF16 (./dtypes.ts), converted to F32, and check the
+// other dtypes' sizes without converting them.
 // Decoding treats the bytes as hostile: the header is counted against ./header-limits.ts before it is parsed,
 // every length, key, offset and shape is checked before anything is built, and a failure is always VAEError
 // INVALID_MODEL_FILE with the reason, on one line. Encoding refuses, as INVALID_ARGUMENT, what decoding would.
-import { bytesPerElement, decodeElements, DTYPES } from './dtypes.js';
+import { bytesPerElement, decodeElements, DTYPES, KNOWN_DTYPES } from './dtypes.js';
 import { VAEError } from '../errors.js';
 import { MAX_HEADER_BYTES, MAX_HEADER_DEPTH, MAX_HEADER_ENTRIES, MAX_METADATA_ENTRIES, MAX_TENSORS, overLimit } from './header-limits.js';
 import { scanHeader } from './json-keys.js';
 
 export interface Tensor {
   shape: number[];
+  /** The elements as F32; empty for a dtype this reader does not convert (not in DTYPES). */
   data: Float32Array;
+  /** The file's dtype, when read from one. */
+  dtype?: string;
 }
 
 export interface SafetensorsFile {
@@ -138,8 +142,8 @@ export function decodeSafetensors(bytes: Uint8Array, method = 'VAE.load'): Safet
     const extra = Object.keys(entry).filter((k) => k !== 'dtype' && k !== 'shape' && k !== 'data_offsets');
     if (extra.length > 0) fail(`tensor ${shown(name)} has the unknown field ${shown(extra[0])}`);
     const { dtype, shape, data_offsets: offsets } = entry;
-    if (typeof dtype !== 'string' || !DTYPES.includes(dtype)) {
-      fail(`tensor ${shown(name)} has dtype ${shown(dtype)}; this reader takes ${DTYPES.join(', ')}`);
+    if (typeof dtype !== 'string' || !KNOWN_DTYPES.includes(dtype)) {
+      fail(`tensor ${shown(name)} has dtype ${shown(dtype)}, not one of safetensors' ${KNOWN_DTYPES.join(', ')}`);
     }
     if (!Array.isArray(shape) || shape.length > MAX_RANK || !shape.every(isNonNegativeInteger)) {
       fail(`tensor ${shown(name)} has an invalid shape ${shown(shape)} (at most ${MAX_RANK} non-negative integers)`);
@@ -177,7 +181,8 @@ export function decodeSafetensors(bytes: Uint8Array, method = 'VAE.load'): Safet
   if (expected !== dataLength) fail(`the tensors cover ${expected} of the ${dataLength} data bytes (trailing bytes)`);
   const tensors = new Map<string, Tensor>();
   for (const { name, dtype, shape, begin, end } of entries) {
-    tensors.set(name, { shape, data: decodeElements(dtype, bytes.subarray(dataStart + begin, dataStart + end)) });
+    const data = DTYPES.includes(dtype) ? decodeElements(dtype, bytes.subarray(dataStart + begin, dataStart + end)) : new Float32Array(0);
+    tensors.set(name, { shape, data, dtype });
   }
   return { metadata, tensors };
 }
