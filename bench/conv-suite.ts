@@ -3,6 +3,9 @@
 // threads, all in one run. A conv epoch takes about a minute here, so each runner times `batches` steps per round,
 // scaled to a 469-batch epoch, and the runners take turns within every round (the order rotating from round to
 // round): the machine's speed drifts, so ratios are the median of per-round ratios, each from runs taken together.
+// A runner that is slow on this machine (PyTorch's OpenMP team on a loaded machine can take seconds a step) times
+// fewer batches, so that its turn stays near `roundSeconds`: a settling turn of 2 batches each, not counted, and
+// every turn after that set the next one's count (at least 2, at most `batches`).
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright';
@@ -15,14 +18,21 @@ import { findTorchPython } from './peers/pytorch.js';
 import type { PlatformRow } from './report.js';
 import { median } from './stats.js';
 
-export interface ConvSuiteOptions { rounds: number; batches: number; chromium: boolean; pytorch: boolean; log?: (line: string) => void }
+export interface ConvSuiteOptions {
+  rounds: number; batches: number; roundSeconds: number; chromium: boolean; pytorch: boolean; log?: (line: string) => void;
+}
 export interface ConvSuite {
   rows: PlatformRow[]; ratios: Record<string, number>; ratioRounds: Record<string, number[]>;
   pytorch: (PytorchConvInfo & { executable: string }) | null; chromium: { version: string; userAgent: string } | null;
   load: { before: number[]; after: number[] };
 }
 
-interface Runner { platform: 'node' | 'chromium' | 'pytorch'; threads: number; name: string; round(r: number): Promise<{ epochSeconds: number }>; epochs: number[] }
+interface Runner {
+  platform: 'node' | 'chromium' | 'pytorch'; threads: number; name: string;
+  round(r: number, batches: number): Promise<{ seconds: number; epochSeconds: number }>;
+  epochs: number[]; batches: number[]; secondsPerBatch: number;
+}
+const SETTLE_BATCHES = 2;
 
 const threadCounts = () => [...new Set([1, cpus().length])];
 const plural = (n: number) => `${n} thread${n > 1 ? 's' : ''}`;
@@ -35,10 +45,11 @@ export async function runConvSuite(images: Float32Array, o: ConvSuiteOptions): P
   try {
     for (const vae of await convModels(VAE, images, threadCounts())) {
       closers.push(() => vae.dispose());
-      runners.push({ platform: 'node', threads: vae.threads, name: `wasm-vae conv VAE, VAE.fit in Node, ${plural(vae.threads)}`, epochs: [], round: (r) => convRound(vae, images, o.batches, r) });
+      runners.push({ platform: 'node', threads: vae.threads, name: `wasm-vae conv VAE, VAE.fit in Node, ${plural(vae.threads)}`,
+        epochs: [], batches: [], secondsPerBatch: 0, round: (r, batches) => convRound(vae, images, batches, r) });
     }
     let chromium: ConvSuite['chromium'] = null;
-    if (o.chromium) chromium = await openChromium(runners, closers, o.batches);
+    if (o.chromium) chromium = await openChromium(runners, closers);
     let pytorch: ConvSuite['pytorch'] = null;
     const python = o.pytorch ? findTorchPython() : null;
     if (o.pytorch && python === null) log('PyTorch: skipped (no python3 here imports torch; on Debian: apt-get install python3-torch libopenblas0-pthread)');
@@ -47,13 +58,19 @@ export async function runConvSuite(images: Float32Array, o: ConvSuiteOptions): P
         const peer = await PytorchConvPeer.start(python, mnistPaths().train, threads);
         closers.push(() => peer.close());
         pytorch = { ...peer.info, executable: python };
-        runners.push({ platform: 'pytorch', threads, name: `pytorch ${peer.info.torch} conv VAE, ${plural(threads)}`, epochs: [], round: () => peer.measure(o.batches) });
+        runners.push({ platform: 'pytorch', threads, name: `pytorch ${peer.info.torch} conv VAE, ${plural(threads)}`,
+          epochs: [], batches: [], secondsPerBatch: 0, round: (_, batches) => peer.measure(batches) });
       }
     }
+    for (const x of runners) x.secondsPerBatch = (await x.round(o.rounds, SETTLE_BATCHES)).seconds / SETTLE_BATCHES;
     for (let r = 0; r < o.rounds; r++) {
       for (let i = 0; i < runners.length; i++) {
-        const runner = runners[(i + r) % runners.length];
-        runner.epochs[r] = (await runner.round(r)).epochSeconds;
+        const x = runners[(i + r) % runners.length];
+        const batches = Math.max(SETTLE_BATCHES, Math.min(o.batches, Math.floor(o.roundSeconds / x.secondsPerBatch)));
+        const measured = await x.round(r, batches);
+        x.epochs[r] = measured.epochSeconds;
+        x.batches[r] = batches;
+        x.secondsPerBatch = measured.seconds / batches;
       }
       log(`  conv round ${r + 1}/${o.rounds}: ${runners.map((x) => `${x.platform} ${x.threads}t ${x.epochs[r].toFixed(1)} s`).join(', ')} (epoch, scaled)`);
     }
@@ -62,8 +79,8 @@ export async function runConvSuite(images: Float32Array, o: ConvSuiteOptions): P
       const s = median(x.epochs);
       return {
         platform: x.platform === 'chromium' ? 'chromium' : 'node', suite: 'conv epoch', name: x.name, medianMs: 1000 * s,
-        samples: x.epochs.length, throughput: 60000 / s, unit: 'images/s', epochSeconds: s, epochScaledFromSteps: o.batches,
-        threads: x.threads, epochs: x.epochs,
+        samples: x.epochs.length, throughput: 60000 / s, unit: 'images/s', epochSeconds: s,
+        epochScaledFromSteps: x.batches.reduce((a, b) => a + b, 0), threads: x.threads, epochs: x.epochs, batchesPerRound: x.batches,
       };
     });
     return { rows, ratios, ratioRounds, pytorch, chromium, load: { before, after: loadavg() } };
@@ -73,7 +90,7 @@ export async function runConvSuite(images: Float32Array, o: ConvSuiteOptions): P
 }
 
 /** The Chromium page's models, one runner per thread count it runs. */
-async function openChromium(runners: Runner[], closers: Array<() => Promise<void> | void>, batches: number): Promise<ConvSuite['chromium']> {
+async function openChromium(runners: Runner[], closers: Array<() => Promise<void> | void>): Promise<ConvSuite['chromium']> {
   // Cross-origin isolated, so that the page can run threads (SharedArrayBuffer).
   const server = await serve(fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, ''), {},
     { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
@@ -87,11 +104,11 @@ async function openChromium(runners: Runner[], closers: Array<() => Promise<void
   await page.waitForFunction(() => 'ready' in window, undefined, { timeout: 30_000 }).catch(() => {
     throw new Error(`bench: the Chromium conv page did not load: ${errors.join(' | ') || 'no page error'}`);
   });
-  type Page_ = { convSetup(t: number[]): Promise<{ threads: number[]; userAgent: string }>; convRound(i: number, b: number, r: number): Promise<{ epochSeconds: number }> };
+  type Page_ = { convSetup(t: number[]): Promise<{ threads: number[]; userAgent: string }>; convRound(i: number, b: number, r: number): Promise<{ seconds: number; epochSeconds: number }> };
   const setup = await page.evaluate((t) => (window as unknown as Page_).convSetup(t), threadCounts());
   setup.threads.forEach((threads, index) => runners.push({
-    platform: 'chromium', threads, name: `wasm-vae conv VAE, VAE.fit in Chromium, ${plural(threads)}`, epochs: [],
-    round: (r) => page.evaluate(([i, b, n]) => (window as unknown as Page_).convRound(i, b, n), [index, batches, r] as const),
+    platform: 'chromium', threads, name: `wasm-vae conv VAE, VAE.fit in Chromium, ${plural(threads)}`, epochs: [], batches: [], secondsPerBatch: 0,
+    round: (r, batches) => page.evaluate(([i, b, n]) => (window as unknown as Page_).convRound(i, b, n), [index, batches, r] as const),
   }));
   return { version: browser.version(), userAgent: setup.userAgent };
 }
@@ -125,10 +142,13 @@ function convRatios(runners: Runner[]): { ratios: Record<string, number>; ratioR
 export function printConvSuite(s: ConvSuite, o: ConvSuiteOptions): void {
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
   console.log(`\nconv VAE (${CONV_VAE.encoder!.length} conv2d, ${CONV_VAE.decoder!.length - 1} convTranspose2d, latent ${CONV_VAE.latentDim}), ` +
-    `one MNIST epoch scaled from ${o.batches}-batch rounds to ${EPOCH_BATCHES} batches; median of ${o.rounds} rounds`);
+    `one MNIST epoch scaled to ${EPOCH_BATCHES} batches from rounds of up to ${o.batches} batches (≈ ${o.roundSeconds} s); median of ${o.rounds} rounds`);
   console.log(`  load average (1, 5, 15 min) before ${load(s.load.before)}, after ${load(s.load.after)}, on ${cpus().length} cores`);
-  console.log(`  ${'runner'.padEnd(58)} ${'epoch'.padStart(9)}   rounds (s)`);
-  for (const r of s.rows) console.log(`  ${r.name.padEnd(58)} ${`${r.epochSeconds!.toFixed(2)} s`.padStart(9)}   ${r.epochs!.map((t) => t.toFixed(1)).join(', ')}`);
+  console.log(`  ${'runner'.padEnd(58)} ${'epoch'.padStart(9)}   rounds (s, batches timed)`);
+  for (const r of s.rows) {
+    const rounds = r.epochs!.map((t, i) => `${t.toFixed(1)} (${(r.batchesPerRound as number[])[i]})`).join(', ');
+    console.log(`  ${r.name.padEnd(58)} ${`${r.epochSeconds!.toFixed(2)} s`.padStart(9)}   ${rounds}`);
+  }
   console.log('  ratios of epoch times (below 1: wasm-vae is faster), median of per-round ratios');
   for (const [name, v] of Object.entries(s.ratios)) console.log(`  ${name.padEnd(72)} ${`${v.toFixed(2)}×`.padStart(7)}   ${s.ratioRounds[name].map((t) => t.toFixed(2)).join(', ')}`);
 }

@@ -35,8 +35,8 @@ if (only !== null && only !== 'mlp' && only !== 'conv') throw new Error(`bench: 
 const wants = (family: 'mlp' | 'conv') => only === null || only === family;
 const mode = `${full ? 'full' : 'quick'}${only ? `-${only}` : ''}`;
 const settings = full
-  ? { maxTime: 5, tfjsWasmSteps: 40, tfjsCpuSteps: 8, epochs: 5, torchSteps: 200, rounds: 3, convRounds: 5, convBatches: 24, convKernelRounds: 9 }
-  : { maxTime: 1.5, tfjsWasmSteps: 12, tfjsCpuSteps: 3, epochs: 3, torchSteps: 60, rounds: 3, convRounds: 3, convBatches: 12, convKernelRounds: 3 };
+  ? { maxTime: 5, tfjsWasmSteps: 40, tfjsCpuSteps: 8, epochs: 5, torchSteps: 200, rounds: 3, convRounds: 5, convBatches: 24, convRoundSeconds: 20, convKernelRounds: 9 }
+  : { maxTime: 1.5, tfjsWasmSteps: 12, tfjsCpuSteps: 3, epochs: 3, torchSteps: 60, rounds: 3, convRounds: 3, convBatches: 12, convRoundSeconds: 8, convKernelRounds: 3 };
 const B = 128, D = 784;
 const require = createRequire(import.meta.url);
 const versionOf = (pkg: string) => (require(`${pkg}/package.json`) as { version: string }).version;
@@ -142,7 +142,7 @@ const mlp = wants('mlp') ? await mlpSuites() : null;
 // The reference conv VAE beside PyTorch's twin (bench/conv-suite.ts), and its kernels against the probe's peak.
 let conv: ConvSuite | null = null;
 if (wants('conv')) {
-  const options = { rounds: settings.convRounds, batches: settings.convBatches, chromium: true, pytorch: true };
+  const options = { rounds: settings.convRounds, batches: settings.convBatches, roundSeconds: settings.convRoundSeconds, chromium: true, pytorch: true };
   conv = await runConvSuite(images, options);
   printConvSuite(conv, options);
   report.rows.push(...conv.rows);

@@ -35,7 +35,7 @@ export class PytorchConvPeer {
   }
 
   /** A peer that has loaded MNIST, built its model and run `warmup` untimed steps. */
-  static async start(python: string, imagesPath: string, threads: number, warmup = 5): Promise<PytorchConvPeer> {
+  static async start(python: string, imagesPath: string, threads: number, warmup = 3): Promise<PytorchConvPeer> {
     const peer = new PytorchConvPeer(python, imagesPath, threads, warmup);
     peer.info = JSON.parse(await peer.#next()) as PytorchConvInfo;
     return peer;

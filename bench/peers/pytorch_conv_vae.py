@@ -123,10 +123,13 @@ def main():
     parser.add_argument('--serve', action='store_true', help='measure on request, one stdin line per round')
     parser.add_argument('--epochs', type=int, default=0, help='train whole epochs instead (with --test)')
     parser.add_argument('--test', help='IDX test images: the test -ELBO after --epochs')
+    parser.add_argument('--limit', type=int, default=0, help='the first N training images only (a quick check)')
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
     data = read_idx_images(args.images)
+    if args.limit:
+        data = data[:args.limit]
     trainer = Trainer(data, args.batch)
     head = {'torch': torch.__version__, 'python': sys.version.split()[0], 'threads': torch.get_num_threads(),
             'mkldnn': torch.backends.mkldnn.is_available()}
