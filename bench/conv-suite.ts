@@ -4,8 +4,8 @@
 // scaled to a 469-batch epoch, and the runners take turns within every round (the order rotating from round to
 // round): the machine's speed drifts, so ratios are the median of per-round ratios, each from runs taken together.
 // A runner that is slow on this machine (PyTorch's OpenMP team on a loaded machine can take seconds a step) times
-// fewer batches, so that its turn stays near `roundSeconds`: a settling turn of 2 batches each, not counted, and
-// every turn after that set the next one's count (at least 2, at most `batches`).
+// fewer batches, so that its turn stays near `roundSeconds` at the slowest it has run: a settling turn of 2 batches
+// each, not counted, and every turn after that set the next one's count (at least 2, at most `batches`).
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright';
@@ -70,7 +70,7 @@ export async function runConvSuite(images: Float32Array, o: ConvSuiteOptions): P
         const measured = await x.round(r, batches);
         x.epochs[r] = measured.epochSeconds;
         x.batches[r] = batches;
-        x.secondsPerBatch = measured.seconds / batches;
+        x.secondsPerBatch = Math.max(x.secondsPerBatch, measured.seconds / batches); // the slowest yet: its speed jumps
       }
       log(`  conv round ${r + 1}/${o.rounds}: ${runners.map((x) => `${x.platform} ${x.threads}t ${x.epochs[r].toFixed(1)} s`).join(', ')} (epoch, scaled)`);
     }
