@@ -23,7 +23,7 @@ export interface ConvSuiteOptions {
 }
 export interface ConvSuite {
   rows: PlatformRow[]; ratios: Record<string, number>; ratioRounds: Record<string, number[]>;
-  pytorch: (PytorchConvInfo & { executable: string }) | null; chromium: { version: string; userAgent: string } | null;
+  pytorch: (Omit<PytorchConvInfo, 'threads'> & { executable: string }) | null; chromium: { version: string; userAgent: string } | null;
   load: { before: number[]; after: number[] };
 }
 
@@ -57,7 +57,7 @@ export async function runConvSuite(images: Float32Array, o: ConvSuiteOptions): P
       for (const threads of threadCounts()) {
         const peer = await PytorchConvPeer.start(python, mnistPaths().train, threads);
         closers.push(() => peer.close());
-        pytorch = { ...peer.info, executable: python };
+        pytorch = { torch: peer.info.torch, python: peer.info.python, mkldnn: peer.info.mkldnn, executable: python };
         runners.push({ platform: 'pytorch', threads, name: `pytorch ${peer.info.torch} conv VAE, ${plural(threads)}`,
           epochs: [], batches: [], secondsPerBatch: 0, round: (_, batches) => peer.measure(batches) });
       }
