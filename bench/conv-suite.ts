@@ -12,7 +12,7 @@ import type { Page } from 'playwright';
 import { VAE } from '../src/index.js';
 import { mnistPaths } from '../src/cli/idx.js';
 import { launchChromium, serve } from '../tests/helpers/browser.js';
-import { CONV_VAE, convModels, convRound, EPOCH_BATCHES } from './suites/conv-vae.mjs';
+import { CONV_VAE, convModels, convRound, EPOCH_BATCHES, parameterShapes } from './suites/conv-vae.mjs';
 import { PytorchConvPeer, type PytorchConvInfo } from './peers/pytorch-conv.js';
 import { findTorchPython } from './peers/pytorch.js';
 import type { PlatformRow } from './report.js';
@@ -23,7 +23,7 @@ export interface ConvSuiteOptions {
 }
 export interface ConvSuite {
   rows: PlatformRow[]; ratios: Record<string, number>; ratioRounds: Record<string, number[]>;
-  pytorch: (Omit<PytorchConvInfo, 'threads'> & { executable: string }) | null; chromium: { version: string; userAgent: string } | null;
+  pytorch: (Omit<PytorchConvInfo, 'threads' | 'shapes'> & { executable: string }) | null; chromium: { version: string; userAgent: string } | null;
   load: { before: number[]; after: number[] };
 }
 
@@ -43,7 +43,8 @@ export async function runConvSuite(images: Float32Array, o: ConvSuiteOptions): P
   const runners: Runner[] = [];
   const closers: Array<() => Promise<void> | void> = [];
   try {
-    for (const vae of await convModels(VAE, images, threadCounts())) {
+    const models = await convModels(VAE, images, threadCounts());
+    for (const vae of models) {
       closers.push(() => vae.dispose());
       runners.push({ platform: 'node', threads: vae.threads, name: `wasm-vae conv VAE, VAE.fit in Node, ${plural(vae.threads)}`,
         epochs: [], batches: [], secondsPerBatch: 0, round: (r, batches) => convRound(vae, images, batches, r) });
@@ -57,6 +58,7 @@ export async function runConvSuite(images: Float32Array, o: ConvSuiteOptions): P
       for (const threads of threadCounts()) {
         const peer = await PytorchConvPeer.start(python, mnistPaths().train, threads);
         closers.push(() => peer.close());
+        checkSameShapes(parameterShapes(models[0]), peer.info.shapes);
         pytorch = { torch: peer.info.torch, python: peer.info.python, mkldnn: peer.info.mkldnn, executable: python };
         runners.push({ platform: 'pytorch', threads, name: `pytorch ${peer.info.torch} conv VAE, ${plural(threads)}`,
           epochs: [], batches: [], secondsPerBatch: 0, round: (_, batches) => peer.measure(batches) });
@@ -87,6 +89,15 @@ export async function runConvSuite(images: Float32Array, o: ConvSuiteOptions): P
   } finally {
     for (const close of closers.reverse()) await close();
   }
+}
+
+/**
+ * The peer must be the same architecture: the same parameter tensors, compared as a multiset of shapes (the two
+ * list them in different orders and name them differently; a convolution's weight has the same layout in both).
+ */
+function checkSameShapes(ours: number[][], theirs: number[][]): void {
+  const key = (shapes: number[][]) => shapes.map((s) => s.join('×')).sort().join(', ');
+  if (key(ours) !== key(theirs)) throw new Error(`bench: the PyTorch conv peer is not our conv VAE: its parameters ${key(theirs)}; ours ${key(ours)}`);
 }
 
 /** The Chromium page's models, one runner per thread count it runs. */

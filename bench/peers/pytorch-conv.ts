@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 export interface PytorchConvRound { seconds: number; batches: number; epochSeconds: number }
-export interface PytorchConvInfo { torch: string; python: string; threads: number; mkldnn: boolean }
+export interface PytorchConvInfo { torch: string; python: string; threads: number; mkldnn: boolean; shapes: number[][] }
 
 /** The environment of a measured PyTorch process at `threads` threads. */
 export function torchEnvironment(threads: number): NodeJS.ProcessEnv {

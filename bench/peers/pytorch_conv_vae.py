@@ -132,7 +132,8 @@ def main():
         data = data[:args.limit]
     trainer = Trainer(data, args.batch)
     head = {'torch': torch.__version__, 'python': sys.version.split()[0], 'threads': torch.get_num_threads(),
-            'mkldnn': torch.backends.mkldnn.is_available()}
+            'mkldnn': torch.backends.mkldnn.is_available(),
+            'shapes': [list(p.shape) for p in trainer.model.parameters()]}  # the bench checks them against ours
 
     if args.epochs:
         epochs = []

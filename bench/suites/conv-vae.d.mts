@@ -5,3 +5,4 @@ export const CONV_VAE: ShapedVAEOptions;
 export const EPOCH_BATCHES: number;
 export function convModels(vae: typeof VAE, images: Float32Array, threadCounts: number[], warmup?: number): Promise<VAE[]>;
 export function convRound(vae: VAE, images: Float32Array, batches: number, round: number): Promise<ConvRound>;
+export function parameterShapes(vae: VAE): number[][];

@@ -44,3 +44,10 @@ export async function convRound(vae, images, batches, round) {
   const seconds = (performance.now() - t) / 1000;
   return { seconds, batches, epochSeconds: (seconds / batches) * EPOCH_BATCHES, threads: vae.threads };
 }
+
+/** The shapes of a model's parameter tensors, from the header of its safetensors file (vae.save()). */
+export function parameterShapes(vae) {
+  const bytes = vae.save(), n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+  return Object.entries(header).filter(([k]) => k !== '__metadata__').map(([, v]) => v.shape);
+}
