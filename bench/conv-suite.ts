@@ -5,7 +5,8 @@
 // round): the machine's speed drifts, so ratios are the median of per-round ratios, each from runs taken together.
 // A runner that is slow on this machine (PyTorch's OpenMP team on a loaded machine can take seconds a step) times
 // fewer batches, so that its turn stays near `roundSeconds` at the slowest it has run: a settling turn of 2 batches
-// each, not counted, and every turn after that set the next one's count (at least 2, at most `batches`).
+// each (not counted) sets the first round's count, then the slowest counted turn the next (at least 2, at most
+// `batches`).
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright';
@@ -72,7 +73,8 @@ export async function runConvSuite(images: Float32Array, o: ConvSuiteOptions): P
         const measured = await x.round(r, batches);
         x.epochs[r] = measured.epochSeconds;
         x.batches[r] = batches;
-        x.secondsPerBatch = Math.max(x.secondsPerBatch, measured.seconds / batches); // the slowest yet: its speed jumps
+        // the slowest counted turn yet (its speed jumps under load); the settling turn only guesses the first
+        x.secondsPerBatch = r === 0 ? measured.seconds / batches : Math.max(x.secondsPerBatch, measured.seconds / batches);
       }
       log(`  conv round ${r + 1}/${o.rounds}: ${runners.map((x) => `${x.platform} ${x.threads}t ${x.epochs[r].toFixed(1)} s`).join(', ')} (epoch, scaled)`);
     }
