@@ -4,13 +4,15 @@
 // (kernel rate) / (probe rate just before and after it): this shared machine's speed drifts within seconds, so only
 // measurements taken together are compared. Flops count 2 per multiply-add of the convolution's definition
 // (padding taps excluded from nothing: 2·B·outC·Ho·Wo·inC·kH·kW for Conv2d, the same product for ConvTranspose2d).
-// `--rounds N` changes the number of rounds; `--only NAME` runs the rows whose name contains NAME.
+// `--rounds N` changes the number of rounds; `--only NAME` runs the rows whose name contains NAME; `--json` adds a
+// last line of JSON (the peak and every row) for bench/run.ts.
 import { readFileSync } from 'node:fs';
 import { measurePeak } from '../suites/portable.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : fallback; };
-const ROUNDS = Number(option('--rounds', 9)), ONLY = option('--only', '');
+const ROUNDS = Number(option('--rounds', 9)), ONLY = option('--only', ''), JSON_OUT = args.includes('--json');
+const measured = [];
 
 const load = async (file) => (await WebAssembly.instantiate(readFileSync(new URL(`../../build/${file}`, import.meta.url)), {})).instance.exports;
 const probe = await load('probe.wasm');
@@ -72,6 +74,7 @@ for (const [kind, inC, h, wd, outC, k, s, p] of LAYERS) {
   for (const [name, fn] of rows) {
     if (ONLY && !name.includes(ONLY)) continue;
     const r = measure(fn, flops);
+    measured.push({ shape, name: name.trim(), ...r });
     console.log(name.padEnd(58) + r.ms.toFixed(2).padStart(8) + r.gflops.toFixed(1).padStart(10) + `${(100 * r.ofPeak).toFixed(0)}%`.padStart(9));
   }
   // the two paths sum the same products in other orders: how far apart are they?
@@ -87,3 +90,4 @@ for (const [kind, inC, h, wd, outC, k, s, p] of LAYERS) {
   console.log(`  direct loop against im2row + gemm: time ratio ${median(ratios).toFixed(2)} (median of 15 alternating calls); ` +
     `max |difference| ${diff.toExponential(1)} (largest output ${scale.toExponential(1)})`);
 }
+if (JSON_OUT) console.log(JSON.stringify({ peak, batch: B, rounds: ROUNDS, rows: measured }));
