@@ -154,7 +154,7 @@ export function convWeightGradient(
   const ho = outSize(h, kh, s, p), wo = outSize(wd, kw, s, p), P = ho * wo, K = inC * kh * kw;
   const count = c1 - c0;
   if (count <= 0 || batch <= 0) { if (count > 0 && !accumulate) zeroGradients(dw, db, c0, count, K); return; }
-  if (db != 0) channelSums(db, dy, batch, outC, P, c0, c1, accumulate);
+  if (db != 0) channelSums(db, dy, scratch, batch, outC, P, c0, c1, accumulate); // before scratch holds dW
   const G = groupOf(P, K, outC), xB = <usize>(inC * h * wd) << 2, yB = <usize>(outC * P) << 2;
   const ldr = strideFor(K), rowsB = <usize>(P * ldr) << 2, taps = kh * kw;
   const dwt = scratch, rows = dwt + (<usize>((K + 4) * (outC + 4)) << 2), dyg = rows + <usize>G * rowsB;
@@ -194,14 +194,40 @@ function zeroGradients(dw: usize, db: usize, c0: i32, count: i32, K: i32): void 
   if (db != 0) fillRows(db + (<usize>c0 << 2), 0, false, 1, count);
 }
 
-/** db[c] = init + Σ_n Σ_q dy[n, c, q] in (n, q) order for c in [c0, c1); init = the old db (accumulate) or 0. */
-export function channelSums(db: usize, dy: usize, batch: i32, channels: i32, pixels: i32, c0: i32, c1: i32, accumulate: bool): void {
-  for (let c = c0; c < c1; c++) {
-    let acc: f32 = accumulate ? load<f32>(db + (<usize>c << 2)) : 0;
-    for (let n = 0; n < batch; n++) {
-      let q = dy + ((<usize>n * <usize>(channels * pixels) + <usize>(c * pixels)) << 2);
-      for (let i = 0; i < pixels; i++) { acc += load<f32>(q); q += 4; }
+/**
+ * db[c] = init + Σ_n Σ_q dy[n, c, q] in (n, q) order for c in [c0, c1); init = the old db (accumulate) or 0. Lanes
+ * run along channels, so each lane is one channel's running sum, the same as a scalar loop in either build: each
+ * image's channel rows are transposed into `tmp` ((c1 − c0) × pixels floats, as (pixel, channel)) and added a pixel
+ * row at a time, four vectors of channels at once (a scalar chain per channel is bound by the add's latency).
+ */
+export function channelSums(db: usize, dy: usize, tmp: usize, batch: i32, channels: i32, pixels: i32, c0: i32, c1: i32, accumulate: bool): void {
+  const count = c1 - c0, rowB = <usize>count << 2, sums = db + (<usize>c0 << 2), imageB = <usize>(channels * pixels) << 2;
+  if (count <= 0) return;
+  if (!accumulate) fillRows(sums, 0, false, 1, count);
+  for (let n = 0; n < batch; n++) {
+    transpose(tmp, dy + <usize>n * imageB + (<usize>(c0 * pixels) << 2), count, pixels); // (c, q) → (q, c)
+    let c = 0;
+    for (; c + 4 * LANES <= count; c += 4 * LANES) {
+      const d = sums + (<usize>c << 2);
+      let s0 = vload(d), s1 = vload(d + VBYTES), s2 = vload(d + 2 * VBYTES), s3 = vload(d + 3 * VBYTES);
+      let q = tmp + (<usize>c << 2);
+      for (let i = 0; i < pixels; i++) {
+        s0 = vadd(s0, vload(q)); s1 = vadd(s1, vload(q + VBYTES)); s2 = vadd(s2, vload(q + 2 * VBYTES)); s3 = vadd(s3, vload(q + 3 * VBYTES));
+        q += rowB;
+      }
+      vstore(d, s0); vstore(d + VBYTES, s1); vstore(d + 2 * VBYTES, s2); vstore(d + 3 * VBYTES, s3);
     }
-    store<f32>(db + (<usize>c << 2), acc);
+    for (; c + LANES <= count; c += LANES) {
+      const d = sums + (<usize>c << 2);
+      let s0 = vload(d), q = tmp + (<usize>c << 2);
+      for (let i = 0; i < pixels; i++) { s0 = vadd(s0, vload(q)); q += rowB; }
+      vstore(d, s0);
+    }
+    for (; c < count; c++) {
+      const d = sums + (<usize>c << 2);
+      let s0 = load<f32>(d), q = tmp + (<usize>c << 2);
+      for (let i = 0; i < pixels; i++) { s0 += load<f32>(q); q += rowB; }
+      store<f32>(d, s0);
+    }
   }
 }

@@ -156,6 +156,6 @@ export function conv_transpose2d_backward_weight_rows(
   batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, stride: i32, pad: i32, c0: i32, c1: i32, accumulate: bool
 ): void {
   const ho = conv_transpose_out_size(h, kh, stride, pad), wo = conv_transpose_out_size(wd, kw, stride, pad);
-  if (db != 0 && c0 == 0) channelSums(db, dy, batch, outC, ho * wo, 0, outC, accumulate);
+  if (db != 0 && c0 == 0) channelSums(db, dy, scratch, batch, outC, ho * wo, 0, outC, accumulate);
   convWeightGradient(dw, 0, x, dy, scratch, batch, outC, ho, wo, inC, kh, kw, stride, pad, c0, c1, accumulate);
 }
