@@ -1,130 +1,158 @@
-// Conv2d's forward as a direct loop, without the patch matrix: the faster path for few input channels (measured
-// beside im2row + gemm by bench/experiments/conv.mjs; conv.ts picks it for inC < 4, the first layer of an image
-// model and the input gradient of a decoder's output layer). The image is split once into s × s stride phases, zero-padded, so that for every
-// tap (c, i, j) the inputs of a run of consecutive output pixels are consecutive floats:
-//   phase[c][i mod s][j mod s][r][t] = x[c, r·s + (i mod s) − p, t·s + (j mod s) − p]   (0 in the padding)
-//   y[o, oh, ow] = b[o] + Σ_{c,i,j} w[o, c, i, j] · phase[c][i mod s][j mod s][oh + ⌊i/s⌋][ow + ⌊j/s⌋]
-// A phase row has Wph = Wo + ⌊(kW−1)/s⌋ floats, so output pixel oh·Wph + ow of a Wph-wide plane reads the tap's
-// float at the same distance from the tap's offset: the product is gemm's 4×2-vector tile with A = W (broadcast,
-// row-major) and B's row k at base + offset[k]. The ⌊(kW−1)/s⌋ extra columns of each output row are computed and
-// dropped. Each output sums b, then its K products in PyTorch's (c, i, j) order, in both builds.
-import { LANES, VBYTES, vsplat, vload, vloadSplat, vstore, vadd, vmul } from '~lib/lanes';
-import { activateTile, EPILOGUE_NONE } from './gemm';
+// Conv2d's forward as an indirect product, without the patch matrix: the faster path for few input channels
+// (measured beside im2row + gemm by bench/experiments/conv.mjs; conv.ts picks it for inC < 4, the first layer of an
+// image model and the input gradient of a decoder's output layer). The image is copied once into a zero-padded
+// (C, H + 2p, W + 2p) plane, so that every tap of every output pixel is one float of it at
+//   pixel base (oh·s·Wp + ow·s) + tap offset (c·Hp·Wp + i·Wp + j)
+// (two small tables, XNNPACK's indirect GEMM with the pointers split into a pixel part and a tap part). The product
+// is gemm.ts's 4×2-vector tile turned around: 4 output pixels (their taps broadcast, any pixels: no ragged rows) ×
+// 8 output channels (two vectors of a row of Wᵀ), the accumulators starting from the bias. A finished tile gets the
+// epilogue in registers and is transposed in 4×4 blocks straight into y's (channel, pixel) rows: no second pass.
+// Each output sums b, then its K products in PyTorch's (c, i, j) order, in both builds.
+import { LANES, VBYTES, VecF, vsplat, vload, vloadSplat, vstore, vadd, vmul, transpose4x4 } from '~lib/lanes';
+import { EPILOGUE_RELU, EPILOGUE_LEAKY_RELU } from './gemm';
+import { vrelu, vleakyRelu, relu1, leakyRelu1 } from './activations';
 
-/** Floats of direct_forward's scratch: tap offsets (K), the phases (+ a vector of slack), a wide output plane. */
+/** Floats of the direct forward's scratch: tap offsets (K), pixel bases (P), Wᵀ (K × outC), the padded image, a tile. */
 export function direct_scratch_floats(inC: i32, h: i32, w: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32): i32 {
-  const ho = (h + 2 * p - kh) / s + 1, wo = (w + 2 * p - kw) / s + 1;
-  const hph = ho + (kh - 1) / s, wph = wo + (kw - 1) / s;
-  return inC * kh * kw + inC * s * s * hph * wph + wph + 2 * LANES + outC * ho * wph;
+  const ho = (h + 2 * p - kh) / s + 1, wo = (w + 2 * p - kw) / s + 1, K = inC * kh * kw;
+  return K + ho * wo + K * outC + inC * (h + 2 * p) * (w + 2 * p) + 8 * LANES;
 }
 
-/** The stride phases of one image (see the file comment); overwrites all of them. */
-function splitPhases(dst: usize, x: usize, c: i32, h: i32, w: i32, s: i32, p: i32, hph: i32, wph: i32): void {
-  let out = dst;
-  for (let ci = 0; ci < c; ci++) {
-    const plane = x + (<usize>(ci * h * w) << 2);
-    for (let a = 0; a < s; a++) for (let b = 0; b < s; b++) {
-      for (let r = 0; r < hph; r++) {
-        const ih = r * s + a - p;
-        for (let t = 0; t < wph; t++) {
-          const iw = t * s + b - p;
-          store<f32>(out, ih >= 0 && ih < h && iw >= 0 && iw < w ? load<f32>(plane + (<usize>(ih * w + iw) << 2)) : 0);
-          out += 4;
-        }
-      }
-    }
+/** The zero-padded image (c, h + 2p, w + 2p) of x (c, h, w); overwrites all of it. */
+function padImage(dst: usize, x: usize, c: i32, h: i32, w: i32, p: i32): void {
+  const wp = w + 2 * p;
+  let out = dst, src = x;
+  for (let ci = 0; ci < c; ci++) for (let r = -p; r < h + p; r++) {
+    if (r < 0 || r >= h) { zeros(out, wp); out += <usize>wp << 2; continue; }
+    zeros(out, p);
+    out += <usize>p << 2;
+    let j = 0;
+    for (; j + LANES <= w; j += LANES) vstore(out + (<usize>j << 2), vload(src + (<usize>j << 2)));
+    for (; j < w; j++) store<f32>(out + (<usize>j << 2), load<f32>(src + (<usize>j << 2)));
+    out += <usize>w << 2; src += <usize>w << 2;
+    zeros(out, p);
+    out += <usize>p << 2;
   }
 }
 
 // @ts-ignore: decorator
-@inline function rowInit(bias: usize, row: i32): f32 { return bias == 0 ? <f32>0 : load<f32>(bias + (<usize>row << 2)); }
+@inline function zeros(dst: usize, n: i32): void { for (let j = 0; j < n; j++) store<f32>(dst + (<usize>j << 2), 0); }
 
-/** 4 output channels × 2 vectors of pixels over K taps. */
+/** The epilogue on one finished vector, with the operations of gemm.ts's activateTile. */
 // @ts-ignore: decorator
-@inline function tile4x2v(c: usize, ldcB: usize, a: usize, rowB: usize, base: usize, offs: usize, k: i32, b0v: f32, b1v: f32, b2v: f32, b3v: f32): void {
-  let c00 = vsplat(b0v), c01 = c00, c10 = vsplat(b1v), c11 = c10, c20 = vsplat(b2v), c21 = c20, c30 = vsplat(b3v), c31 = c30;
-  const row2 = rowB << 1, row3 = rowB * 3;
-  for (let t = 0; t < k; t++) {
-    const b = base + <usize>load<i32>(offs + (<usize>t << 2));
-    const x0 = vload(b), x1 = vload(b + VBYTES);
-    let av = vloadSplat(a);
-    c00 = vadd(c00, vmul(av, x0)); c01 = vadd(c01, vmul(av, x1));
-    av = vloadSplat(a + rowB);
-    c10 = vadd(c10, vmul(av, x0)); c11 = vadd(c11, vmul(av, x1));
-    av = vloadSplat(a + row2);
-    c20 = vadd(c20, vmul(av, x0)); c21 = vadd(c21, vmul(av, x1));
-    av = vloadSplat(a + row3);
-    c30 = vadd(c30, vmul(av, x0)); c31 = vadd(c31, vmul(av, x1));
-    a += 4;
-  }
-  vstore(c, c00); vstore(c + VBYTES, c01);
-  vstore(c + ldcB, c10); vstore(c + ldcB + VBYTES, c11);
-  vstore(c + 2 * ldcB, c20); vstore(c + 2 * ldcB + VBYTES, c21);
-  vstore(c + 3 * ldcB, c30); vstore(c + 3 * ldcB + VBYTES, c31);
+@inline function act(v: VecF, epilogue: i32): VecF {
+  return epilogue == EPILOGUE_RELU ? vrelu(v) : epilogue == EPILOGUE_LEAKY_RELU ? vleakyRelu(v) : v;
+}
+// @ts-ignore: decorator
+@inline function act1(v: f32, epilogue: i32): f32 {
+  return epilogue == EPILOGUE_RELU ? relu1(v) : epilogue == EPILOGUE_LEAKY_RELU ? leakyRelu1(v) : v;
 }
 
-/** One output channel × `cols` pixels (< 2·LANES, or any count for a lone channel row): vectors, then scalars. */
-function tileRow(c: usize, a: usize, base: usize, offs: usize, k: i32, cols: i32, init: f32): void {
-  let j = 0;
-  for (; j + LANES <= cols; j += LANES) {
-    let acc = vsplat(init), aa = a;
-    const col = <usize>j << 2;
-    for (let t = 0; t < k; t++) {
-      acc = vadd(acc, vmul(vloadSplat(aa), vload(base + <usize>load<i32>(offs + (<usize>t << 2)) + col)));
-      aa += 4;
-    }
-    vstore(c + col, acc);
+/**
+ * Moves a finished tile, `pixels` rows of 2·LANES channels in `tmp` (row stride 2·LANES floats), into y's channel
+ * rows (stride ldyB bytes). Exact moves: 4×4 block transposes in the SIMD build, float by float otherwise.
+ */
+// @ts-ignore: decorator
+@inline function writeTile(y: usize, ldyB: usize, tmp: usize, pixels: i32): void {
+  if (LANES == 4 && pixels == 4) {
+    transpose4x4(y, ldyB, tmp, 8 * 4);
+    transpose4x4(y + 4 * ldyB, ldyB, tmp + 16, 8 * 4);
+    return;
   }
-  for (; j < cols; j++) {
-    let acc = init, aa = a;
-    const col = <usize>j << 2;
-    for (let t = 0; t < k; t++) {
-      acc += load<f32>(aa) * load<f32>(base + <usize>load<i32>(offs + (<usize>t << 2)) + col);
-      aa += 4;
-    }
-    store<f32>(c + col, acc);
+  for (let o = 0; o < 2 * LANES; o++) for (let r = 0; r < pixels; r++) {
+    store<f32>(y + <usize>o * ldyB + (<usize>r << 2), load<f32>(tmp + (<usize>(r * 2 * LANES + o) << 2)));
   }
 }
 
 /**
- * Conv2d forward by direct loops: y = epilogue(conv(x, W) + b) (b may be 0), overwriting y; the same arguments as
- * conv2d_forward, and `scratch` of direct_scratch_floats floats. No alignment needed. `scratch`: direct_scratch_floats floats, 4-byte aligned.
+ * 4 output pixels (bases a0..a3) × 2·LANES output channels (Wᵀ columns at wt, row stride ldwB) over K taps, from the
+ * bias vectors (bias at `bias` or 0), the epilogue applied, written into y (channel rows ldyB bytes apart).
+ */
+// @ts-ignore: decorator
+@inline function tile4(y: usize, ldyB: usize, tmp: usize, a0: usize, a1: usize, a2: usize, a3: usize, offs: usize, wt: usize, ldwB: usize, bias: usize, k: i32, epilogue: i32): void {
+  let c00 = bias == 0 ? vsplat(0) : vload(bias), c01 = bias == 0 ? vsplat(0) : vload(bias + VBYTES);
+  let c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
+  let b = wt;
+  for (let t = 0; t < k; t++) {
+    const off = <usize>load<i32>(offs + (<usize>t << 2));
+    const b0 = vload(b), b1 = vload(b + VBYTES);
+    let av = vloadSplat(a0 + off);
+    c00 = vadd(c00, vmul(av, b0)); c01 = vadd(c01, vmul(av, b1));
+    av = vloadSplat(a1 + off);
+    c10 = vadd(c10, vmul(av, b0)); c11 = vadd(c11, vmul(av, b1));
+    av = vloadSplat(a2 + off);
+    c20 = vadd(c20, vmul(av, b0)); c21 = vadd(c21, vmul(av, b1));
+    av = vloadSplat(a3 + off);
+    c30 = vadd(c30, vmul(av, b0)); c31 = vadd(c31, vmul(av, b1));
+    b += ldwB;
+  }
+  const rowB: usize = 2 * VBYTES;
+  vstore(tmp, act(c00, epilogue)); vstore(tmp + VBYTES, act(c01, epilogue));
+  vstore(tmp + rowB, act(c10, epilogue)); vstore(tmp + rowB + VBYTES, act(c11, epilogue));
+  vstore(tmp + 2 * rowB, act(c20, epilogue)); vstore(tmp + 2 * rowB + VBYTES, act(c21, epilogue));
+  vstore(tmp + 3 * rowB, act(c30, epilogue)); vstore(tmp + 3 * rowB + VBYTES, act(c31, epilogue));
+  writeTile(y, ldyB, tmp, 4);
+}
+
+/** 1 output pixel × 2·LANES channels (the pixel tail of tile4). */
+function tile1(y: usize, ldyB: usize, tmp: usize, a0: usize, offs: usize, wt: usize, ldwB: usize, bias: usize, k: i32, epilogue: i32): void {
+  let c0 = bias == 0 ? vsplat(0) : vload(bias), c1 = bias == 0 ? vsplat(0) : vload(bias + VBYTES);
+  let b = wt;
+  for (let t = 0; t < k; t++) {
+    const av = vloadSplat(a0 + <usize>load<i32>(offs + (<usize>t << 2)));
+    c0 = vadd(c0, vmul(av, vload(b))); c1 = vadd(c1, vmul(av, vload(b + VBYTES)));
+    b += ldwB;
+  }
+  vstore(tmp, act(c0, epilogue)); vstore(tmp + VBYTES, act(c1, epilogue));
+  writeTile(y, ldyB, tmp, 1);
+}
+
+/** One output channel (row o of w, PyTorch's (o, c, i, j) = (o, t) order) at every pixel: the channel tail. */
+function channelRow(y: usize, img: usize, pix: usize, offs: usize, wo: usize, init: f32, P: i32, k: i32, epilogue: i32): void {
+  for (let q = 0; q < P; q++) {
+    const a = img + <usize>load<i32>(pix + (<usize>q << 2));
+    let acc = init;
+    for (let t = 0; t < k; t++) acc += load<f32>(wo + (<usize>t << 2)) * load<f32>(a + <usize>load<i32>(offs + (<usize>t << 2)));
+    store<f32>(y + (<usize>q << 2), act1(acc, epilogue));
+  }
+}
+
+/**
+ * Conv2d forward by an indirect product: y = epilogue(conv(x, W) + b) (b may be 0), overwriting y; the same
+ * arguments as conv2d_forward. No alignment needed. `scratch`: direct_scratch_floats floats, 4-byte aligned.
  */
 export function conv2d_forward_direct(
   y: usize, x: usize, w: usize, b: usize, scratch: usize,
   batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32, epilogue: i32
 ): void {
-  const ho = (h + 2 * p - kh) / s + 1, wo = (wd + 2 * p - kw) / s + 1, K = inC * kh * kw;
-  const hph = ho + (kh - 1) / s, wph = wo + (kw - 1) / s, plane = hph * wph, N = ho * wph;
-  const offs = scratch, phases = offs + (<usize>K << 2), wide = phases + (<usize>(inC * s * s * plane + wph + 2 * LANES) << 2);
+  const ho = (h + 2 * p - kh) / s + 1, wo = (wd + 2 * p - kw) / s + 1, K = inC * kh * kw, P = ho * wo;
+  const hp = h + 2 * p, wp = wd + 2 * p;
+  const offs = scratch, pix = offs + (<usize>K << 2), wt = pix + (<usize>P << 2), img = wt + (<usize>(K * outC) << 2);
+  const tmp = img + (<usize>(inC * hp * wp) << 2);
   for (let ci = 0, t = 0; ci < inC; ci++) for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++, t++) {
-    const off = ((ci * s + i % s) * s + j % s) * plane + (i / s) * wph + j / s;
-    store<i32>(offs + (<usize>t << 2), off << 2);
+    store<i32>(offs + (<usize>t << 2), ((ci * hp + i) * wp + j) << 2);
   }
-  const rowB = <usize>K << 2, ldcB = <usize>N << 2, n2v = N - N % (2 * LANES), m4 = outC - outC % 4;
+  for (let q = 0; q < P; q++) store<i32>(pix + (<usize>q << 2), ((q / wo) * s * wp + (q % wo) * s) << 2);
+  for (let o = 0; o < outC; o++) for (let t = 0; t < K; t++) { // Wᵀ (K × outC)
+    store<f32>(wt + (<usize>(t * outC + o) << 2), load<f32>(w + (<usize>(o * K + t) << 2)));
+  }
+  const ldwB = <usize>outC << 2, ldyB = <usize>P << 2, o8 = outC - outC % (2 * LANES), p4 = P - P % 4;
   for (let n = 0; n < batch; n++) {
-    splitPhases(phases, x + (<usize>(n * inC * h * wd) << 2), inC, h, wd, s, p, hph, wph);
-    for (let q = 0; q < n2v; q += 2 * LANES) {
-      const col = <usize>q << 2;
-      for (let o = 0; o < m4; o += 4) {
-        const c = wide + <usize>o * ldcB + col;
-        tile4x2v(c, ldcB, w + <usize>o * rowB, rowB, phases + col, offs, K, rowInit(b, o), rowInit(b, o + 1), rowInit(b, o + 2), rowInit(b, o + 3));
+    const yn = y + <usize>n * <usize>outC * ldyB;
+    padImage(img, x + (<usize>(n * inC * h * wd) << 2), inC, h, wd, p);
+    for (let o = 0; o < o8; o += 2 * LANES) {
+      const col = <usize>o << 2, bo = b == 0 ? 0 : b + col, yo = yn + <usize>o * ldyB;
+      for (let q = 0; q < p4; q += 4) {
+        const q0 = pix + (<usize>q << 2);
+        tile4(yo + (<usize>q << 2), ldyB, tmp, img + <usize>load<i32>(q0), img + <usize>load<i32>(q0, 4),
+          img + <usize>load<i32>(q0, 8), img + <usize>load<i32>(q0, 12), offs, wt + col, ldwB, bo, K, epilogue);
+      }
+      for (let q = p4; q < P; q++) {
+        tile1(yo + (<usize>q << 2), ldyB, tmp, img + <usize>load<i32>(pix + (<usize>q << 2)), offs, wt + col, ldwB, bo, K, epilogue);
       }
     }
-    for (let o = 0; o < outC; o++) {
-      const from = o < m4 ? n2v : 0; // channels past the last block of 4 take every column here
-      tileRow(wide + <usize>o * ldcB + (<usize>from << 2), w + <usize>o * rowB, phases + (<usize>from << 2), offs, K, N - from, rowInit(b, o));
-    }
-    if (epilogue != EPILOGUE_NONE) activateTile(wide, 0, 1, outC * N, epilogue);
-    // drop each output row's extra columns
-    // (a loop, not memory.copy: V8 calls out for each memory.copy, and these rows are a few dozen bytes)
-    let dst = y + (<usize>(n * outC * ho * wo) << 2), src = wide;
-    const whole = wo - wo % LANES;
-    for (let r = 0; r < outC * ho; r++) {
-      let j = 0;
-      for (; j < whole; j += LANES) vstore(dst + (<usize>j << 2), vload(src + (<usize>j << 2)));
-      for (; j < wo; j++) store<f32>(dst + (<usize>j << 2), load<f32>(src + (<usize>j << 2)));
-      dst += <usize>wo << 2; src += <usize>wph << 2;
+    for (let o = o8; o < outC; o++) {
+      channelRow(yn + <usize>o * ldyB, img, pix, offs, w + (<usize>(o * K) << 2), b == 0 ? <f32>0 : load<f32>(b + (<usize>o << 2)), P, K, epilogue);
     }
   }
 }
