@@ -11,27 +11,39 @@
 import { LANES, VBYTES, VecF, vsplat, vload, vloadSplat, vstore, vadd, vmul, transpose4x4 } from '~lib/lanes';
 import { EPILOGUE_RELU, EPILOGUE_LEAKY_RELU } from './gemm';
 import { vrelu, vleakyRelu, relu1, leakyRelu1 } from './activations';
+import { transpose } from './dense';
 
-/** Floats of the direct forward's scratch: tap offsets (K), pixel bases (P), Wᵀ (K × outC), the padded image, a tile. */
+/** Images per group: as many padded images as fit in 128 KB (at least 1). */
+// @ts-ignore: decorator
+@inline function groupOf(inC: i32, h: i32, w: i32, p: i32): i32 { return max(1, (1 << 15) / (inC * (h + 2 * p) * (w + 2 * p))); }
+
+/**
+ * Floats of the direct forward's scratch: tap offsets (K), a group's pixel bases and output offsets (2·G·P), Wᵀ
+ * (K × outC), the group's padded images, a tile, and one transposed image.
+ */
 export function direct_scratch_floats(inC: i32, h: i32, w: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32): i32 {
-  const ho = (h + 2 * p - kh) / s + 1, wo = (w + 2 * p - kw) / s + 1, K = inC * kh * kw;
-  return K + ho * wo + K * outC + inC * (h + 2 * p) * (w + 2 * p) + 8 * LANES;
+  const ho = (h + 2 * p - kh) / s + 1, wo = (w + 2 * p - kw) / s + 1, K = inC * kh * kw, G = groupOf(inC, h, w, p);
+  return K + 2 * G * ho * wo + K * outC + G * inC * (h + 2 * p) * (w + 2 * p) + 8 * LANES + (inC > 1 ? inC * h * w : 0);
 }
 
-/** The zero-padded image (c, h + 2p, w + 2p) of x (c, h, w); overwrites all of it. */
-function padImage(dst: usize, x: usize, c: i32, h: i32, w: i32, p: i32): void {
-  const wp = w + 2 * p;
+/**
+ * The zero-padded image (h + 2p, w + 2p, c), channels interleaved, of x (c, h, w); overwrites all of it. `hwc` is
+ * scratch of c·h·w floats for the transposed image (unused when c = 1, where the two orders are one).
+ */
+function padImage(dst: usize, hwc: usize, x: usize, c: i32, h: i32, w: i32, p: i32): void {
+  if (c > 1) { transpose(hwc, x, c, h * w); x = hwc; }
+  const rowF = (w + 2 * p) * c, padF = p * c, lineF = w * c;
   let out = dst, src = x;
-  for (let ci = 0; ci < c; ci++) for (let r = -p; r < h + p; r++) {
-    if (r < 0 || r >= h) { zeros(out, wp); out += <usize>wp << 2; continue; }
-    zeros(out, p);
-    out += <usize>p << 2;
+  for (let r = -p; r < h + p; r++) {
+    if (r < 0 || r >= h) { zeros(out, rowF); out += <usize>rowF << 2; continue; }
+    zeros(out, padF);
+    out += <usize>padF << 2;
     let j = 0;
-    for (; j + LANES <= w; j += LANES) vstore(out + (<usize>j << 2), vload(src + (<usize>j << 2)));
-    for (; j < w; j++) store<f32>(out + (<usize>j << 2), load<f32>(src + (<usize>j << 2)));
-    out += <usize>w << 2; src += <usize>w << 2;
-    zeros(out, p);
-    out += <usize>p << 2;
+    for (; j + LANES <= lineF; j += LANES) vstore(out + (<usize>j << 2), vload(src + (<usize>j << 2)));
+    for (; j < lineF; j++) store<f32>(out + (<usize>j << 2), load<f32>(src + (<usize>j << 2)));
+    out += <usize>lineF << 2; src += <usize>lineF << 2;
+    zeros(out, padF);
+    out += <usize>padF << 2;
   }
 }
 
@@ -50,31 +62,35 @@ function padImage(dst: usize, x: usize, c: i32, h: i32, w: i32, p: i32): void {
 
 /**
  * Moves a finished tile, `pixels` rows of 2·LANES channels in `tmp` (row stride 2·LANES floats), into y's channel
- * rows (stride ldyB bytes). Exact moves: 4×4 block transposes in the SIMD build, float by float otherwise.
+ * rows (stride ldyB bytes from y), pixel r at byte offset yoff[r]. Exact moves: when the 4 pixels are consecutive
+ * floats of one image, 4×4 block transposes in the SIMD build; else float by float.
  */
 // @ts-ignore: decorator
-@inline function writeTile(y: usize, ldyB: usize, tmp: usize, pixels: i32): void {
-  if (LANES == 4 && pixels == 4) {
-    transpose4x4(y, ldyB, tmp, 8 * 4);
-    transpose4x4(y + 4 * ldyB, ldyB, tmp + 16, 8 * 4);
+@inline function writeTile(y: usize, ldyB: usize, yoff: usize, tmp: usize, pixels: i32): void {
+  const first = <usize>load<i32>(yoff);
+  if (LANES == 4 && pixels == 4 && load<i32>(yoff, 12) - load<i32>(yoff) == 12) {
+    transpose4x4(y + first, ldyB, tmp, 8 * 4);
+    transpose4x4(y + first + 4 * ldyB, ldyB, tmp + 16, 8 * 4);
     return;
   }
-  for (let o = 0; o < 2 * LANES; o++) for (let r = 0; r < pixels; r++) {
-    store<f32>(y + <usize>o * ldyB + (<usize>r << 2), load<f32>(tmp + (<usize>(r * 2 * LANES + o) << 2)));
+  for (let r = 0; r < pixels; r++) {
+    const yr = y + <usize>load<i32>(yoff + (<usize>r << 2));
+    for (let o = 0; o < 2 * LANES; o++) store<f32>(yr + <usize>o * ldyB, load<f32>(tmp + (<usize>(r * 2 * LANES + o) << 2)));
   }
 }
 
 /**
- * 4 output pixels (bases a0..a3) × 2·LANES output channels (Wᵀ columns at wt, row stride ldwB) over K taps, from the
- * bias vectors (bias at `bias` or 0), the epilogue applied, written into y (channel rows ldyB bytes apart).
+ * 4 output pixels (bases a0..a3) × 2·LANES output channels (Wᵀ columns at wt, row stride ldwB) over K taps (byte
+ * offsets at offs), from the bias vectors (bias at `bias`, or 0 when bias is 0); the epilogue applied, into tmp.
  */
 // @ts-ignore: decorator
-@inline function tile4(y: usize, ldyB: usize, tmp: usize, a0: usize, a1: usize, a2: usize, a3: usize, offs: usize, wt: usize, ldwB: usize, bias: usize, k: i32, epilogue: i32): void {
+@inline function tile4(tmp: usize, a0: usize, a1: usize, a2: usize, a3: usize, offs: usize, wt: usize, ldwB: usize, bias: usize, k: i32, epilogue: i32): void {
   let c00 = bias == 0 ? vsplat(0) : vload(bias), c01 = bias == 0 ? vsplat(0) : vload(bias + VBYTES);
   let c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
-  let b = wt;
-  for (let t = 0; t < k; t++) {
-    const off = <usize>load<i32>(offs + (<usize>t << 2));
+  let b = wt, o = offs;
+  const end = offs + (<usize>k << 2);
+  while (o < end) {
+    const off = <usize>load<i32>(o);
     const b0 = vload(b), b1 = vload(b + VBYTES);
     let av = vloadSplat(a0 + off);
     c00 = vadd(c00, vmul(av, b0)); c01 = vadd(c01, vmul(av, b1));
@@ -84,18 +100,17 @@ function padImage(dst: usize, x: usize, c: i32, h: i32, w: i32, p: i32): void {
     c20 = vadd(c20, vmul(av, b0)); c21 = vadd(c21, vmul(av, b1));
     av = vloadSplat(a3 + off);
     c30 = vadd(c30, vmul(av, b0)); c31 = vadd(c31, vmul(av, b1));
-    b += ldwB;
+    b += ldwB; o += 4;
   }
   const rowB: usize = 2 * VBYTES;
   vstore(tmp, act(c00, epilogue)); vstore(tmp + VBYTES, act(c01, epilogue));
   vstore(tmp + rowB, act(c10, epilogue)); vstore(tmp + rowB + VBYTES, act(c11, epilogue));
   vstore(tmp + 2 * rowB, act(c20, epilogue)); vstore(tmp + 2 * rowB + VBYTES, act(c21, epilogue));
   vstore(tmp + 3 * rowB, act(c30, epilogue)); vstore(tmp + 3 * rowB + VBYTES, act(c31, epilogue));
-  writeTile(y, ldyB, tmp, 4);
 }
 
-/** 1 output pixel × 2·LANES channels (the pixel tail of tile4). */
-function tile1(y: usize, ldyB: usize, tmp: usize, a0: usize, offs: usize, wt: usize, ldwB: usize, bias: usize, k: i32, epilogue: i32): void {
+/** 1 output pixel × 2·LANES channels (the pixel tail of tile4), into tmp. */
+function tile1(tmp: usize, a0: usize, offs: usize, wt: usize, ldwB: usize, bias: usize, k: i32, epilogue: i32): void {
   let c0 = bias == 0 ? vsplat(0) : vload(bias), c1 = bias == 0 ? vsplat(0) : vload(bias + VBYTES);
   let b = wt;
   for (let t = 0; t < k; t++) {
@@ -104,55 +119,64 @@ function tile1(y: usize, ldyB: usize, tmp: usize, a0: usize, offs: usize, wt: us
     b += ldwB;
   }
   vstore(tmp, act(c0, epilogue)); vstore(tmp + VBYTES, act(c1, epilogue));
-  writeTile(y, ldyB, tmp, 1);
 }
 
-/** One output channel (row o of w, PyTorch's (o, c, i, j) = (o, t) order) at every pixel: the channel tail. */
-function channelRow(y: usize, img: usize, pix: usize, offs: usize, wo: usize, init: f32, P: i32, k: i32, epilogue: i32): void {
-  for (let q = 0; q < P; q++) {
+/** One output channel (column wo of Wᵀ, rows ldwB bytes apart) at pixels [0, M): the channel tail. */
+function channelRow(y: usize, yoff: usize, img: usize, pix: usize, offs: usize, wo: usize, ldwB: usize, init: f32, M: i32, k: i32, epilogue: i32): void {
+  for (let q = 0; q < M; q++) {
     const a = img + <usize>load<i32>(pix + (<usize>q << 2));
     let acc = init;
-    for (let t = 0; t < k; t++) acc += load<f32>(wo + (<usize>t << 2)) * load<f32>(a + <usize>load<i32>(offs + (<usize>t << 2)));
-    store<f32>(y + (<usize>q << 2), act1(acc, epilogue));
+    for (let t = 0; t < k; t++) acc += load<f32>(wo + <usize>t * ldwB) * load<f32>(a + <usize>load<i32>(offs + (<usize>t << 2)));
+    store<f32>(y + <usize>load<i32>(yoff + (<usize>q << 2)), act1(acc, epilogue));
   }
 }
 
 /**
  * Conv2d forward by an indirect product: y = epilogue(conv(x, W) + b) (b may be 0), overwriting y; the same
  * arguments as conv2d_forward. No alignment needed. `scratch`: direct_scratch_floats floats, 4-byte aligned.
+ * The pixels of a group of images are one list (bases into their padded images, offsets into y), so that the
+ * tiles run across image boundaries and a panel of Wᵀ serves the whole group while it is in L1.
  */
 export function conv2d_forward_direct(
   y: usize, x: usize, w: usize, b: usize, scratch: usize,
   batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32, epilogue: i32
 ): void {
   const ho = (h + 2 * p - kh) / s + 1, wo = (wd + 2 * p - kw) / s + 1, K = inC * kh * kw, P = ho * wo;
-  const hp = h + 2 * p, wp = wd + 2 * p;
-  const offs = scratch, pix = offs + (<usize>K << 2), wt = pix + (<usize>P << 2), img = wt + (<usize>(K * outC) << 2);
-  const tmp = img + (<usize>(inC * hp * wp) << 2);
-  for (let ci = 0, t = 0; ci < inC; ci++) for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++, t++) {
-    store<i32>(offs + (<usize>t << 2), ((ci * hp + i) * wp + j) << 2);
+  const hp = h + 2 * p, wp = wd + 2 * p, G = groupOf(inC, h, wd, p), imgF = inC * hp * wp;
+  const offs = scratch, pix = offs + (<usize>K << 2), yoff = pix + (<usize>(G * P) << 2), wt = yoff + (<usize>(G * P) << 2);
+  const img = wt + (<usize>(K * outC) << 2), tmp = img + (<usize>(G * imgF) << 2), hwc = tmp + (<usize>(8 * LANES) << 2);
+  // taps in (i, j, c) order: a window row's taps are kW·C consecutive floats of the padded image
+  for (let i = 0, t = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let ci = 0; ci < inC; ci++, t++) {
+    store<i32>(offs + (<usize>t << 2), ((i * wp + j) * inC + ci) << 2);
+    for (let o = 0; o < outC; o++) { // Wᵀ (K × outC), rows in the same order
+      store<f32>(wt + (<usize>(t * outC + o) << 2), load<f32>(w + (<usize>(((o * inC + ci) * kh + i) * kw + j) << 2)));
+    }
   }
-  for (let q = 0; q < P; q++) store<i32>(pix + (<usize>q << 2), ((q / wo) * s * wp + (q % wo) * s) << 2);
-  for (let o = 0; o < outC; o++) for (let t = 0; t < K; t++) { // Wᵀ (K × outC)
-    store<f32>(wt + (<usize>(t * outC + o) << 2), load<f32>(w + (<usize>(o * K + t) << 2)));
+  for (let q = 0; q < G * P; q++) {
+    const n = q / P, r = q % P;
+    store<i32>(pix + (<usize>q << 2), (n * imgF + ((r / wo) * s * wp + (r % wo) * s) * inC) << 2);
+    store<i32>(yoff + (<usize>q << 2), (n * outC * P + r) << 2);
   }
-  const ldwB = <usize>outC << 2, ldyB = <usize>P << 2, o8 = outC - outC % (2 * LANES), p4 = P - P % 4;
-  for (let n = 0; n < batch; n++) {
-    const yn = y + <usize>n * <usize>outC * ldyB;
-    padImage(img, x + (<usize>(n * inC * h * wd) << 2), inC, h, wd, p);
+  const ldwB = <usize>outC << 2, ldyB = <usize>P << 2, o8 = outC - outC % (2 * LANES);
+  for (let n0 = 0; n0 < batch; n0 += G) {
+    const g = min(G, batch - n0), M = g * P, m4 = M - M % 4, yg = y + <usize>n0 * <usize>outC * ldyB;
+    for (let i = 0; i < g; i++) padImage(img + (<usize>(i * imgF) << 2), hwc, x + (<usize>((n0 + i) * inC * h * wd) << 2), inC, h, wd, p);
     for (let o = 0; o < o8; o += 2 * LANES) {
-      const col = <usize>o << 2, bo = b == 0 ? 0 : b + col, yo = yn + <usize>o * ldyB;
-      for (let q = 0; q < p4; q += 4) {
+      const col = <usize>o << 2, bo = b == 0 ? 0 : b + col, yo = yg + <usize>o * ldyB;
+      for (let q = 0; q < m4; q += 4) {
         const q0 = pix + (<usize>q << 2);
-        tile4(yo + (<usize>q << 2), ldyB, tmp, img + <usize>load<i32>(q0), img + <usize>load<i32>(q0, 4),
-          img + <usize>load<i32>(q0, 8), img + <usize>load<i32>(q0, 12), offs, wt + col, ldwB, bo, K, epilogue);
+        tile4(tmp, img + <usize>load<i32>(q0), img + <usize>load<i32>(q0, 4), img + <usize>load<i32>(q0, 8),
+          img + <usize>load<i32>(q0, 12), offs, wt + col, ldwB, bo, K, epilogue);
+        writeTile(yo, ldyB, yoff + (<usize>q << 2), tmp, 4);
       }
-      for (let q = p4; q < P; q++) {
-        tile1(yo + (<usize>q << 2), ldyB, tmp, img + <usize>load<i32>(pix + (<usize>q << 2)), offs, wt + col, ldwB, bo, K, epilogue);
+      for (let q = m4; q < M; q++) {
+        tile1(tmp, img + <usize>load<i32>(pix + (<usize>q << 2)), offs, wt + col, ldwB, bo, K, epilogue);
+        writeTile(yo, ldyB, yoff + (<usize>q << 2), tmp, 1);
       }
     }
     for (let o = o8; o < outC; o++) {
-      channelRow(yn + <usize>o * ldyB, img, pix, offs, w + (<usize>(o * K) << 2), b == 0 ? <f32>0 : load<f32>(b + (<usize>o << 2)), P, K, epilogue);
+      const init = b == 0 ? <f32>0 : load<f32>(b + (<usize>o << 2));
+      channelRow(yg + <usize>o * ldyB, yoff, img, pix, offs, wt + (<usize>o << 2), ldwB, init, M, K, epilogue);
     }
   }
 }
