@@ -125,19 +125,34 @@ export function convInputGradient(
   const wp = scratch, rows = wp + (<usize>((K + 4) * (outC + 4)) << 2), dyt = rows + <usize>G * rowsB;
   const xh = dyt + (<usize>(G * P * outC) << 2);
   tapMajorRows(wp, ldr, w, outC, inC, kh * kw, true); // W (outC × K), tap-major columns, padded rows
-  for (let n0 = 0; n0 < batch; n0 += G) {
-    const g = min(G, batch - n0);
-    for (let i = 0; i < g; i++) transpose(dyt + <usize>i * yB, dy + <usize>(n0 + i) * yB, outC, P);
-    gemm(rows, ldr, dyt, outC, 1, wp, ldr, 0, g * P, K, outC, INIT_ZERO, EPILOGUE_NONE); // (G·P × K) = dyᵀ · W
+  // With P a multiple of 4, one image at a time and no transpose: gemm reads dyᵀ by strides (the same products in
+  // the same k order); else a group's dyᵀ is gathered, so that 4-row tiles run across its image boundaries.
+  const strided = P % 4 == 0, step = strided ? 1 : G;
+  for (let n0 = 0; n0 < batch; n0 += step) {
+    const g = min(step, batch - n0);
+    if (strided) gemm(rows, ldr, dy + <usize>n0 * yB, 1, P, wp, ldr, 0, P, K, outC, INIT_ZERO, EPILOGUE_NONE);
+    else {
+      for (let i = 0; i < g; i++) transpose(dyt + <usize>i * yB, dy + <usize>(n0 + i) * yB, outC, P);
+      gemm(rows, ldr, dyt, outC, 1, wp, ldr, 0, g * P, K, outC, INIT_ZERO, EPILOGUE_NONE); // (G·P × K) = dyᵀ · W
+    }
     for (let i = 0; i < g; i++) {
-      const dxn = dx + <usize>(n0 + i) * xB;
-      if (accumulate) transpose(xh, dxn, inC, HW);
-      else fillRows(xh, bias, true, HW, inC); // every pixel's channels start from the bias (or 0)
-      row2im_hwc_add(xh, rows + <usize>i * rowsB, ldr, inC, h, wd, kh, kw, s, p);
-      transpose(dxn, xh, HW, inC);
+      const dxn = dx + <usize>(n0 + i) * xB, img = inC == 1 ? dxn : xh; // one channel: (C, H, W) is (H, W, C)
+      if (accumulate) { if (inC > 1) transpose(xh, dxn, inC, HW); }
+      else fillPixels(img, bias, HW, inC); // every pixel's channels start from the bias (or 0)
+      row2im_hwc_add(img, rows + <usize>i * rowsB, ldr, inC, h, wd, kh, kw, s, p);
+      if (inC > 1) transpose(dxn, xh, HW, inC);
       if (epilogue != EPILOGUE_NONE) activateTile(dxn, 0, 1, inC * HW, epilogue);
     }
   }
+}
+
+/** `pixels` rows of c floats, each row bias[0..c) (or zeros when bias is 0): one contiguous fill when it can be. */
+function fillPixels(dst: usize, bias: usize, pixels: i32, c: i32): void {
+  if (bias != 0 && c > 1) { fillRows(dst, bias, true, pixels, c); return; }
+  const v = bias == 0 ? <f32>0 : load<f32>(bias), vv = vsplat(v), n = pixels * c;
+  let j = 0;
+  for (; j + LANES <= n; j += LANES) vstore(dst + (<usize>j << 2), vv);
+  for (; j < n; j++) store<f32>(dst + (<usize>j << 2), v);
 }
 
 /**

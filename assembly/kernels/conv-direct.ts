@@ -162,7 +162,7 @@ export function conv2d_forward_direct(
     const g = min(G, batch - n0), M = g * P, m4 = M - M % 4, yg = y + <usize>n0 * <usize>outC * ldyB;
     for (let i = 0; i < g; i++) padImage(img + (<usize>(i * imgF) << 2), hwc, x + (<usize>((n0 + i) * inC * h * wd) << 2), inC, h, wd, p);
     for (let o = 0; o < o8; o += 2 * LANES) {
-      const col = <usize>o << 2, bo = b == 0 ? 0 : b + col, yo = yg + <usize>o * ldyB;
+      const col = <usize>o << 2, bo: usize = b == 0 ? 0 : b + col, yo = yg + <usize>o * ldyB;
       for (let q = 0; q < m4; q += 4) {
         const q0 = pix + (<usize>q << 2);
         tile4(tmp, img + <usize>load<i32>(q0), img + <usize>load<i32>(q0, 4), img + <usize>load<i32>(q0, 8),
