@@ -6,6 +6,7 @@ import { gemm, activateTile, INIT_ACCUMULATE, INIT_BIAS, INIT_ZERO, EPILOGUE_NON
 import { transpose, transpose_rows } from './dense';
 import { im2row_hwc, row2im_hwc_add } from './im2col';
 import { conv2d_forward_direct } from './conv-direct';
+import { indirectWeightGradient, indirect_weight_gradient, indirect_dw_scratch_floats } from './conv-indirect-dw';
 import { LANES, VBYTES, vsplat, vload, vstore } from '~lib/lanes';
 
 // @ts-ignore: decorator
@@ -34,6 +35,11 @@ const GROUP_FLOATS: i32 = 1 << 17;
  */
 export function scratch_floats(P: i32, K: i32, outC: i32, inputFloats: i32): i32 {
   return (K + 4) * (outC + 4) + groupOf(P, K, outC) * P * (strideFor(K) + outC) + inputFloats;
+}
+
+/** Scratch floats of the weight gradient's indirect path (./conv-indirect-dw.ts): dW's tap-major copy, then its own. */
+export function weight_scratch_floats(inC: i32, h: i32, w: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32): i32 {
+  return (inC * kh * kw + 4) * (outC + 4) + indirect_dw_scratch_floats(inC, h, w, kh, kw, s, p);
 }
 
 /** Whether Conv2d's forward runs as direct loops (./conv-direct.ts): few input channels, measured faster there. */
@@ -175,6 +181,11 @@ export function convWeightGradient(
   const dwt = scratch, rows = dwt + (<usize>((K + 4) * (outC + 4)) << 2), dyg = rows + <usize>G * rowsB;
   const xh = dyg + (<usize>(G * P * outC) << 2), dwRows = dw + (<usize>(c0 * K) << 2), pB = <usize>P << 2;
   if (accumulate) tapMajorRows(dwt, K, dwRows, count, inC, taps, true);
+  if (indirectWeightGradient(inC, kw)) { // no patch rows: the same sums, read from padded images
+    indirect_weight_gradient(dwt, K, dy, x, rows, batch, inC, h, wd, outC, kh, kw, s, p, c0, count, accumulate);
+    tapMajorRows(dwRows, K, dwt, count, inC, taps, false);
+    return;
+  }
   for (let n0 = 0; n0 < batch; n0 += G) {
     const g = min(G, batch - n0), ldg = g * P;
     for (let i = 0; i < g; i++) {

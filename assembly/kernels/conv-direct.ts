@@ -30,7 +30,7 @@ export function direct_scratch_floats(inC: i32, h: i32, w: i32, outC: i32, kh: i
  * The zero-padded image (h + 2p, w + 2p, c), channels interleaved, of x (c, h, w); overwrites all of it. `hwc` is
  * scratch of c·h·w floats for the transposed image (unused when c = 1, where the two orders are one).
  */
-function padImage(dst: usize, hwc: usize, x: usize, c: i32, h: i32, w: i32, p: i32): void {
+export function padImage(dst: usize, hwc: usize, x: usize, c: i32, h: i32, w: i32, p: i32): void {
   if (c > 1) { transpose(hwc, x, c, h * w); x = hwc; }
   const rowF = (w + 2 * p) * c, padF = p * c, lineF = w * c;
   let out = dst, src = x;
