@@ -2,12 +2,14 @@
 // groups of images, on tap-major patch rows (./im2col.ts) and gemm.ts's tile; the forward with few input channels
 // as direct loops (./conv-direct.ts). Dims are Conv2d's: x (inC, h, wd), y (outC, Ho, Wo) per image, K = inC·kH·kW,
 // P = Ho·Wo. `scratch` holds scratch_floats(P, K, outC, inC·h·wd) floats (conv.ts sizes it for each kernel).
-import { gemm, activateTile, INIT_ACCUMULATE, INIT_BIAS, INIT_ZERO, EPILOGUE_NONE } from './gemm';
-import { transpose, transpose_rows } from './dense';
+import { activateTile, INIT_ACCUMULATE, INIT_BIAS, INIT_ZERO, EPILOGUE_NONE } from './gemm';
+import { transpose } from './dense';
 import { im2row_hwc, row2im_hwc_add } from './im2col';
 import { conv2d_forward_direct } from './conv-direct';
+import { gemm_packed, pack_rows } from './gemm-packed';
+import { packColumns, packChannels } from './conv-pack';
 import { indirectWeightGradient, indirect_weight_gradient, indirect_dw_scratch_floats } from './conv-indirect-dw';
-import { LANES, VBYTES, vsplat, vload, vstore } from '~lib/lanes';
+import { LANES, VBYTES, vsplat, vload, vstore, vadd } from '~lib/lanes';
 
 // @ts-ignore: decorator
 @inline function outSize(n: i32, k: i32, stride: i32, pad: i32): i32 { return (n + 2 * pad - k) / stride + 1; }
@@ -34,8 +36,13 @@ const GROUP_FLOATS: i32 = 1 << 17;
  * images' patch rows (padded) and their outputs.
  */
 export function scratch_floats(P: i32, K: i32, outC: i32, inputFloats: i32): i32 {
-  return (K + 4) * (outC + 4) + groupOf(P, K, outC) * P * (strideFor(K) + outC) + inputFloats;
+  const G = groupOf(P, K, outC);
+  return (K + 4) * (outC + 4) + G * P * strideFor(K) + midFloats(G * P, outC) + inputFloats + (G * P + 3) * K;
 }
+
+/** Floats of the region after the patch rows: outputs (rows × channels), or either operand packed for gemm_packed. */
+// @ts-ignore: decorator
+@inline function midFloats(rows: i32, channels: i32): i32 { return (rows + 3) * (channels + 3); }
 
 /** Scratch floats of the weight gradient's indirect path (./conv-indirect-dw.ts): dW's tap-major copy, then its own. */
 export function weight_scratch_floats(inC: i32, h: i32, w: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32): i32 {
@@ -45,14 +52,6 @@ export function weight_scratch_floats(inC: i32, h: i32, w: i32, outC: i32, kh: i
 /** Whether Conv2d's forward runs as direct loops (./conv-direct.ts): few input channels, measured faster there. */
 // @ts-ignore: decorator
 @inline export function direct(inC: i32, accumulate: bool): bool { return inC < 4 && !accumulate; }
-/** n floats from src to dst, by vectors (memory.copy is a call out of the wasm code in V8: slow for short rows). */
-// @ts-ignore: decorator
-@inline function copyFloats(dst: usize, src: usize, n: i32): void {
-  let j = 0;
-  for (; j + LANES <= n; j += LANES) vstore(dst + (<usize>j << 2), vload(src + (<usize>j << 2)));
-  for (; j < n; j++) store<f32>(dst + (<usize>j << 2), load<f32>(src + (<usize>j << 2)));
-}
-
 /**
  * Fills `rows` rows of `cols` floats: with byColumn, every row is values[0..cols); else row r is values[r] repeated.
  * Zeros when values is 0.
@@ -99,7 +98,7 @@ export function convForward(
   const G = groupOf(P, K, outC), xB = <usize>(inC * h * wd) << 2, yB = <usize>(outC * P) << 2;
   const ldr = strideFor(K), ldw = strideFor(outC), rowsB = <usize>(P * ldr) << 2;
   const wt = scratch, rows = wt + (<usize>((K + 4) * (outC + 4)) << 2), yt = rows + <usize>G * rowsB;
-  const xh = yt + (<usize>(G * P * outC) << 2);
+  const xh = yt + (<usize>midFloats(G * P, outC) << 2), packed = xh + (<usize>(inC * h * wd) << 2);
   const mode = accumulate ? INIT_ACCUMULATE : bias != 0 ? INIT_BIAS : INIT_ZERO;
   tapMajorTranspose(wt, ldw, w, outC, inC, kh * kw);
   for (let n0 = 0; n0 < batch; n0 += G) {
@@ -110,7 +109,8 @@ export function convForward(
       im2row_hwc(rows + <usize>i * rowsB, ldr, xh, inC, h, wd, kh, kw, s, p);
       if (accumulate) transpose(yt + <usize>i * yB, y + n * yB, outC, P);
     }
-    gemm(yt, outC, rows, ldr, 1, wt, ldw, bias, g * P, outC, K, mode, epilogue);
+    pack_rows(packed, rows, ldr, g * P, K);
+    gemm_packed(yt, outC, packed, wt, ldw, bias, g * P, outC, K, mode, epilogue);
     for (let i = 0; i < g; i++) transpose(y + <usize>(n0 + i) * yB, yt + <usize>i * yB, P, outC);
   }
 }
@@ -129,18 +129,12 @@ export function convInputGradient(
   const G = groupOf(P, K, outC), xB = <usize>(inC * HW) << 2, yB = <usize>(outC * P) << 2;
   const ldr = strideFor(K), rowsB = <usize>(P * ldr) << 2;
   const wp = scratch, rows = wp + (<usize>((K + 4) * (outC + 4)) << 2), dyt = rows + <usize>G * rowsB;
-  const xh = dyt + (<usize>(G * P * outC) << 2);
+  const xh = dyt + (<usize>midFloats(G * P, outC) << 2);
   tapMajorRows(wp, ldr, w, outC, inC, kh * kw, true); // W (outC × K), tap-major columns, padded rows
-  // With P a multiple of 4, one image at a time and no transpose: gemm reads dyᵀ by strides (the same products in
-  // the same k order); else a group's dyᵀ is gathered, so that 4-row tiles run across its image boundaries.
-  const strided = P % 4 == 0, step = strided ? 1 : G;
-  for (let n0 = 0; n0 < batch; n0 += step) {
-    const g = min(step, batch - n0);
-    if (strided) gemm(rows, ldr, dy + <usize>n0 * yB, 1, P, wp, ldr, 0, P, K, outC, INIT_ZERO, EPILOGUE_NONE);
-    else {
-      for (let i = 0; i < g; i++) transpose(dyt + <usize>i * yB, dy + <usize>(n0 + i) * yB, outC, P);
-      gemm(rows, ldr, dyt, outC, 1, wp, ldr, 0, g * P, K, outC, INIT_ZERO, EPILOGUE_NONE); // (G·P × K) = dyᵀ · W
-    }
+  for (let n0 = 0; n0 < batch; n0 += G) {
+    const g = min(G, batch - n0);
+    packColumns(dyt, dy + <usize>n0 * yB, g, outC, P); // dyᵀ (G·P × outC), packed
+    gemm_packed(rows, ldr, dyt, wp, ldr, 0, g * P, K, outC, INIT_ZERO, EPILOGUE_NONE); // (G·P × K) = dyᵀ · W
     for (let i = 0; i < g; i++) {
       const dxn = dx + <usize>(n0 + i) * xB, img = inC == 1 ? dxn : xh; // one channel: (C, H, W) is (H, W, C)
       if (accumulate) { if (inC > 1) transpose(xh, dxn, inC, HW); }
@@ -179,7 +173,7 @@ export function convWeightGradient(
   const G = groupOf(P, K, outC), xB = <usize>(inC * h * wd) << 2, yB = <usize>(outC * P) << 2;
   const ldr = strideFor(K), rowsB = <usize>(P * ldr) << 2, taps = kh * kw;
   const dwt = scratch, rows = dwt + (<usize>((K + 4) * (outC + 4)) << 2), dyg = rows + <usize>G * rowsB;
-  const xh = dyg + (<usize>(G * P * outC) << 2), dwRows = dw + (<usize>(c0 * K) << 2), pB = <usize>P << 2;
+  const xh = dyg + (<usize>midFloats(G * P, outC) << 2), dwRows = dw + (<usize>(c0 * K) << 2), pB = <usize>P << 2;
   if (accumulate) tapMajorRows(dwt, K, dwRows, count, inC, taps, true);
   if (indirectWeightGradient(inC, kw)) { // no patch rows: the same sums, read from padded images
     indirect_weight_gradient(dwt, K, dy, x, rows, batch, inC, h, wd, outC, kh, kw, s, p, c0, count, accumulate);
@@ -192,11 +186,9 @@ export function convWeightGradient(
       const n = <usize>(n0 + i);
       transpose(xh, x + n * xB, inC, h * wd); // (C, H·W) → (H·W, C)
       im2row_hwc(rows + <usize>i * rowsB, ldr, xh, inC, h, wd, kh, kw, s, p);
-      for (let c = 0; c < count; c++) {
-        copyFloats(dyg + ((<usize>(c * ldg) << 2) + <usize>i * pB), dy + n * yB + <usize>(c0 + c) * pB, P);
-      }
     }
-    gemm(dwt, K, dyg, ldg, 1, rows, ldr, 0, count, K, ldg, n0 > 0 || accumulate ? INIT_ACCUMULATE : INIT_ZERO, EPILOGUE_NONE);
+    packChannels(dyg, dy + <usize>n0 * yB + <usize>c0 * pB, g, outC, P, count); // dy rows (count × G·P), packed
+    gemm_packed(dwt, K, dyg, rows, ldr, 0, count, K, ldg, n0 > 0 || accumulate ? INIT_ACCUMULATE : INIT_ZERO, EPILOGUE_NONE);
   }
   tapMajorRows(dwRows, K, dwt, count, inC, taps, false);
 }
