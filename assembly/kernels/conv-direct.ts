@@ -1,16 +1,17 @@
 // Conv2d's forward as an indirect product, without the patch matrix: the faster path for few input channels
 // (measured beside im2row + gemm by bench/experiments/conv.mjs; conv.ts picks it for inC < 4, the first layer of an
-// image model and the input gradient of a decoder's output layer). The image is copied once into a zero-padded
-// (C, H + 2p, W + 2p) plane, so that every tap of every output pixel is one float of it at
-//   pixel base (oh·s·Wp + ow·s) + tap offset (c·Hp·Wp + i·Wp + j)
-// (two small tables, XNNPACK's indirect GEMM with the pointers split into a pixel part and a tap part). The product
-// is gemm.ts's 4×2-vector tile turned around: 4 output pixels (their taps broadcast, any pixels: no ragged rows) ×
-// 8 output channels (two vectors of a row of Wᵀ), the accumulators starting from the bias. A finished tile gets the
-// epilogue in registers and is transposed in 4×4 blocks straight into y's (channel, pixel) rows: no second pass.
-// Each output sums b, then its K products in PyTorch's (c, i, j) order, in both builds.
-import { LANES, VBYTES, VecF, vsplat, vload, vloadSplat, vstore, vadd, vmul, transpose4x4 } from '~lib/lanes';
-import { EPILOGUE_RELU, EPILOGUE_LEAKY_RELU } from './gemm';
-import { vrelu, vleakyRelu, relu1, leakyRelu1 } from './activations';
+// image model and the input gradient of a decoder's output layer). Each image is copied once into a zero-padded
+// (H + 2p, W + 2p, C) plane, so that every tap of every output pixel is one float of it at
+//   pixel base ((oh·s·Wp + ow·s)·C) + tap offset ((i·Wp + j)·C + c)
+// (two small tables: XNNPACK's indirect GEMM with its pointers split into a pixel part and a tap part). The product
+// is gemm.ts's 4×2-vector tile turned around: 4 output pixels (any 4 of a group of images' pixel list: no ragged
+// rows) × 8 output channels (two vectors of a row of Wᵀ). The 4 pixels' K taps are first gathered into one packed
+// block (./gemm-packed.ts), which then serves every 8-channel panel at the peak probe's loop; a finished tile gets
+// the bias and epilogue in registers and is transposed in 4×4 blocks straight into y's (channel, pixel) rows.
+// Each output sums b, then its K products in tap-major (i, j, c) order, in both builds: the im2row path's order.
+import { LANES, vload, vstore, transpose4x4 } from '~lib/lanes';
+import { INIT_BIAS, INIT_ZERO } from './gemm';
+import { tile_packed, act1 } from './gemm-packed';
 import { transpose } from './dense';
 
 /** Images per group: as many padded images as fit in 128 KB (at least 1). */
@@ -23,7 +24,7 @@ import { transpose } from './dense';
  */
 export function direct_scratch_floats(inC: i32, h: i32, w: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32): i32 {
   const ho = (h + 2 * p - kh) / s + 1, wo = (w + 2 * p - kw) / s + 1, K = inC * kh * kw, G = groupOf(inC, h, w, p);
-  return K + 2 * G * ho * wo + K * outC + G * inC * (h + 2 * p) * (w + 2 * p) + 8 * LANES + (inC > 1 ? inC * h * w : 0);
+  return K + 2 * G * ho * wo + K * outC + G * inC * (h + 2 * p) * (w + 2 * p) + 8 * LANES + (inC > 1 ? inC * h * w : 0) + 4 * K;
 }
 
 /**
@@ -50,16 +51,6 @@ export function padImage(dst: usize, hwc: usize, x: usize, c: i32, h: i32, w: i3
 // @ts-ignore: decorator
 @inline function zeros(dst: usize, n: i32): void { for (let j = 0; j < n; j++) store<f32>(dst + (<usize>j << 2), 0); }
 
-/** The epilogue on one finished vector, with the operations of gemm.ts's activateTile. */
-// @ts-ignore: decorator
-@inline function act(v: VecF, epilogue: i32): VecF {
-  return epilogue == EPILOGUE_RELU ? vrelu(v) : epilogue == EPILOGUE_LEAKY_RELU ? vleakyRelu(v) : v;
-}
-// @ts-ignore: decorator
-@inline function act1(v: f32, epilogue: i32): f32 {
-  return epilogue == EPILOGUE_RELU ? relu1(v) : epilogue == EPILOGUE_LEAKY_RELU ? leakyRelu1(v) : v;
-}
-
 /**
  * Moves a finished tile, `pixels` rows of 2·LANES channels in `tmp` (row stride 2·LANES floats), into y's channel
  * rows (stride ldyB bytes from y), pixel r at byte offset yoff[r]. Exact moves: when the 4 pixels are consecutive
@@ -80,45 +71,21 @@ export function padImage(dst: usize, hwc: usize, x: usize, c: i32, h: i32, w: i3
 }
 
 /**
- * 4 output pixels (bases a0..a3) × 2·LANES output channels (Wᵀ columns at wt, row stride ldwB) over K taps (byte
- * offsets at offs), from the bias vectors (bias at `bias`, or 0 when bias is 0); the epilogue applied, into tmp.
+ * The K taps of `rows` (<= 4) output pixels (bases at pix, into img) as one packed block for tile_packed: tap t of
+ * pixel r at dst + 16·t + 4·r; pixels past `rows` are zeros.
  */
-// @ts-ignore: decorator
-@inline function tile4(tmp: usize, a0: usize, a1: usize, a2: usize, a3: usize, offs: usize, wt: usize, ldwB: usize, bias: usize, k: i32, epilogue: i32): void {
-  let c00 = bias == 0 ? vsplat(0) : vload(bias), c01 = bias == 0 ? vsplat(0) : vload(bias + VBYTES);
-  let c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
-  let b = wt, o = offs;
-  const end = offs + (<usize>k << 2);
-  while (o < end) {
-    const off = <usize>load<i32>(o);
-    const b0 = vload(b), b1 = vload(b + VBYTES);
-    let av = vloadSplat(a0 + off);
-    c00 = vadd(c00, vmul(av, b0)); c01 = vadd(c01, vmul(av, b1));
-    av = vloadSplat(a1 + off);
-    c10 = vadd(c10, vmul(av, b0)); c11 = vadd(c11, vmul(av, b1));
-    av = vloadSplat(a2 + off);
-    c20 = vadd(c20, vmul(av, b0)); c21 = vadd(c21, vmul(av, b1));
-    av = vloadSplat(a3 + off);
-    c30 = vadd(c30, vmul(av, b0)); c31 = vadd(c31, vmul(av, b1));
-    b += ldwB; o += 4;
-  }
-  const rowB: usize = 2 * VBYTES;
-  vstore(tmp, act(c00, epilogue)); vstore(tmp + VBYTES, act(c01, epilogue));
-  vstore(tmp + rowB, act(c10, epilogue)); vstore(tmp + rowB + VBYTES, act(c11, epilogue));
-  vstore(tmp + 2 * rowB, act(c20, epilogue)); vstore(tmp + 2 * rowB + VBYTES, act(c21, epilogue));
-  vstore(tmp + 3 * rowB, act(c30, epilogue)); vstore(tmp + 3 * rowB + VBYTES, act(c31, epilogue));
-}
-
-/** 1 output pixel × 2·LANES channels (the pixel tail of tile4), into tmp. */
-function tile1(tmp: usize, a0: usize, offs: usize, wt: usize, ldwB: usize, bias: usize, k: i32, epilogue: i32): void {
-  let c0 = bias == 0 ? vsplat(0) : vload(bias), c1 = bias == 0 ? vsplat(0) : vload(bias + VBYTES);
-  let b = wt;
+function packPixels(dst: usize, img: usize, pix: usize, offs: usize, k: i32, rows: i32): void {
+  const a0 = img + <usize>load<i32>(pix), a1 = rows > 1 ? img + <usize>load<i32>(pix, 4) : 0;
+  const a2 = rows > 2 ? img + <usize>load<i32>(pix, 8) : 0, a3 = rows > 3 ? img + <usize>load<i32>(pix, 12) : 0;
+  let out = dst;
   for (let t = 0; t < k; t++) {
-    const av = vloadSplat(a0 + <usize>load<i32>(offs + (<usize>t << 2)));
-    c0 = vadd(c0, vmul(av, vload(b))); c1 = vadd(c1, vmul(av, vload(b + VBYTES)));
-    b += ldwB;
+    const off = <usize>load<i32>(offs + (<usize>t << 2));
+    store<f32>(out, load<f32>(a0 + off));
+    store<f32>(out, rows > 1 ? load<f32>(a1 + off) : 0, 4);
+    store<f32>(out, rows > 2 ? load<f32>(a2 + off) : 0, 8);
+    store<f32>(out, rows > 3 ? load<f32>(a3 + off) : 0, 12);
+    out += 16;
   }
-  vstore(tmp, act(c0, epilogue)); vstore(tmp + VBYTES, act(c1, epilogue));
 }
 
 /** One output channel (column wo of Wᵀ, rows ldwB bytes apart) at pixels [0, M): the channel tail. */
@@ -135,7 +102,7 @@ function channelRow(y: usize, yoff: usize, img: usize, pix: usize, offs: usize, 
  * Conv2d forward by an indirect product: y = epilogue(conv(x, W) + b) (b may be 0), overwriting y; the same
  * arguments as conv2d_forward. No alignment needed. `scratch`: direct_scratch_floats floats, 4-byte aligned.
  * The pixels of a group of images are one list (bases into their padded images, offsets into y), so that the
- * tiles run across image boundaries and a panel of Wᵀ serves the whole group while it is in L1.
+ * tiles run across image boundaries.
  */
 export function conv2d_forward_direct(
   y: usize, x: usize, w: usize, b: usize, scratch: usize,
@@ -145,6 +112,7 @@ export function conv2d_forward_direct(
   const hp = h + 2 * p, wp = wd + 2 * p, G = groupOf(inC, h, wd, p), imgF = inC * hp * wp;
   const offs = scratch, pix = offs + (<usize>K << 2), yoff = pix + (<usize>(G * P) << 2), wt = yoff + (<usize>(G * P) << 2);
   const img = wt + (<usize>(K * outC) << 2), tmp = img + (<usize>(G * imgF) << 2), hwc = tmp + (<usize>(8 * LANES) << 2);
+  const pa = hwc + (<usize>(inC > 1 ? inC * h * wd : 0) << 2), mode = b == 0 ? INIT_ZERO : INIT_BIAS;
   // taps in (i, j, c) order: a window row's taps are kW·C consecutive floats of the padded image
   for (let i = 0, t = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let ci = 0; ci < inC; ci++, t++) {
     store<i32>(offs + (<usize>t << 2), ((i * wp + j) * inC + ci) << 2);
@@ -159,19 +127,15 @@ export function conv2d_forward_direct(
   }
   const ldwB = <usize>outC << 2, ldyB = <usize>P << 2, o8 = outC - outC % (2 * LANES);
   for (let n0 = 0; n0 < batch; n0 += G) {
-    const g = min(G, batch - n0), M = g * P, m4 = M - M % 4, yg = y + <usize>n0 * <usize>outC * ldyB;
+    const g = min(G, batch - n0), M = g * P, yg = y + <usize>n0 * <usize>outC * ldyB;
     for (let i = 0; i < g; i++) padImage(img + (<usize>(i * imgF) << 2), hwc, x + (<usize>((n0 + i) * inC * h * wd) << 2), inC, h, wd, p);
-    for (let o = 0; o < o8; o += 2 * LANES) {
-      const col = <usize>o << 2, bo: usize = b == 0 ? 0 : b + col, yo = yg + <usize>o * ldyB;
-      for (let q = 0; q < m4; q += 4) {
-        const q0 = pix + (<usize>q << 2);
-        tile4(tmp, img + <usize>load<i32>(q0), img + <usize>load<i32>(q0, 4), img + <usize>load<i32>(q0, 8),
-          img + <usize>load<i32>(q0, 12), offs, wt + col, ldwB, bo, K, epilogue);
-        writeTile(yo, ldyB, yoff + (<usize>q << 2), tmp, 4);
-      }
-      for (let q = m4; q < M; q++) {
-        tile1(tmp, img + <usize>load<i32>(pix + (<usize>q << 2)), offs, wt + col, ldwB, bo, K, epilogue);
-        writeTile(yo, ldyB, yoff + (<usize>q << 2), tmp, 1);
+    for (let q = 0; q < M; q += 4) {
+      const rows = min(4, M - q);
+      packPixels(pa, img, pix + (<usize>q << 2), offs, K, rows);
+      for (let o = 0; o < o8; o += 2 * LANES) {
+        const col = <usize>o << 2, yo = yg + <usize>o * ldyB;
+        tile_packed(tmp, 8 * LANES, pa, wt + col, ldwB, b + col, K, mode, epilogue, 4);
+        writeTile(yo, ldyB, yoff + (<usize>q << 2), tmp, rows);
       }
     }
     for (let o = o8; o < outC; o++) {

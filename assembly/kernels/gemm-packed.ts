@@ -26,7 +26,7 @@ import { vrelu, vleakyRelu, relu1, leakyRelu1 } from './activations';
 
 /** One 4×2-vector tile over K steps from packed A; rows [rows, 4) are computed but neither read nor stored. */
 // @ts-ignore: decorator
-@inline function tile(c: usize, ldcB: usize, a: usize, b: usize, ldbB: usize, bias: usize, k: i32, mode: i32, epilogue: i32, rows: i32): void {
+@inline export function tile_packed(c: usize, ldcB: usize, a: usize, b: usize, ldbB: usize, bias: usize, k: i32, mode: i32, epilogue: i32, rows: i32): void {
   let c00 = init(c, bias, mode, true), c01 = init(c + VBYTES, bias + VBYTES, mode, true);
   let c10 = init(c + ldcB, bias, mode, rows > 1), c11 = init(c + ldcB + VBYTES, bias + VBYTES, mode, rows > 1);
   let c20 = init(c + 2 * ldcB, bias, mode, rows > 2), c21 = init(c + 2 * ldcB + VBYTES, bias + VBYTES, mode, rows > 2);
@@ -76,8 +76,8 @@ export function gemm_packed(c: usize, ldc: i32, a: usize, b: usize, ldb: i32, bi
     const col = <usize>j << 2;
     for (let i = 0; i < m; i += 4) {
       const block = a + <usize>(i >> 2) * blockB, ci = c + <usize>i * ldcB + col, rows = min(4, m - i);
-      if (rows == 4) tile(ci, ldcB, block, b + col, ldbB, bias + col, k, mode, epilogue, 4);
-      else tile(ci, ldcB, block, b + col, ldbB, bias + col, k, mode, epilogue, rows);
+      if (rows == 4) tile_packed(ci, ldcB, block, b + col, ldbB, bias + col, k, mode, epilogue, 4);
+      else tile_packed(ci, ldcB, block, b + col, ldbB, bias + col, k, mode, epilogue, rows);
     }
   }
   for (let j = n2v; j < n; j++) for (let i = 0; i < m; i++) {
