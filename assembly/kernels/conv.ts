@@ -4,21 +4,23 @@
 // ConvTranspose2d weights (inC, outC, kH, kW). One stride and one symmetric zero padding serve both axes; kernels
 // may be rectangular; any sizes (tails are exact).
 //
-// Three cores (./conv-cores.ts), each a product over gemm.ts's 4×2-vector tile for a group of images, with rows(x_n)
-// the (P, K) patch matrix of ./im2col.ts (P output pixels, K = inC·kH·kW values in tap-major order):
-//   forward         y_nᵀ (P, outC) = rows(x_n) · Wᵀ (K, outC)   (+ bias row, epilogue; then transposed to NCHW)
-//   input gradient  dx_n = row2im(dy_nᵀ (P, outC) · W (outC, K))
-//   weight gradient dW (outC, K) += dy_n (outC, P) · rows(x_n), images in order
-// Pixels are the products' M or K dimension and channels their N: channel counts are multiples of 8 in most
-// networks, pixel counts (49, 196) rarely, and gemm's column tail is scalar where its row tail is a vector tile.
-// A forward with fewer than 4 input channels runs as direct loops instead (./conv-direct.ts), measured faster there.
+// Three cores (./conv-cores.ts), each a product on gemm.ts's 4×2-vector tile for a group of images, A packed in
+// blocks of 4 rows (./gemm-packed.ts: the peak probe's loop), rows(x_n) the (P, K) patch matrix (P output pixels,
+// K = inC·kH·kW values in tap-major (i, j, c) order):
+//   forward         y_n (outC, P) = W · rows(x_n)ᵀ + b, epilogue: 4 pixels × 8 channels a tile, each 4-pixel block's
+//                   patch values gathered from zero-padded (H, W, C) images (./conv-direct.ts, XNNPACK's indirect
+//                   GEMM), tiles transposed into NCHW as they finish; when accumulating into y, im2row + gemm instead
+//   input gradient  dx_n = row2im(dy_nᵀ (P, outC) · W (outC, K)), dyᵀ packed straight from dy (./conv-pack.ts)
+//   weight gradient dW (outC, K) += dy_n (outC, P) · rows(x_n), images in order: dy's rows packed by 4×4
+//                   transposes; with few input channels, read from padded images without patch rows
+//                   (./conv-indirect-dw.ts)
 // ConvTranspose2d's forward is Conv2d's input gradient, its input gradient Conv2d's forward, and its weight gradient
 // Conv2d's with the roles of x and dy exchanged.
 //
-// Determinism: every output is one sum in a fixed order (gemm's k order, taps in (i, j, c) order, or (c, i, j) on
-// the direct path; row2im's (pixel, tap) order; the weight gradient's (image, pixel) order) that depends only on
-// the shapes, so the SIMD and scalar builds give the same bits, and a split of the batch by images (forward, input
-// gradient) or of dW by output-channel rows (conv2d_backward_weight_rows) changes no bit.
+// Determinism: every output is one sum in a fixed order (bias, then taps in (i, j, c) order; row2im's (pixel, tap)
+// order; the weight gradient's (image, pixel) order; the bias gradient's) that depends only on the shapes, so the
+// SIMD and scalar builds give the same bits, and a split of the batch by images (forward, input gradient) or of dW
+// by rows (conv2d_backward_weight_rows, conv_transpose2d_backward_weight_rows) changes no bit.
 // Overwrite or accumulate: each kernel says. Pointers are byte addresses with no alignment requirement (16 bytes is
 // faster). Nothing allocates: `scratch` is the caller's, *_scratch_floats floats (one per thread, 4-byte aligned).
 import { EPILOGUE_NONE } from './gemm';
