@@ -7,6 +7,7 @@ import { activateTile, INIT_ACCUMULATE, INIT_BIAS, INIT_ZERO, EPILOGUE_NONE } fr
 import { transpose } from './dense';
 import { im2row_hwc, row2im_hwc_add } from './im2col';
 import { conv2d_forward_direct } from './conv-direct';
+import { directInputGradient, conv2d_input_gradient_direct } from './conv-direct-dx';
 import { gemm_packed, pack_rows } from './gemm-packed';
 import { packColumns, packChannels } from './conv-pack';
 import { indirectWeightGradient, indirect_weight_gradient, indirect_dw_scratch_floats } from './conv-indirect-dw';
@@ -130,6 +131,10 @@ export function convInputGradient(
   dx: usize, dy: usize, w: usize, bias: usize, scratch: usize,
   batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32, accumulate: bool, epilogue: i32
 ): void {
+  if (directInputGradient(inC)) {
+    conv2d_input_gradient_direct(dx, dy, w, bias, scratch, batch, inC, h, wd, outC, kh, kw, s, p, accumulate, epilogue);
+    return;
+  }
   const ho = outSize(h, kh, s, p), wo = outSize(wd, kw, s, p), P = ho * wo, K = inC * kh * kw, HW = h * wd;
   const G = groupOf(P, K, outC), xB = <usize>(inC * HW) << 2, yB = <usize>(outC * P) << 2;
   const ldr = strideFor(K), rowsB = <usize>(P * ldr) << 2;

@@ -32,19 +32,24 @@ export function direct_scratch_floats(inC: i32, h: i32, w: i32, outC: i32, kh: i
  * scratch of c·h·w floats for the transposed image (unused when c = 1, where the two orders are one).
  */
 export function padImage(dst: usize, hwc: usize, x: usize, c: i32, h: i32, w: i32, p: i32): void {
+  padImageHWC(dst, hwc, x, c, h, w, p, p, p, p);
+}
+
+/** padImage with its own padding on each side: (top + h + bottom, left + w + right, c). */
+export function padImageHWC(dst: usize, hwc: usize, x: usize, c: i32, h: i32, w: i32, top: i32, bottom: i32, left: i32, right: i32): void {
   if (c > 1) { transpose(hwc, x, c, h * w); x = hwc; }
-  const rowF = (w + 2 * p) * c, padF = p * c, lineF = w * c;
+  const rowF = (left + w + right) * c, lineF = w * c;
   let out = dst, src = x;
-  for (let r = -p; r < h + p; r++) {
+  for (let r = -top; r < h + bottom; r++) {
     if (r < 0 || r >= h) { zeros(out, rowF); out += <usize>rowF << 2; continue; }
-    zeros(out, padF);
-    out += <usize>padF << 2;
+    zeros(out, left * c);
+    out += <usize>(left * c) << 2;
     let j = 0;
     for (; j + LANES <= lineF; j += LANES) vstore(out + (<usize>j << 2), vload(src + (<usize>j << 2)));
     for (; j < lineF; j++) store<f32>(out + (<usize>j << 2), load<f32>(src + (<usize>j << 2)));
     out += <usize>lineF << 2; src += <usize>lineF << 2;
-    zeros(out, padF);
-    out += <usize>padF << 2;
+    zeros(out, right * c);
+    out += <usize>(right * c) << 2;
   }
 }
 
@@ -57,7 +62,7 @@ export function padImage(dst: usize, hwc: usize, x: usize, c: i32, h: i32, w: i3
  * floats of one image, 4×4 block transposes in the SIMD build; else float by float.
  */
 // @ts-ignore: decorator
-@inline function writeTile(y: usize, ldyB: usize, yoff: usize, tmp: usize, pixels: i32): void {
+@inline export function writeTile(y: usize, ldyB: usize, yoff: usize, tmp: usize, pixels: i32): void {
   const first = <usize>load<i32>(yoff);
   if (LANES == 4 && pixels == 4 && load<i32>(yoff, 12) - load<i32>(yoff) == 12) {
     transpose4x4(y + first, ldyB, tmp, 8 * 4);
@@ -74,7 +79,7 @@ export function padImage(dst: usize, hwc: usize, x: usize, c: i32, h: i32, w: i3
  * The K taps of `rows` (<= 4) output pixels (bases at pix, into img) as one packed block for tile_packed: tap t of
  * pixel r at dst + 16·t + 4·r; pixels past `rows` are zeros.
  */
-function packPixels(dst: usize, img: usize, pix: usize, offs: usize, k: i32, rows: i32): void {
+export function packPixels(dst: usize, img: usize, pix: usize, offs: usize, k: i32, rows: i32): void {
   const a0 = img + <usize>load<i32>(pix), a1 = rows > 1 ? img + <usize>load<i32>(pix, 4) : 0;
   const a2 = rows > 2 ? img + <usize>load<i32>(pix, 8) : 0, a3 = rows > 3 ? img + <usize>load<i32>(pix, 12) : 0;
   let out = dst;
@@ -88,11 +93,11 @@ function packPixels(dst: usize, img: usize, pix: usize, offs: usize, k: i32, row
   }
 }
 
-/** One output channel (column wo of Wᵀ, rows ldwB bytes apart) at pixels [0, M): the channel tail. */
-function channelRow(y: usize, yoff: usize, img: usize, pix: usize, offs: usize, wo: usize, ldwB: usize, init: f32, M: i32, k: i32, epilogue: i32): void {
+/** One output channel (column wo of Wᵀ, rows ldwB bytes apart) at pixels [0, M), from init or y: the channel tail. */
+export function channelRow(y: usize, yoff: usize, img: usize, pix: usize, offs: usize, wo: usize, ldwB: usize, init: f32, M: i32, k: i32, epilogue: i32, accumulate: bool = false): void {
   for (let q = 0; q < M; q++) {
     const a = img + <usize>load<i32>(pix + (<usize>q << 2));
-    let acc = init;
+    let acc = accumulate ? load<f32>(y + <usize>load<i32>(yoff + (<usize>q << 2))) : init;
     for (let t = 0; t < k; t++) acc += load<f32>(wo + <usize>t * ldwB) * load<f32>(a + <usize>load<i32>(offs + (<usize>t << 2)));
     store<f32>(y + <usize>load<i32>(yoff + (<usize>q << 2)), act1(acc, epilogue));
   }

@@ -25,6 +25,7 @@
 // faster). Nothing allocates: `scratch` is the caller's, *_scratch_floats floats (one per thread, 4-byte aligned).
 import { EPILOGUE_NONE } from './gemm';
 import { direct_scratch_floats } from './conv-direct';
+import { direct_dx_scratch_floats } from './conv-direct-dx';
 import { scratch_floats, weight_scratch_floats, convForward, convInputGradient, convWeightGradient, channelSums } from './conv-cores';
 
 /** Output size of a convolution along one axis: ⌊(n + 2·pad − k) / stride⌋ + 1. */
@@ -36,14 +37,16 @@ export function conv_transpose_out_size(n: i32, k: i32, stride: i32, pad: i32): 
 /** Scratch floats of the Conv2d kernels (any of the three), K = inC·kH·kW, P = Ho·Wo. */
 export function conv2d_scratch_floats(inC: i32, h: i32, w: i32, outC: i32, kh: i32, kw: i32, stride: i32, pad: i32): i32 {
   const floats = scratch_floats(conv_out_size(h, kh, stride, pad) * conv_out_size(w, kw, stride, pad), inC * kh * kw, outC, inC * h * w);
-  return max(max(floats, direct_scratch_floats(inC, h, w, outC, kh, kw, stride, pad)), weight_scratch_floats(inC, h, w, outC, kh, kw, stride, pad));
+  const paths = max(direct_scratch_floats(inC, h, w, outC, kh, kw, stride, pad), direct_dx_scratch_floats(inC, h, w, outC, kh, kw, stride, pad));
+  return max(max(floats, paths), weight_scratch_floats(inC, h, w, outC, kh, kw, stride, pad));
 }
 
 /** Scratch floats of the ConvTranspose2d kernels (any of the three; inputs inC × h × w). Takes the kernels' dims. */
 export function conv_transpose2d_scratch_floats(inC: i32, h: i32, w: i32, outC: i32, kh: i32, kw: i32, stride: i32, pad: i32): i32 {
   const ho = conv_transpose_out_size(h, kh, stride, pad), wo = conv_transpose_out_size(w, kw, stride, pad);
   const floats = max(scratch_floats(h * w, outC * kh * kw, inC, outC * ho * wo), direct_scratch_floats(outC, ho, wo, inC, kh, kw, stride, pad));
-  return max(floats, weight_scratch_floats(outC, ho, wo, inC, kh, kw, stride, pad));
+  const paths = max(weight_scratch_floats(outC, ho, wo, inC, kh, kw, stride, pad), direct_dx_scratch_floats(outC, ho, wo, inC, kh, kw, stride, pad));
+  return max(floats, paths);
 }
 
 /**

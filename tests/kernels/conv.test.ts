@@ -25,6 +25,8 @@ const CASES: ConvDims[] = [
   dims(2, 9, 7, 7, 13, 4, 4, 2, 1),
   dims(6, 32, 14, 14, 64, 4, 4, 2, 1), // several image groups per call
   dims(2, 5, 6, 7, 1, 4, 4, 2, 1), // one output channel
+  dims(2, 8, 6, 5, 9, 3, 3, 1, 1), // 8 or more channels on both sides: the direct input gradient, stride 1
+  dims(3, 8, 7, 8, 10, 2, 2, 3, 0), // stride above the kernel: some input pixels get no tap
 ];
 
 type Kind = 'conv2d' | 'convT';
@@ -113,9 +115,9 @@ describe.each(['conv2d', 'convT'] as const)('%s kernels', (kind) => {
     }
   });
 
-  it('accumulates into dx, dW and db when asked', async () => {
+  it.each([2, 7])('accumulates into dx, dW and db when asked (case %i)', async (which) => {
     const k = await convKernels('conv');
-    const d = CASES[2], v = inputs(kind, d, 7), n = sizes(kind, d), ref = reference(kind, d, v);
+    const d = CASES[which], v = inputs(kind, d, 7), n = sizes(kind, d), ref = reference(kind, d, v);
     const old = { dx: randomArray(n.x, 1), dw: randomArray(n.w, 2), db: randomArray(d.outC, 3) };
     const dx = k.put(old.dx), dw = k.put(old.dw), db = k.put(old.db), dy = k.put(v.dy), x = k.put(v.x), wt = k.put(v.wt);
     const scratch = k.zeros(scratchFloats(k, kind, d));
