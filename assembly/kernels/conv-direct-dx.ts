@@ -94,7 +94,7 @@ export function conv2d_input_gradient_direct(
       const po = offs + (<usize>t0 << 2), pw = wph + (<usize>(t0 * inC) << 2), pp = pix + (<usize>first << 2), py = yoff + (<usize>first << 2);
       for (let r = 0; r < M; r += 4) {
         const rows = min(4, M - r), yr = py + (<usize>r << 2);
-        packPixels(pa, img, pp + (<usize>r << 2), po, k, rows);
+        packPixels(pa, img, pp + (<usize>r << 2), po, k, rows, outC % 4 == 0);
         for (let c = 0; c < c8; c += 2 * LANES) {
           const col = <usize>c << 2, yc = dxg + <usize>c * ldyB;
           if (accumulate) readTile(tmp, yc, ldyB, yr, rows);

@@ -77,18 +77,31 @@ export function padImageHWC(dst: usize, hwc: usize, x: usize, c: i32, h: i32, w:
 
 /**
  * The K taps of `rows` (<= 4) output pixels (bases at pix, into img) as one packed block for tile_packed: tap t of
- * pixel r at dst + 16·t + 4·r; pixels past `rows` are zeros.
+ * pixel r at dst + 16·t + 4·r (rows past `rows` repeat pixel 0: computed, never stored). With `runs4` (the tap
+ * offsets come in runs of 4 consecutive floats: channel counts that are multiples of 4), the SIMD build moves 4
+ * taps of the 4 pixels at once, 4 loads and a 4×4 shuffle transpose; else float by float.
  */
-export function packPixels(dst: usize, img: usize, pix: usize, offs: usize, k: i32, rows: i32): void {
-  const a0 = img + <usize>load<i32>(pix), a1 = rows > 1 ? img + <usize>load<i32>(pix, 4) : 0;
-  const a2 = rows > 2 ? img + <usize>load<i32>(pix, 8) : 0, a3 = rows > 3 ? img + <usize>load<i32>(pix, 12) : 0;
-  let out = dst;
-  for (let t = 0; t < k; t++) {
+export function packPixels(dst: usize, img: usize, pix: usize, offs: usize, k: i32, rows: i32, runs4: bool): void {
+  const a0 = img + <usize>load<i32>(pix), a1 = rows > 1 ? img + <usize>load<i32>(pix, 4) : a0;
+  const a2 = rows > 2 ? img + <usize>load<i32>(pix, 8) : a0, a3 = rows > 3 ? img + <usize>load<i32>(pix, 12) : a0;
+  let out = dst, t = 0;
+  if (ASC_FEATURE_SIMD) {
+    if (runs4) for (; t + 4 <= k; t += 4) {
+      const off = <usize>load<i32>(offs + (<usize>t << 2));
+      const r0 = v128.load(a0 + off), r1 = v128.load(a1 + off), r2 = v128.load(a2 + off), r3 = v128.load(a3 + off);
+      const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+      const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+      v128.store(out, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5)); v128.store(out, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 16);
+      v128.store(out, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 32); v128.store(out, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 48);
+      out += 64;
+    }
+  }
+  for (; t < k; t++) {
     const off = <usize>load<i32>(offs + (<usize>t << 2));
     store<f32>(out, load<f32>(a0 + off));
-    store<f32>(out, rows > 1 ? load<f32>(a1 + off) : 0, 4);
-    store<f32>(out, rows > 2 ? load<f32>(a2 + off) : 0, 8);
-    store<f32>(out, rows > 3 ? load<f32>(a3 + off) : 0, 12);
+    store<f32>(out, load<f32>(a1 + off), 4);
+    store<f32>(out, load<f32>(a2 + off), 8);
+    store<f32>(out, load<f32>(a3 + off), 12);
     out += 16;
   }
 }
@@ -136,7 +149,7 @@ export function conv2d_forward_direct(
     for (let i = 0; i < g; i++) padImage(img + (<usize>(i * imgF) << 2), hwc, x + (<usize>((n0 + i) * inC * h * wd) << 2), inC, h, wd, p);
     for (let q = 0; q < M; q += 4) {
       const rows = min(4, M - q);
-      packPixels(pa, img, pix + (<usize>q << 2), offs, K, rows);
+      packPixels(pa, img, pix + (<usize>q << 2), offs, K, rows, inC % 4 == 0);
       for (let o = 0; o < o8; o += 2 * LANES) {
         const col = <usize>o << 2, yo = yg + <usize>o * ldyB;
         tile_packed(tmp, 8 * LANES, pa, wt + col, ldwB, b + col, K, mode, epilogue, 4);
