@@ -3,12 +3,12 @@
 // as ./conv-direct.ts's indirect product, the weight gradient for few input channels as ./conv-indirect-dw.ts's.
 // Dims are Conv2d's: x (inC, h, wd), y (outC, Ho, Wo) per image, K = inC·kH·kW, P = Ho·Wo. `scratch` holds
 // scratch_floats(P, K, outC, inC·h·wd) floats (conv.ts sizes it for each kernel, the largest of the paths).
-import { activateTile, INIT_ACCUMULATE, INIT_BIAS, INIT_ZERO, EPILOGUE_NONE } from './gemm';
+import { gemm, activateTile, INIT_ACCUMULATE, INIT_BIAS, INIT_ZERO, EPILOGUE_NONE } from './gemm';
 import { transpose } from './dense';
 import { im2row_hwc, row2im_hwc_add } from './im2col';
 import { conv2d_forward_direct } from './conv-direct';
 import { directInputGradient, conv2d_input_gradient_direct } from './conv-direct-dx';
-import { gemm_packed, pack_rows } from './gemm-packed';
+import { gemm_packed } from './gemm-packed';
 import { packColumns, packChannels } from './conv-pack';
 import { indirectWeightGradient, indirect_weight_gradient, indirect_dw_scratch_floats } from './conv-indirect-dw';
 import { LANES, VBYTES, vsplat, vload, vstore, vadd } from '~lib/lanes';
@@ -39,7 +39,7 @@ const GROUP_FLOATS: i32 = 1 << 17;
  */
 export function scratch_floats(P: i32, K: i32, outC: i32, inputFloats: i32): i32 {
   const G = groupOf(P, K, outC);
-  return (K + 4) * (outC + 4) + G * P * strideFor(K) + midFloats(G * P, outC) + inputFloats + (G * P + 3) * K;
+  return (K + 4) * (outC + 4) + G * P * strideFor(K) + midFloats(G * P, outC) + inputFloats;
 }
 
 /** Floats of the region after the patch rows: outputs (rows × channels), or either operand packed for gemm_packed. */
@@ -104,7 +104,7 @@ export function convForward(
   const G = groupOf(P, K, outC), xB = <usize>(inC * h * wd) << 2, yB = <usize>(outC * P) << 2;
   const ldr = strideFor(K), ldw = strideFor(outC), rowsB = <usize>(P * ldr) << 2;
   const wt = scratch, rows = wt + (<usize>((K + 4) * (outC + 4)) << 2), yt = rows + <usize>G * rowsB;
-  const xh = yt + (<usize>midFloats(G * P, outC) << 2), packed = xh + (<usize>(inC * h * wd) << 2);
+  const xh = yt + (<usize>midFloats(G * P, outC) << 2);
   const mode = accumulate ? INIT_ACCUMULATE : bias != 0 ? INIT_BIAS : INIT_ZERO;
   tapMajorTranspose(wt, ldw, w, outC, inC, kh * kw);
   for (let n0 = 0; n0 < batch; n0 += G) {
@@ -115,8 +115,7 @@ export function convForward(
       im2row_hwc(rows + <usize>i * rowsB, ldr, xh, inC, h, wd, kh, kw, s, p);
       if (accumulate) transpose(yt + <usize>i * yB, y + n * yB, outC, P);
     }
-    pack_rows(packed, rows, ldr, g * P, K);
-    gemm_packed(yt, outC, packed, wt, ldw, bias, g * P, outC, K, mode, epilogue);
+    gemm(yt, outC, rows, ldr, 1, wt, ldw, bias, g * P, outC, K, mode, epilogue); // the same sums as gemm_packed
     for (let i = 0; i < g; i++) transpose(y + <usize>(n0 + i) * yB, yt + <usize>i * yB, P, outC);
   }
 }

@@ -4,8 +4,8 @@
 // 8 and 12 and the pointer moves 16 bytes a k step: the loop of bench/'s peak probe, without gemm's three address
 // adds per step for rows of A at a runtime stride (≈ 10% of the loop when measured on the conv layers' shapes).
 // Each output sums its K products in k order, as gemm does, in either build: the same bits as gemm on unpacked A.
-// The packers below build such blocks from rows at a stride, or from four rows at any addresses.
-import { VecF, LANES, VBYTES, vsplat, vload, vloadSplat, vstore, vadd, vmul, transpose4x4 } from '~lib/lanes';
+// The packers are the callers' (./conv-pack.ts, ./conv-direct.ts's packPixels).
+import { VecF, LANES, VBYTES, vsplat, vload, vloadSplat, vstore, vadd, vmul } from '~lib/lanes';
 import { INIT_ACCUMULATE, INIT_BIAS, EPILOGUE_RELU, EPILOGUE_LEAKY_RELU } from './gemm';
 import { vrelu, vleakyRelu, relu1, leakyRelu1 } from './activations';
 
@@ -86,22 +86,5 @@ export function gemm_packed(c: usize, ldc: i32, a: usize, b: usize, ldb: i32, bi
     let pa = a + <usize>(i >> 2) * blockB + (<usize>(i & 3) << 2), pb = b + (<usize>j << 2);
     for (let p = 0; p < k; p++) { acc += load<f32>(pa) * load<f32>(pb); pa += 16; pb += ldbB; }
     store<f32>(ci, act1(acc, epilogue));
-  }
-}
-
-/**
- * Packs rows [0, m) of A (row-major, row stride ld floats, k columns) into ⌈m/4⌉ blocks at dst (16·k bytes each):
- * 4×4 block transposes, the ragged edges float by float; a last partial block's extra rows are zeros.
- */
-export function pack_rows(dst: usize, src: usize, ld: i32, m: i32, k: i32): void {
-  const ldB = <usize>ld << 2, k4 = k & ~3;
-  for (let i = 0; i < m; i += 4) {
-    const block = dst + (<usize>(i >> 2) * <usize>k << 4), rows = min(4, m - i), s = src + <usize>i * ldB;
-    if (rows == 4) for (let p = 0; p < k4; p += 4) transpose4x4(block + (<usize>p << 4), 16, s + (<usize>p << 2), ldB);
-    for (let r = 0; r < 4; r++) {
-      for (let p = rows == 4 ? k4 : 0; p < k; p++) {
-        store<f32>(block + (<usize>p << 4) + (<usize>r << 2), r < rows ? load<f32>(s + <usize>r * ldB + (<usize>p << 2)) : 0);
-      }
-    }
   }
 }
