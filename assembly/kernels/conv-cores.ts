@@ -89,7 +89,8 @@ function tapMajorTranspose(dst: usize, ld: i32, w: usize, outC: i32, c: i32, tap
  * (accumulate), or 0. Overwrites y unless accumulate. Run transposed, yᵀ (G·P × outC) = rows (G·P × K) · Wᵀ for a
  * group of G images, so that pixels are gemm's rows (any count: the row tail is a vector tile) and the bias is
  * gemm's fused bias row; the moves in and out of yᵀ are exact. The patch rows come from the image in (H, W, C)
- * order (im2row_hwc: long contiguous copies), so each output sums its taps in (i, j, c) order.
+ * order (im2row_hwc: long contiguous copies), so each output sums its taps in (i, j, c) order. When it overwrites
+ * y (allowDirect: all but the benchmark's comparison), ./conv-direct.ts's kernel instead: the same sums, the same bits.
  */
 export function convForward(
   y: usize, x: usize, w: usize, bias: usize, scratch: usize,
@@ -122,8 +123,9 @@ export function convForward(
 
 /**
  * Core of Conv2d's input gradient: dx = epilogue(init + row2im(dyᵀ·W)) per image, init = bias per channel
- * (bias != 0), the old dx (accumulate), or 0. Here dx is (inC, h, wd) and dy (outC, ho, wo) per image. A group's
- * dyᵀ (G·P × outC) is gathered first, so that the product's rows span the group; W's columns are taken in tap-major
+ * (bias != 0), the old dx (accumulate), or 0. Here dx is (inC, h, wd) and dy (outC, ho, wo) per image. With 8 or
+ * more input channels, ./conv-direct-dx.ts's indirect product per stride phase instead. A group's dyᵀ (G·P × outC)
+ * is packed first (conv-pack.ts), so that the product's rows span the group; W's columns are taken in tap-major
  * order, so the patch-row gradients go back into the image (H, W, C) in runs (row2im_hwc_add).
  */
 export function convInputGradient(
@@ -168,8 +170,9 @@ function fillPixels(dst: usize, bias: usize, pixels: i32, c: i32): void {
  * Core of Conv2d's weight gradient for the output channels [c0, c1): dW rows c0..c1 (outC × K, row-major, dw
  * points at row 0) = init + Σ_n dy_n · rows(x_n), init = the old dW (accumulate) or 0; and when db != 0,
  * db[c] = init + Σ_n Σ_q dy[n, c, q] in (n, q) order. Per group one product of depth G·P over its images' dy
- * rows gathered side by side: the same running sums, in the same (n, q) order, as one image at a time. The
- * product runs on tap-major patch rows (im2row_hwc) into a tap-major copy of the rows, permuted back at the end.
+ * rows packed side by side (conv-pack.ts): the same running sums, in the same (n, q) order, as one image at a time.
+ * The product runs on tap-major patch rows (im2row_hwc), or for few input channels on padded images
+ * (./conv-indirect-dw.ts, the same bits), into a tap-major copy of the rows, permuted back at the end.
  */
 export function convWeightGradient(
   dw: usize, db: usize, dy: usize, x: usize, scratch: usize,

@@ -3,7 +3,7 @@
 //   dWt[o, r'] = init + Σ_n Σ_q dy[n, o, q] · img_n[pix[q] + voff(r')]
 // where img_n is image n zero-padded in (H + 2p, W + 2p, C) order (./conv-direct.ts's padImage), pix[q] the byte
 // offset of output pixel q's window and voff the taps' offsets. A window row's kW·C taps are consecutive floats
-// there, so when kW·C is a multiple of 4, every vector of LANES taps is one load at pix[q] + vecOff[v]. The tile is
+// there, so when kW·C is a multiple of 4, every vector of LANES taps is one load at pix[q] + voff[v]. The tile is
 // gemm.ts's 4×2 vectors: 4 output channels (dy broadcast) × 2 tap vectors, summed over the pixels of a group of
 // images in (n, q) order, images inner, so the accumulators stay in registers across the group. Each output is the
 // same sum as the im2row path's (the same products in the same (n, q) order, padding's zeros included): the same
