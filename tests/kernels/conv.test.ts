@@ -27,6 +27,8 @@ const CASES: ConvDims[] = [
   dims(2, 5, 6, 7, 1, 4, 4, 2, 1), // one output channel
   dims(2, 8, 6, 5, 9, 3, 3, 1, 1), // 8 or more channels on both sides: the direct input gradient, stride 1
   dims(3, 8, 7, 8, 10, 2, 2, 3, 0), // stride above the kernel: some input pixels get no tap
+  dims(2, 1, 7, 6, 3, 3, 2, 3, 1), // one input channel, stride above the kernel
+  dims(2, 4, 5, 5, 1, 3, 3, 1, 1), // one output channel, stride 1
 ];
 
 type Kind = 'conv2d' | 'convT';
