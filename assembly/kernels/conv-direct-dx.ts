@@ -11,7 +11,7 @@
 import { LANES } from '~lib/lanes';
 import { INIT_ACCUMULATE, INIT_BIAS, INIT_ZERO } from './gemm';
 import { tile_packed } from './gemm-packed';
-import { padImageHWC, packPixels, writeTile, channelRow } from './conv-direct';
+import { padImageHWC, zeroFloats, packPixels, writeTile, channelRow } from './conv-direct';
 
 /** Whether conv-cores takes this path: input channels enough for the 8-channel panels (the same rule in both builds). */
 // @ts-ignore: decorator
@@ -36,11 +36,11 @@ import { padImageHWC, packPixels, writeTile, channelRow } from './conv-direct';
   return (padBefore(kh, s, p) + ho + padAfter(h, ho, s, p)) * (padBefore(kw, s, p) + wo + padAfter(wd, wo, s, p)) * outC;
 }
 
-/** Scratch floats: tap offsets, phase weights, 2·s² phase bounds, pixel tables, padded dy, one dy transposed, a block, a tile. */
+/** Scratch floats: tap offsets, phase weights, 2·s² phase bounds, pixel tables, padded dy, a packed block, a tile. */
 export function direct_dx_scratch_floats(inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32): i32 {
-  const ho = (h + 2 * p - kh) / s + 1, wo = (wd + 2 * p - kw) / s + 1, K = outC * kh * kw, pad = paddedFloats(outC, h, wd, kh, kw, s, p);
+  const K = outC * kh * kw, pad = paddedFloats(outC, h, wd, kh, kw, s, p);
   const G = groupOf(pad), maxK = outC * ((kh + s - 1) / s) * ((kw + s - 1) / s);
-  return K + K * inC + 2 * s * s + 2 * G * h * wd + G * pad + outC * ho * wo + 4 * maxK + 8 * LANES;
+  return K + K * inC + 2 * s * s + 2 * G * h * wd + G * pad + 4 * maxK + 8 * LANES;
 }
 
 /**
@@ -56,8 +56,8 @@ export function conv2d_input_gradient_direct(
   const top = padBefore(kh, s, p), left = padBefore(kw, s, p), wpd = left + wo + padAfter(wd, wo, s, p);
   const pad = paddedFloats(outC, h, wd, kh, kw, s, p), G = groupOf(pad), maxK = outC * ((kh + s - 1) / s) * ((kw + s - 1) / s);
   const offs = scratch, wph = offs + (<usize>K << 2), bounds = wph + (<usize>(K * inC) << 2), pix = bounds + (<usize>(2 * s * s) << 2);
-  const yoff = pix + (<usize>(G * HW) << 2), img = yoff + (<usize>(G * HW) << 2), hwc = img + (<usize>(G * pad) << 2);
-  const pa = hwc + (<usize>(outC * ho * wo) << 2), tmp = pa + (<usize>(4 * maxK) << 2);
+  const yoff = pix + (<usize>(G * HW) << 2), img = yoff + (<usize>(G * HW) << 2);
+  const pa = img + (<usize>(G * pad) << 2), tmp = pa + (<usize>(4 * maxK) << 2);
   // Per phase (a, b): tap offsets and weight rows in (u, v, o) order; bounds[ph] = (first tap, pixels per image).
   let t = 0, q = 0;
   for (let a = 0; a < s; a++) for (let b = 0; b < s; b++) {
@@ -81,11 +81,11 @@ export function conv2d_input_gradient_direct(
   }
   const ldwB = <usize>inC << 2, ldyB = <usize>HW << 2, c8 = inC - inC % (2 * LANES);
   const mode = accumulate ? INIT_ACCUMULATE : bias != 0 ? INIT_BIAS : INIT_ZERO, tileB = <usize>(8 * LANES);
+  zeroFloats(img, G * pad); // the padding, once: padImageHWC writes only the interiors
   for (let n0 = 0; n0 < batch; n0 += G) {
     const g = min(G, batch - n0), dxg = dx + <usize>n0 * <usize>inC * ldyB;
     for (let i = 0; i < g; i++) {
-      padImageHWC(img + (<usize>(i * pad) << 2), hwc, dy + (<usize>((n0 + i) * outC * ho * wo) << 2), outC, ho, wo,
-        top, padAfter(h, ho, s, p), left, padAfter(wd, wo, s, p));
+      padImageHWC(img + (<usize>(i * pad) << 2), dy + (<usize>((n0 + i) * outC * ho * wo) << 2), outC, ho, wo, top, left, wpd);
     }
     let first = 0;
     for (let ph = 0; ph < s * s; ph++) {

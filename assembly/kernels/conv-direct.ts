@@ -9,7 +9,7 @@
 // block (./gemm-packed.ts), which then serves every 8-channel panel at the peak probe's loop; a finished tile gets
 // the bias and epilogue in registers and is transposed in 4×4 blocks straight into y's (channel, pixel) rows.
 // Each output sums b, then its K products in tap-major (i, j, c) order, in both builds: the im2row path's order.
-import { LANES, vload, vstore, transpose4x4 } from '~lib/lanes';
+import { LANES, vsplat, vload, vstore, transpose4x4 } from '~lib/lanes';
 import { INIT_BIAS, INIT_ZERO } from './gemm';
 import { tile_packed, act1 } from './gemm-packed';
 import { transpose } from './dense';
@@ -20,41 +20,50 @@ import { transpose } from './dense';
 
 /**
  * Floats of the direct forward's scratch: tap offsets (K), a group's pixel bases and output offsets (2·G·P), Wᵀ
- * (K × outC), the group's padded images, a tile, and one transposed image.
+ * (K × outC), the group's padded images, a tile, and one packed block of 4 pixels' taps.
  */
 export function direct_scratch_floats(inC: i32, h: i32, w: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32): i32 {
   const ho = (h + 2 * p - kh) / s + 1, wo = (w + 2 * p - kw) / s + 1, K = inC * kh * kw, G = groupOf(inC, h, w, p);
-  return K + 2 * G * ho * wo + K * outC + G * inC * (h + 2 * p) * (w + 2 * p) + 8 * LANES + (inC > 1 ? inC * h * w : 0) + 4 * K;
+  return K + 2 * G * ho * wo + K * outC + G * inC * (h + 2 * p) * (w + 2 * p) + 8 * LANES + 4 * K;
 }
 
 /**
- * The zero-padded image (h + 2p, w + 2p, c), channels interleaved, of x (c, h, w); overwrites all of it. `hwc` is
- * scratch of c·h·w floats for the transposed image (unused when c = 1, where the two orders are one).
+ * The interior of the zero-padded image (h + 2p, w + 2p, c), channels interleaved, of x (c, h, w): the padding is
+ * not written, so the caller zeros the buffer once (zeroFloats) and reuses it for every image.
  */
-export function padImage(dst: usize, hwc: usize, x: usize, c: i32, h: i32, w: i32, p: i32): void {
-  padImageHWC(dst, hwc, x, c, h, w, p, p, p, p);
+export function padImage(dst: usize, x: usize, c: i32, h: i32, w: i32, p: i32): void {
+  padImageHWC(dst, x, c, h, w, p, p, w + 2 * p);
 }
 
-/** padImage with its own padding on each side: (top + h + bottom, left + w + right, c). */
-export function padImageHWC(dst: usize, hwc: usize, x: usize, c: i32, h: i32, w: i32, top: i32, bottom: i32, left: i32, right: i32): void {
-  if (c > 1) { transpose(hwc, x, c, h * w); x = hwc; }
-  const rowF = (left + w + right) * c, lineF = w * c;
-  let out = dst, src = x;
-  for (let r = -top; r < h + bottom; r++) {
-    if (r < 0 || r >= h) { zeros(out, rowF); out += <usize>rowF << 2; continue; }
-    zeros(out, left * c);
-    out += <usize>(left * c) << 2;
-    let j = 0;
-    for (; j + LANES <= lineF; j += LANES) vstore(out + (<usize>j << 2), vload(src + (<usize>j << 2)));
-    for (; j < lineF; j++) store<f32>(out + (<usize>j << 2), load<f32>(src + (<usize>j << 2)));
-    out += <usize>lineF << 2; src += <usize>lineF << 2;
-    zeros(out, right * c);
-    out += <usize>(right * c) << 2;
+/**
+ * The interior of a zero-padded (…, wt, c) image of x (c, h, w) at row `top`, column `left` (rows wt pixels wide): the
+ * transpose to channels-interleaved by 4×4 blocks straight into place, the ragged edges float by float.
+ */
+export function padImageHWC(dst: usize, x: usize, c: i32, h: i32, w: i32, top: i32, left: i32, wt: i32): void {
+  const HW = h * w, planeB = <usize>HW << 2, pixelB = <usize>c << 2, w4 = w & ~3, c4 = c & ~3;
+  for (let ih = 0; ih < h; ih++) {
+    const out = dst + <usize>((ih + top) * wt + left) * pixelB, src = x + (<usize>(ih * w) << 2);
+    if (c == 1) {
+      let j = 0;
+      for (; j + LANES <= w; j += LANES) vstore(out + (<usize>j << 2), vload(src + (<usize>j << 2)));
+      for (; j < w; j++) store<f32>(out + (<usize>j << 2), load<f32>(src + (<usize>j << 2)));
+      continue;
+    }
+    for (let iw = 0; iw < w4; iw += 4) for (let ci = 0; ci < c4; ci += 4) {
+      transpose4x4(out + <usize>iw * pixelB + (<usize>ci << 2), pixelB, src + <usize>ci * planeB + (<usize>iw << 2), planeB);
+    }
+    for (let iw = 0; iw < w; iw++) for (let ci = iw < w4 ? c4 : 0; ci < c; ci++) {
+      store<f32>(out + <usize>iw * pixelB + (<usize>ci << 2), load<f32>(src + <usize>ci * planeB + (<usize>iw << 2)));
+    }
   }
 }
 
-// @ts-ignore: decorator
-@inline function zeros(dst: usize, n: i32): void { for (let j = 0; j < n; j++) store<f32>(dst + (<usize>j << 2), 0); }
+/** n floats at dst set to 0. */
+export function zeroFloats(dst: usize, n: i32): void {
+  let j = 0;
+  for (; j + LANES <= n; j += LANES) vstore(dst + (<usize>j << 2), vsplat(0));
+  for (; j < n; j++) store<f32>(dst + (<usize>j << 2), 0);
+}
 
 /**
  * Moves a finished tile, `pixels` rows of 2·LANES channels in `tmp` (row stride 2·LANES floats), into y's channel
@@ -129,8 +138,8 @@ export function conv2d_forward_direct(
   const ho = (h + 2 * p - kh) / s + 1, wo = (wd + 2 * p - kw) / s + 1, K = inC * kh * kw, P = ho * wo;
   const hp = h + 2 * p, wp = wd + 2 * p, G = groupOf(inC, h, wd, p), imgF = inC * hp * wp;
   const offs = scratch, pix = offs + (<usize>K << 2), yoff = pix + (<usize>(G * P) << 2), wt = yoff + (<usize>(G * P) << 2);
-  const img = wt + (<usize>(K * outC) << 2), tmp = img + (<usize>(G * imgF) << 2), hwc = tmp + (<usize>(8 * LANES) << 2);
-  const pa = hwc + (<usize>(inC > 1 ? inC * h * wd : 0) << 2), mode = b == 0 ? INIT_ZERO : INIT_BIAS;
+  const img = wt + (<usize>(K * outC) << 2), tmp = img + (<usize>(G * imgF) << 2);
+  const pa = tmp + (<usize>(8 * LANES) << 2), mode = b == 0 ? INIT_ZERO : INIT_BIAS;
   // taps in (i, j, c) order: a window row's taps are kW·C consecutive floats of the padded image
   for (let i = 0, t = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let ci = 0; ci < inC; ci++, t++) {
     store<i32>(offs + (<usize>t << 2), ((i * wp + j) * inC + ci) << 2);
@@ -144,9 +153,10 @@ export function conv2d_forward_direct(
     store<i32>(yoff + (<usize>q << 2), (n * outC * P + r) << 2);
   }
   const ldwB = <usize>outC << 2, ldyB = <usize>P << 2, o8 = outC - outC % (2 * LANES);
+  zeroFloats(img, G * imgF); // the padding, once: padImage writes only the interiors
   for (let n0 = 0; n0 < batch; n0 += G) {
     const g = min(G, batch - n0), M = g * P, yg = y + <usize>n0 * <usize>outC * ldyB;
-    for (let i = 0; i < g; i++) padImage(img + (<usize>(i * imgF) << 2), hwc, x + (<usize>((n0 + i) * inC * h * wd) << 2), inC, h, wd, p);
+    for (let i = 0; i < g; i++) padImage(img + (<usize>(i * imgF) << 2), x + (<usize>((n0 + i) * inC * h * wd) << 2), inC, h, wd, p);
     for (let q = 0; q < M; q += 4) {
       const rows = min(4, M - q);
       packPixels(pa, img, pix + (<usize>q << 2), offs, K, rows, inC % 4 == 0);

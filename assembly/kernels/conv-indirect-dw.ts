@@ -10,7 +10,7 @@
 // bits. Tails (channels past a multiple of 4, a last single tap vector) run the full tile on repeated rows or
 // vectors and store only their own outputs.
 import { LANES, VBYTES, vsplat, vload, vloadSplat, vstore, vadd, vmul } from '~lib/lanes';
-import { padImage } from './conv-direct';
+import { padImage, zeroFloats } from './conv-direct';
 
 /**
  * Whether conv-cores takes the indirect weight gradient: every aligned group of 4 taps lies within one window row,
@@ -24,10 +24,10 @@ import { padImage } from './conv-direct';
 // @ts-ignore: decorator
 @inline function groupOf(imgF: i32): i32 { return max(1, (1 << 15) / imgF); }
 
-/** Scratch floats: vector offsets (K / LANES), pixel offsets (P), a group's padded images, one transposed image. */
+/** Scratch floats: vector offsets (K / LANES), pixel offsets (P), a group's padded images. */
 export function indirect_dw_scratch_floats(inC: i32, h: i32, w: i32, kh: i32, kw: i32, s: i32, p: i32): i32 {
   const ho = (h + 2 * p - kh) / s + 1, wo = (w + 2 * p - kw) / s + 1, imgF = inC * (h + 2 * p) * (w + 2 * p);
-  return inC * kh * kw + ho * wo + groupOf(imgF) * imgF + inC * h * w;
+  return inC * kh * kw + ho * wo + groupOf(imgF) * imgF;
 }
 
 /**
@@ -83,16 +83,17 @@ export function indirect_weight_gradient(
 ): void {
   const ho = (h + 2 * p - kh) / s + 1, wo = (wd + 2 * p - kw) / s + 1, P = ho * wo, K = inC * kh * kw;
   const hp = h + 2 * p, wp = wd + 2 * p, imgF = inC * hp * wp, G = groupOf(imgF), run = kw * inC, nv = K / LANES;
-  const voff = scratch, pix = voff + (<usize>nv << 2), img = pix + (<usize>P << 2), hwc = img + (<usize>(G * imgF) << 2);
+  const voff = scratch, pix = voff + (<usize>nv << 2), img = pix + (<usize>P << 2);
   for (let v = 0; v < nv; v++) { // vector v starts at tap-major column v·LANES: window row i, offset within its run
     const r = v * LANES, i = r / run;
     store<i32>(voff + (<usize>v << 2), (i * wp * inC + r % run) << 2);
   }
   for (let q = 0; q < P; q++) store<i32>(pix + (<usize>q << 2), ((q / wo) * s * wp + (q % wo) * s) * inC << 2);
   const ldB = <usize>ld << 2, dyRowB = <usize>P << 2, dyImageB = <usize>(outC * P) << 2, imgB = <usize>imgF << 2;
+  zeroFloats(img, G * imgF); // the padding, once: padImage writes only the interiors
   for (let n0 = 0; n0 < batch; n0 += G) {
     const g = min(G, batch - n0);
-    for (let i = 0; i < g; i++) padImage(img + <usize>i * imgB, hwc, x + (<usize>((n0 + i) * inC * h * wd) << 2), inC, h, wd, p);
+    for (let i = 0; i < g; i++) padImage(img + <usize>i * imgB, x + (<usize>((n0 + i) * inC * h * wd) << 2), inC, h, wd, p);
     const acc = accumulate || n0 > 0, dyg = dy + <usize>n0 * dyImageB + <usize>c0 * dyRowB;
     for (let v = 0; v < nv; v += 2) {
       const vecs = min(2, nv - v), off0 = <usize>load<i32>(voff + (<usize>v << 2));
