@@ -11,6 +11,8 @@ export {
 export { im2row_hwc, row2im_hwc_add } from '../kernels/im2col';
 export { conv2d_forward_direct, direct_scratch_floats } from '../kernels/conv-direct';
 export { gemm } from '../kernels/gemm';
+export { gemm_packed } from '../kernels/gemm-packed';
+export { transpose } from '../kernels/dense';
 
 let top: usize = 65536;
 

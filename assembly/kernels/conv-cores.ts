@@ -1,12 +1,17 @@
 // The three cores of the convolution kernels (./conv.ts): Conv2d's forward, input gradient and weight gradient over
-// groups of images, on tap-major patch rows (./im2col.ts) and gemm.ts's tile; the forward with few input channels
-// as direct loops (./conv-direct.ts). Dims are Conv2d's: x (inC, h, wd), y (outC, Ho, Wo) per image, K = inC·kH·kW,
-// P = Ho·Wo. `scratch` holds scratch_floats(P, K, outC, inC·h·wd) floats (conv.ts sizes it for each kernel).
+// groups of images, on tap-major patch rows (./im2col.ts) and gemm-packed.ts's tile; the forward that overwrites y
+// as ./conv-direct.ts's indirect product, the weight gradient for few input channels as ./conv-indirect-dw.ts's.
+// Dims are Conv2d's: x (inC, h, wd), y (outC, Ho, Wo) per image, K = inC·kH·kW, P = Ho·Wo. `scratch` holds
+// scratch_floats(P, K, outC, inC·h·wd) floats (conv.ts sizes it for each kernel, the largest of the paths).
 import { gemm, activateTile, INIT_ACCUMULATE, INIT_BIAS, INIT_ZERO, EPILOGUE_NONE } from './gemm';
-import { transpose, transpose_rows } from './dense';
+import { transpose } from './dense';
 import { im2row_hwc, row2im_hwc_add } from './im2col';
 import { conv2d_forward_direct } from './conv-direct';
-import { LANES, VBYTES, vsplat, vload, vstore } from '~lib/lanes';
+import { directInputGradient, conv2d_input_gradient_direct } from './conv-direct-dx';
+import { gemm_packed } from './gemm-packed';
+import { packColumns, packChannels } from './conv-pack';
+import { indirectWeightGradient, indirect_weight_gradient, indirect_dw_scratch_floats } from './conv-indirect-dw';
+import { LANES, VBYTES, vsplat, vload, vstore, vadd } from '~lib/lanes';
 
 // @ts-ignore: decorator
 @inline function outSize(n: i32, k: i32, stride: i32, pad: i32): i32 { return (n + 2 * pad - k) / stride + 1; }
@@ -33,20 +38,26 @@ const GROUP_FLOATS: i32 = 1 << 17;
  * images' patch rows (padded) and their outputs.
  */
 export function scratch_floats(P: i32, K: i32, outC: i32, inputFloats: i32): i32 {
-  return (K + 4) * (outC + 4) + groupOf(P, K, outC) * P * (strideFor(K) + outC) + inputFloats;
+  const G = groupOf(P, K, outC);
+  return (K + 4) * (outC + 4) + G * P * strideFor(K) + midFloats(G * P, outC) + inputFloats;
 }
 
-/** Whether Conv2d's forward runs as direct loops (./conv-direct.ts): few input channels, measured faster there. */
+/** Floats of the region after the patch rows: outputs (rows × channels), or either operand packed for gemm_packed. */
 // @ts-ignore: decorator
-@inline export function direct(inC: i32, accumulate: bool): bool { return inC < 4 && !accumulate; }
-/** n floats from src to dst, by vectors (memory.copy is a call out of the wasm code in V8: slow for short rows). */
-// @ts-ignore: decorator
-@inline function copyFloats(dst: usize, src: usize, n: i32): void {
-  let j = 0;
-  for (; j + LANES <= n; j += LANES) vstore(dst + (<usize>j << 2), vload(src + (<usize>j << 2)));
-  for (; j < n; j++) store<f32>(dst + (<usize>j << 2), load<f32>(src + (<usize>j << 2)));
+@inline function midFloats(rows: i32, channels: i32): i32 { return (rows + 3) * (channels + 3); }
+
+/** Scratch floats of the weight gradient's indirect path (./conv-indirect-dw.ts): dW's tap-major copy, then its own. */
+export function weight_scratch_floats(inC: i32, h: i32, w: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32): i32 {
+  return (inC * kh * kw + 4) * (outC + 4) + indirect_dw_scratch_floats(inC, h, w, kh, kw, s, p);
 }
 
+/**
+ * Whether Conv2d's forward runs as the direct (indirect-product) kernel of ./conv-direct.ts: whenever it overwrites.
+ * Measured faster than im2row + gemm_packed at every shape of bench/experiments/conv.mjs (1 input channel ≈ 0.6× the
+ * time, 32 ≈ 0.9×), with the same bits; the im2row path remains for accumulating into y.
+ */
+// @ts-ignore: decorator
+@inline export function direct(accumulate: bool): bool { return !accumulate; }
 /**
  * Fills `rows` rows of `cols` floats: with byColumn, every row is values[0..cols); else row r is values[r] repeated.
  * Zeros when values is 0.
@@ -78,14 +89,15 @@ function tapMajorTranspose(dst: usize, ld: i32, w: usize, outC: i32, c: i32, tap
  * (accumulate), or 0. Overwrites y unless accumulate. Run transposed, yᵀ (G·P × outC) = rows (G·P × K) · Wᵀ for a
  * group of G images, so that pixels are gemm's rows (any count: the row tail is a vector tile) and the bias is
  * gemm's fused bias row; the moves in and out of yᵀ are exact. The patch rows come from the image in (H, W, C)
- * order (im2row_hwc: long contiguous copies), so each output sums its taps in (i, j, c) order.
+ * order (im2row_hwc: long contiguous copies), so each output sums its taps in (i, j, c) order. When it overwrites
+ * y (allowDirect: all but the benchmark's comparison), ./conv-direct.ts's kernel instead: the same sums, the same bits.
  */
 export function convForward(
   y: usize, x: usize, w: usize, bias: usize, scratch: usize,
   batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32, accumulate: bool, epilogue: i32,
   allowDirect: bool = true
 ): void {
-  if (allowDirect && direct(inC, accumulate)) {
+  if (allowDirect && direct(accumulate)) {
     conv2d_forward_direct(y, x, w, bias, scratch, batch, inC, h, wd, outC, kh, kw, s, p, epilogue);
     return;
   }
@@ -93,7 +105,7 @@ export function convForward(
   const G = groupOf(P, K, outC), xB = <usize>(inC * h * wd) << 2, yB = <usize>(outC * P) << 2;
   const ldr = strideFor(K), ldw = strideFor(outC), rowsB = <usize>(P * ldr) << 2;
   const wt = scratch, rows = wt + (<usize>((K + 4) * (outC + 4)) << 2), yt = rows + <usize>G * rowsB;
-  const xh = yt + (<usize>(G * P * outC) << 2);
+  const xh = yt + (<usize>midFloats(G * P, outC) << 2);
   const mode = accumulate ? INIT_ACCUMULATE : bias != 0 ? INIT_BIAS : INIT_ZERO;
   tapMajorTranspose(wt, ldw, w, outC, inC, kh * kw);
   for (let n0 = 0; n0 < batch; n0 += G) {
@@ -104,48 +116,63 @@ export function convForward(
       im2row_hwc(rows + <usize>i * rowsB, ldr, xh, inC, h, wd, kh, kw, s, p);
       if (accumulate) transpose(yt + <usize>i * yB, y + n * yB, outC, P);
     }
-    gemm(yt, outC, rows, ldr, 1, wt, ldw, bias, g * P, outC, K, mode, epilogue);
+    gemm(yt, outC, rows, ldr, 1, wt, ldw, bias, g * P, outC, K, mode, epilogue); // the same sums as gemm_packed
     for (let i = 0; i < g; i++) transpose(y + <usize>(n0 + i) * yB, yt + <usize>i * yB, P, outC);
   }
 }
 
 /**
  * Core of Conv2d's input gradient: dx = epilogue(init + row2im(dyᵀ·W)) per image, init = bias per channel
- * (bias != 0), the old dx (accumulate), or 0. Here dx is (inC, h, wd) and dy (outC, ho, wo) per image. A group's
- * dyᵀ (G·P × outC) is gathered first, so that the product's rows span the group; W's columns are taken in tap-major
+ * (bias != 0), the old dx (accumulate), or 0. Here dx is (inC, h, wd) and dy (outC, ho, wo) per image. With 8 or
+ * more input channels, ./conv-direct-dx.ts's indirect product per stride phase instead. A group's dyᵀ (G·P × outC)
+ * is packed first (conv-pack.ts), so that the product's rows span the group; W's columns are taken in tap-major
  * order, so the patch-row gradients go back into the image (H, W, C) in runs (row2im_hwc_add).
  */
 export function convInputGradient(
   dx: usize, dy: usize, w: usize, bias: usize, scratch: usize,
   batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32, accumulate: bool, epilogue: i32
 ): void {
+  if (directInputGradient(inC)) {
+    conv2d_input_gradient_direct(dx, dy, w, bias, scratch, batch, inC, h, wd, outC, kh, kw, s, p, accumulate, epilogue);
+    return;
+  }
   const ho = outSize(h, kh, s, p), wo = outSize(wd, kw, s, p), P = ho * wo, K = inC * kh * kw, HW = h * wd;
   const G = groupOf(P, K, outC), xB = <usize>(inC * HW) << 2, yB = <usize>(outC * P) << 2;
   const ldr = strideFor(K), rowsB = <usize>(P * ldr) << 2;
   const wp = scratch, rows = wp + (<usize>((K + 4) * (outC + 4)) << 2), dyt = rows + <usize>G * rowsB;
-  const xh = dyt + (<usize>(G * P * outC) << 2);
+  const xh = dyt + (<usize>midFloats(G * P, outC) << 2);
   tapMajorRows(wp, ldr, w, outC, inC, kh * kw, true); // W (outC × K), tap-major columns, padded rows
   for (let n0 = 0; n0 < batch; n0 += G) {
     const g = min(G, batch - n0);
-    for (let i = 0; i < g; i++) transpose(dyt + <usize>i * yB, dy + <usize>(n0 + i) * yB, outC, P);
-    gemm(rows, ldr, dyt, outC, 1, wp, ldr, 0, g * P, K, outC, INIT_ZERO, EPILOGUE_NONE); // (G·P × K) = dyᵀ · W
+    packColumns(dyt, dy + <usize>n0 * yB, g, outC, P); // dyᵀ (G·P × outC), packed
+    gemm_packed(rows, ldr, dyt, wp, ldr, 0, g * P, K, outC, INIT_ZERO, EPILOGUE_NONE); // (G·P × K) = dyᵀ · W
     for (let i = 0; i < g; i++) {
-      const dxn = dx + <usize>(n0 + i) * xB;
-      if (accumulate) transpose(xh, dxn, inC, HW);
-      else fillRows(xh, bias, true, HW, inC); // every pixel's channels start from the bias (or 0)
-      row2im_hwc_add(xh, rows + <usize>i * rowsB, ldr, inC, h, wd, kh, kw, s, p);
-      transpose(dxn, xh, HW, inC);
+      const dxn = dx + <usize>(n0 + i) * xB, img = inC == 1 ? dxn : xh; // one channel: (C, H, W) is (H, W, C)
+      if (accumulate) { if (inC > 1) transpose(xh, dxn, inC, HW); }
+      else fillPixels(img, bias, HW, inC); // every pixel's channels start from the bias (or 0)
+      row2im_hwc_add(img, rows + <usize>i * rowsB, ldr, inC, h, wd, kh, kw, s, p);
+      if (inC > 1) transpose(dxn, xh, HW, inC);
       if (epilogue != EPILOGUE_NONE) activateTile(dxn, 0, 1, inC * HW, epilogue);
     }
   }
+}
+
+/** `pixels` rows of c floats, each row bias[0..c) (or zeros when bias is 0): one contiguous fill when it can be. */
+function fillPixels(dst: usize, bias: usize, pixels: i32, c: i32): void {
+  if (bias != 0 && c > 1) { fillRows(dst, bias, true, pixels, c); return; }
+  const v = bias == 0 ? <f32>0 : load<f32>(bias), vv = vsplat(v), n = pixels * c;
+  let j = 0;
+  for (; j + LANES <= n; j += LANES) vstore(dst + (<usize>j << 2), vv);
+  for (; j < n; j++) store<f32>(dst + (<usize>j << 2), v);
 }
 
 /**
  * Core of Conv2d's weight gradient for the output channels [c0, c1): dW rows c0..c1 (outC × K, row-major, dw
  * points at row 0) = init + Σ_n dy_n · rows(x_n), init = the old dW (accumulate) or 0; and when db != 0,
  * db[c] = init + Σ_n Σ_q dy[n, c, q] in (n, q) order. Per group one product of depth G·P over its images' dy
- * rows gathered side by side: the same running sums, in the same (n, q) order, as one image at a time. The
- * product runs on tap-major patch rows (im2row_hwc) into a tap-major copy of the rows, permuted back at the end.
+ * rows packed side by side (conv-pack.ts): the same running sums, in the same (n, q) order, as one image at a time.
+ * The product runs on tap-major patch rows (im2row_hwc), or for few input channels on padded images
+ * (./conv-indirect-dw.ts, the same bits), into a tap-major copy of the rows, permuted back at the end.
  */
 export function convWeightGradient(
   dw: usize, db: usize, dy: usize, x: usize, scratch: usize,
@@ -154,23 +181,26 @@ export function convWeightGradient(
   const ho = outSize(h, kh, s, p), wo = outSize(wd, kw, s, p), P = ho * wo, K = inC * kh * kw;
   const count = c1 - c0;
   if (count <= 0 || batch <= 0) { if (count > 0 && !accumulate) zeroGradients(dw, db, c0, count, K); return; }
-  if (db != 0) channelSums(db, dy, batch, outC, P, c0, c1, accumulate);
+  if (db != 0) channelSums(db, dy, scratch, batch, outC, P, c0, c1, accumulate); // before scratch holds dW
   const G = groupOf(P, K, outC), xB = <usize>(inC * h * wd) << 2, yB = <usize>(outC * P) << 2;
   const ldr = strideFor(K), rowsB = <usize>(P * ldr) << 2, taps = kh * kw;
   const dwt = scratch, rows = dwt + (<usize>((K + 4) * (outC + 4)) << 2), dyg = rows + <usize>G * rowsB;
-  const xh = dyg + (<usize>(G * P * outC) << 2), dwRows = dw + (<usize>(c0 * K) << 2), pB = <usize>P << 2;
+  const xh = dyg + (<usize>midFloats(G * P, outC) << 2), dwRows = dw + (<usize>(c0 * K) << 2), pB = <usize>P << 2;
   if (accumulate) tapMajorRows(dwt, K, dwRows, count, inC, taps, true);
+  if (indirectWeightGradient(inC, kw)) { // no patch rows: the same sums, read from padded images
+    indirect_weight_gradient(dwt, K, dy, x, rows, batch, inC, h, wd, outC, kh, kw, s, p, c0, count, accumulate);
+    tapMajorRows(dwRows, K, dwt, count, inC, taps, false);
+    return;
+  }
   for (let n0 = 0; n0 < batch; n0 += G) {
     const g = min(G, batch - n0), ldg = g * P;
     for (let i = 0; i < g; i++) {
       const n = <usize>(n0 + i);
       transpose(xh, x + n * xB, inC, h * wd); // (C, H·W) → (H·W, C)
       im2row_hwc(rows + <usize>i * rowsB, ldr, xh, inC, h, wd, kh, kw, s, p);
-      for (let c = 0; c < count; c++) {
-        copyFloats(dyg + ((<usize>(c * ldg) << 2) + <usize>i * pB), dy + n * yB + <usize>(c0 + c) * pB, P);
-      }
     }
-    gemm(dwt, K, dyg, ldg, 1, rows, ldr, 0, count, K, ldg, n0 > 0 || accumulate ? INIT_ACCUMULATE : INIT_ZERO, EPILOGUE_NONE);
+    packChannels(dyg, dy + <usize>n0 * yB + <usize>c0 * pB, g, outC, P, count); // dy rows (count × G·P), packed
+    gemm_packed(dwt, K, dyg, rows, ldr, 0, count, K, ldg, n0 > 0 || accumulate ? INIT_ACCUMULATE : INIT_ZERO, EPILOGUE_NONE);
   }
   tapMajorRows(dwRows, K, dwt, count, inC, taps, false);
 }
@@ -194,14 +224,40 @@ function zeroGradients(dw: usize, db: usize, c0: i32, count: i32, K: i32): void 
   if (db != 0) fillRows(db + (<usize>c0 << 2), 0, false, 1, count);
 }
 
-/** db[c] = init + Σ_n Σ_q dy[n, c, q] in (n, q) order for c in [c0, c1); init = the old db (accumulate) or 0. */
-export function channelSums(db: usize, dy: usize, batch: i32, channels: i32, pixels: i32, c0: i32, c1: i32, accumulate: bool): void {
-  for (let c = c0; c < c1; c++) {
-    let acc: f32 = accumulate ? load<f32>(db + (<usize>c << 2)) : 0;
-    for (let n = 0; n < batch; n++) {
-      let q = dy + ((<usize>n * <usize>(channels * pixels) + <usize>(c * pixels)) << 2);
-      for (let i = 0; i < pixels; i++) { acc += load<f32>(q); q += 4; }
+/**
+ * db[c] = init + Σ_n Σ_q dy[n, c, q] in (n, q) order for c in [c0, c1); init = the old db (accumulate) or 0. Lanes
+ * run along channels, so each lane is one channel's running sum, the same as a scalar loop in either build: each
+ * image's channel rows are transposed into `tmp` ((c1 − c0) × pixels floats, as (pixel, channel)) and added a pixel
+ * row at a time, four vectors of channels at once (a scalar chain per channel is bound by the add's latency).
+ */
+export function channelSums(db: usize, dy: usize, tmp: usize, batch: i32, channels: i32, pixels: i32, c0: i32, c1: i32, accumulate: bool): void {
+  const count = c1 - c0, rowB = <usize>count << 2, sums = db + (<usize>c0 << 2), imageB = <usize>(channels * pixels) << 2;
+  if (count <= 0) return;
+  if (!accumulate) fillRows(sums, 0, false, 1, count);
+  for (let n = 0; n < batch; n++) {
+    transpose(tmp, dy + <usize>n * imageB + (<usize>(c0 * pixels) << 2), count, pixels); // (c, q) → (q, c)
+    let c = 0;
+    for (; c + 4 * LANES <= count; c += 4 * LANES) {
+      const d = sums + (<usize>c << 2);
+      let s0 = vload(d), s1 = vload(d + VBYTES), s2 = vload(d + 2 * VBYTES), s3 = vload(d + 3 * VBYTES);
+      let q = tmp + (<usize>c << 2);
+      for (let i = 0; i < pixels; i++) {
+        s0 = vadd(s0, vload(q)); s1 = vadd(s1, vload(q + VBYTES)); s2 = vadd(s2, vload(q + 2 * VBYTES)); s3 = vadd(s3, vload(q + 3 * VBYTES));
+        q += rowB;
+      }
+      vstore(d, s0); vstore(d + VBYTES, s1); vstore(d + 2 * VBYTES, s2); vstore(d + 3 * VBYTES, s3);
     }
-    store<f32>(db + (<usize>c << 2), acc);
+    for (; c + LANES <= count; c += LANES) {
+      const d = sums + (<usize>c << 2);
+      let s0 = vload(d), q = tmp + (<usize>c << 2);
+      for (let i = 0; i < pixels; i++) { s0 = vadd(s0, vload(q)); q += rowB; }
+      vstore(d, s0);
+    }
+    for (; c < count; c++) {
+      const d = sums + (<usize>c << 2);
+      let s0 = load<f32>(d), q = tmp + (<usize>c << 2);
+      for (let i = 0; i < pixels; i++) { s0 += load<f32>(q); q += rowB; }
+      store<f32>(d, s0);
+    }
   }
 }

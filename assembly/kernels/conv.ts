@@ -4,26 +4,29 @@
 // ConvTranspose2d weights (inC, outC, kH, kW). One stride and one symmetric zero padding serve both axes; kernels
 // may be rectangular; any sizes (tails are exact).
 //
-// Three cores (./conv-cores.ts), each a product over gemm.ts's 4×2-vector tile for a group of images, with rows(x_n)
-// the (P, K) patch matrix of ./im2col.ts (P output pixels, K = inC·kH·kW values in tap-major order):
-//   forward         y_nᵀ (P, outC) = rows(x_n) · Wᵀ (K, outC)   (+ bias row, epilogue; then transposed to NCHW)
-//   input gradient  dx_n = row2im(dy_nᵀ (P, outC) · W (outC, K))
-//   weight gradient dW (outC, K) += dy_n (outC, P) · rows(x_n), images in order
-// Pixels are the products' M or K dimension and channels their N: channel counts are multiples of 8 in most
-// networks, pixel counts (49, 196) rarely, and gemm's column tail is scalar where its row tail is a vector tile.
-// A forward with fewer than 4 input channels runs as direct loops instead (./conv-direct.ts), measured faster there.
+// Three cores (./conv-cores.ts), each a product on gemm.ts's 4×2-vector tile for a group of images, A packed in
+// blocks of 4 rows (./gemm-packed.ts: the peak probe's loop), rows(x_n) the (P, K) patch matrix (P output pixels,
+// K = inC·kH·kW values in tap-major (i, j, c) order):
+//   forward         y_n (outC, P) = W · rows(x_n)ᵀ + b, epilogue: 4 pixels × 8 channels a tile, each 4-pixel block's
+//                   patch values gathered from zero-padded (H, W, C) images (./conv-direct.ts, XNNPACK's indirect
+//                   GEMM), tiles transposed into NCHW as they finish; when accumulating into y, im2row + gemm instead
+//   input gradient  dx_n = row2im(dy_nᵀ (P, outC) · W (outC, K)), dyᵀ packed straight from dy (./conv-pack.ts)
+//   weight gradient dW (outC, K) += dy_n (outC, P) · rows(x_n), images in order: dy's rows packed by 4×4
+//                   transposes; with few input channels, read from padded images without patch rows
+//                   (./conv-indirect-dw.ts)
 // ConvTranspose2d's forward is Conv2d's input gradient, its input gradient Conv2d's forward, and its weight gradient
 // Conv2d's with the roles of x and dy exchanged.
 //
-// Determinism: every output is one sum in a fixed order (gemm's k order, taps in (i, j, c) order, or (c, i, j) on
-// the direct path; row2im's (pixel, tap) order; the weight gradient's (image, pixel) order) that depends only on
-// the shapes, so the SIMD and scalar builds give the same bits, and a split of the batch by images (forward, input
-// gradient) or of dW by output-channel rows (conv2d_backward_weight_rows) changes no bit.
+// Determinism: every output is one sum in a fixed order (bias, then taps in (i, j, c) order; row2im's (pixel, tap)
+// order; the weight gradient's (image, pixel) order; the bias gradient's) that depends only on the shapes, so the
+// SIMD and scalar builds give the same bits, and a split of the batch by images (forward, input gradient) or of dW
+// by rows (conv2d_backward_weight_rows, conv_transpose2d_backward_weight_rows) changes no bit.
 // Overwrite or accumulate: each kernel says. Pointers are byte addresses with no alignment requirement (16 bytes is
 // faster). Nothing allocates: `scratch` is the caller's, *_scratch_floats floats (one per thread, 4-byte aligned).
 import { EPILOGUE_NONE } from './gemm';
 import { direct_scratch_floats } from './conv-direct';
-import { scratch_floats, convForward, convInputGradient, convWeightGradient, channelSums } from './conv-cores';
+import { direct_dx_scratch_floats } from './conv-direct-dx';
+import { scratch_floats, weight_scratch_floats, convForward, convInputGradient, convWeightGradient, channelSums } from './conv-cores';
 
 /** Output size of a convolution along one axis: ⌊(n + 2·pad − k) / stride⌋ + 1. */
 export function conv_out_size(n: i32, k: i32, stride: i32, pad: i32): i32 { return (n + 2 * pad - k) / stride + 1; }
@@ -34,13 +37,16 @@ export function conv_transpose_out_size(n: i32, k: i32, stride: i32, pad: i32): 
 /** Scratch floats of the Conv2d kernels (any of the three), K = inC·kH·kW, P = Ho·Wo. */
 export function conv2d_scratch_floats(inC: i32, h: i32, w: i32, outC: i32, kh: i32, kw: i32, stride: i32, pad: i32): i32 {
   const floats = scratch_floats(conv_out_size(h, kh, stride, pad) * conv_out_size(w, kw, stride, pad), inC * kh * kw, outC, inC * h * w);
-  return max(floats, direct_scratch_floats(inC, h, w, outC, kh, kw, stride, pad));
+  const paths = max(direct_scratch_floats(inC, h, w, outC, kh, kw, stride, pad), direct_dx_scratch_floats(inC, h, w, outC, kh, kw, stride, pad));
+  return max(max(floats, paths), weight_scratch_floats(inC, h, w, outC, kh, kw, stride, pad));
 }
 
 /** Scratch floats of the ConvTranspose2d kernels (any of the three; inputs inC × h × w). Takes the kernels' dims. */
 export function conv_transpose2d_scratch_floats(inC: i32, h: i32, w: i32, outC: i32, kh: i32, kw: i32, stride: i32, pad: i32): i32 {
   const ho = conv_transpose_out_size(h, kh, stride, pad), wo = conv_transpose_out_size(w, kw, stride, pad);
-  return max(scratch_floats(h * w, outC * kh * kw, inC, outC * ho * wo), direct_scratch_floats(outC, ho, wo, inC, kh, kw, stride, pad));
+  const floats = max(scratch_floats(h * w, outC * kh * kw, inC, outC * ho * wo), direct_scratch_floats(outC, ho, wo, inC, kh, kw, stride, pad));
+  const paths = max(weight_scratch_floats(outC, ho, wo, inC, kh, kw, stride, pad), direct_dx_scratch_floats(outC, ho, wo, inC, kh, kw, stride, pad));
+  return max(floats, paths);
 }
 
 /**
@@ -156,6 +162,6 @@ export function conv_transpose2d_backward_weight_rows(
   batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, stride: i32, pad: i32, c0: i32, c1: i32, accumulate: bool
 ): void {
   const ho = conv_transpose_out_size(h, kh, stride, pad), wo = conv_transpose_out_size(wd, kw, stride, pad);
-  if (db != 0 && c0 == 0) channelSums(db, dy, batch, outC, ho * wo, 0, outC, accumulate);
+  if (db != 0 && c0 == 0) channelSums(db, dy, scratch, batch, outC, ho * wo, 0, outC, accumulate);
   convWeightGradient(dw, 0, x, dy, scratch, batch, outC, ho, wo, inC, kh, kw, stride, pad, c0, c1, accumulate);
 }

@@ -70,7 +70,7 @@ for (const [kind, inC, h, wd, outC, k, s, p] of LAYERS) {
   const what = conv ? 'conv2d forward + bias + ReLU' : 'convT input gradient';
   rows.push([`  same, im2row + gemm`, () => w.conv2d_forward_im2row(fOut, fIn, wt, fB, col, B, fInC, fH, fH, fOutC, k, k, s, p, conv ? 1 : 0)],
     [`  same, direct loop`, () => w.conv2d_forward_direct(fOut, fIn, wt, fB, direct, B, fInC, fH, fH, fOutC, k, k, s, p, conv ? 1 : 0)]);
-  console.log(`${shape}: the kernels take the ${fInC < 4 ? 'direct loop' : 'im2row + gemm path'} for the ${what}`);
+  console.log(`${shape}: the kernels take the direct loop for the ${what} (im2row + gemm only when accumulating)`);
   for (const [name, fn] of rows) {
     if (ONLY && !name.includes(ONLY)) continue;
     const r = measure(fn, flops);

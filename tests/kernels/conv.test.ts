@@ -12,8 +12,8 @@ const EPILOGUES = [(v: number) => v, (v: number) => Math.max(0, v), (v: number) 
 const dims = (batch: number, inC: number, h: number, w: number, outC: number, kh: number, kw: number, stride: number, pad: number): ConvDims =>
   ({ batch, inC, h, w, outC, kh, kw, stride, pad });
 
-// Odd sizes, strides 1–3, padding 0/1/2, kernels 3/4/5 and rectangular, channel counts off multiples of 4, and a
-// batch larger than the kernels' image group; inC < 4 (conv2d) and outC < 4 (convT) take the direct forward loop.
+// Odd sizes, strides 1–3, padding 0/1/2, kernels 3/4/5 and rectangular, channel counts off multiples of 4 and 8, and
+// a batch larger than the kernels' image group; inC < 4 with kW·inC a multiple of 4 takes the indirect weight gradient.
 const CASES: ConvDims[] = [
   dims(2, 3, 7, 9, 5, 3, 3, 1, 1),
   dims(3, 1, 28, 28, 6, 4, 4, 2, 1),
@@ -23,8 +23,12 @@ const CASES: ConvDims[] = [
   dims(2, 4, 5, 5, 4, 5, 5, 1, 2),
   dims(1, 3, 8, 8, 10, 4, 4, 3, 1),
   dims(2, 9, 7, 7, 13, 4, 4, 2, 1),
-  dims(6, 32, 14, 14, 64, 4, 4, 2, 1), // several image groups per call (4 images a group for conv2d, 1 for convT)
-  dims(2, 5, 6, 7, 1, 4, 4, 2, 1), // one output channel: convT's input gradient runs the direct loop
+  dims(6, 32, 14, 14, 64, 4, 4, 2, 1), // several image groups per call
+  dims(2, 5, 6, 7, 1, 4, 4, 2, 1), // one output channel
+  dims(2, 8, 6, 5, 9, 3, 3, 1, 1), // 8 or more channels on both sides: the direct input gradient, stride 1
+  dims(3, 8, 7, 8, 10, 2, 2, 3, 0), // stride above the kernel: some input pixels get no tap
+  dims(2, 1, 7, 6, 3, 3, 2, 3, 1), // one input channel, stride above the kernel
+  dims(2, 4, 5, 5, 1, 3, 3, 1, 1), // one output channel, stride 1
 ];
 
 type Kind = 'conv2d' | 'convT';
@@ -113,9 +117,9 @@ describe.each(['conv2d', 'convT'] as const)('%s kernels', (kind) => {
     }
   });
 
-  it('accumulates into dx, dW and db when asked', async () => {
+  it.each([2, 7])('accumulates into dx, dW and db when asked (case %i)', async (which) => {
     const k = await convKernels('conv');
-    const d = CASES[2], v = inputs(kind, d, 7), n = sizes(kind, d), ref = reference(kind, d, v);
+    const d = CASES[which], v = inputs(kind, d, 7), n = sizes(kind, d), ref = reference(kind, d, v);
     const old = { dx: randomArray(n.x, 1), dw: randomArray(n.w, 2), db: randomArray(d.outC, 3) };
     const dx = k.put(old.dx), dw = k.put(old.dw), db = k.put(old.db), dy = k.put(v.dy), x = k.put(v.x), wt = k.put(v.wt);
     const scratch = k.zeros(scratchFloats(k, kind, d));
@@ -151,6 +155,26 @@ describe('conv kernels: one answer, however the work is built or split', () => {
       }
     }
     console.log(`conv kernels, scalar against SIMD build: ${total} values, ${diff} differ in their bits`);
+    expect(total).toBeGreaterThan(0);
+    expect(diff).toBe(0);
+  });
+
+  it('the forward through im2row + gemm (the path that accumulates into y) gives the direct kernel\'s bits', async () => {
+    let total = 0, diff = 0;
+    for (const build of ['conv', 'conv-scalar'] as ConvBuild[]) {
+      const k = await convKernels(build);
+      for (const [index, [kind, d]] of shapes.entries()) {
+        if (kind !== 'conv2d') continue;
+        const v = inputs(kind, d, 7 * index), n = sizes(kind, d), col = k.zeros(scratchFloats(k, kind, d));
+        const x = k.put(v.x), wt = k.put(v.wt), b = k.put(v.b), y = k.zeros(n.y), y2 = k.zeros(n.y);
+        for (const e of [0, 1, 2]) {
+          k.w.conv2d_forward(y, x, wt, b, col, ...dimArgs(d), e);
+          k.w.conv2d_forward_im2row(y2, x, wt, b, col, ...dimArgs(d), e);
+          total += n.y; diff += differing(k.get(y, n.y), k.get(y2, n.y));
+        }
+      }
+    }
+    console.log(`conv2d forward, im2row + gemm against the direct kernel: ${total} values, ${diff} differ in their bits`);
     expect(total).toBeGreaterThan(0);
     expect(diff).toBe(0);
   });
