@@ -8,7 +8,12 @@ let early;
 const note = (signal) => { early ??= signal; };
 process.on('SIGINT', note);
 process.on('SIGTERM', note);
-const cli = await import('../dist/cli.js');
+// In a clone dist/ exists only after a build (an installed package always has it): say so in one line.
+const cli = await import('../dist/cli.js').catch((error) => {
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.url ?? error.message).includes('dist/cli.js')) throw error;
+  console.error('wasm-vae: dist/cli.js is missing: this checkout is not built yet; run `npm run build` (or `npm start -- <options>`) first');
+  process.exit(1);
+});
 cli.holdSignals();
 process.off('SIGINT', note);
 process.off('SIGTERM', note);

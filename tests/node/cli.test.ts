@@ -72,3 +72,16 @@ describe('wasm-vae train', () => {
     expect(readdirSync(dir)).toEqual(['f.bin']);
   });
 });
+
+describe('bin/wasm-vae.js in an unbuilt checkout', () => {
+  it('says in one line that dist/ must be built first, and exits 1', async () => {
+    const { cpSync } = await import('node:fs');
+    const { spawnSync } = await import('node:child_process');
+    const dir = mkdtempSync(join(tmpdir(), 'wasm-vae-unbuilt-'));
+    cpSync(new URL('../../bin', import.meta.url), join(dir, 'bin'), { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+    const run = spawnSync(process.execPath, [join(dir, 'bin', 'wasm-vae.js'), 'train'], { encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^wasm-vae: dist\/cli\.js is missing: .*run `npm run build`/)]);
+  });
+});
