@@ -40,7 +40,8 @@ export function indirect_dw_scratch_floats(inC: i32, h: i32, w: i32, kh: i32, kw
   dwt: usize, ldB: usize, rowsValid: i32, vecsValid: i32, accumulate: bool,
   dy: usize, dyRowB: usize, dyImageB: usize, img: usize, imgB: usize, pix: usize, P: i32, g: i32, off0: usize, off1: usize
 ): void {
-  const z = vsplat(0), r1 = rowsValid > 1 ? dyRowB : 0, r2 = rowsValid > 2 ? 2 * dyRowB : r1, r3 = rowsValid > 3 ? 3 * dyRowB : r2;
+  const z = vsplat(0);
+  const r1: usize = rowsValid > 1 ? dyRowB : 0, r2: usize = rowsValid > 2 ? 2 * dyRowB : r1, r3: usize = rowsValid > 3 ? 3 * dyRowB : r2;
   let c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
   if (accumulate) {
     c00 = vload(dwt); if (vecsValid > 1) c01 = vload(dwt + VBYTES);
