@@ -67,8 +67,9 @@ export function zeroFloats(dst: usize, n: i32): void {
 
 /**
  * Moves a finished tile, `pixels` rows of 2·LANES channels in `tmp` (row stride 2·LANES floats), into y's channel
- * rows (stride ldyB bytes from y), pixel r at byte offset yoff[r]. Exact moves: when the 4 pixels are consecutive
- * floats of one image, 4×4 block transposes in the SIMD build; else float by float.
+ * rows (stride ldyB bytes from y), pixel r at byte offset yoff[r]. Exact moves. In the SIMD build: when the 4 pixels
+ * are consecutive floats of one image, 4×4 block transposes; any other 4 pixels (a stride phase's, ./conv-direct-dx.ts)
+ * transposed in registers and stored a lane at a time, without reloading tmp and yoff float by float. Else float by float.
  */
 // @ts-ignore: decorator
 @inline export function writeTile(y: usize, ldyB: usize, yoff: usize, tmp: usize, pixels: i32): void {
@@ -78,10 +79,30 @@ export function zeroFloats(dst: usize, n: i32): void {
     transpose4x4(y + first + 4 * ldyB, ldyB, tmp + 16, 8 * 4);
     return;
   }
+  if (ASC_FEATURE_SIMD && pixels == 4) { // any 4 pixels (a stride phase's): transposed in registers, one lane a store
+    const y0 = y + first, y1 = y + <usize>load<i32>(yoff, 4), y2 = y + <usize>load<i32>(yoff, 8), y3 = y + <usize>load<i32>(yoff, 12);
+    for (let half = 0; half < 2; half++) {
+      const src = tmp + <usize>(half << 4), o = <usize>(half << 2) * ldyB;
+      const r0 = v128.load(src), r1 = v128.load(src, 32), r2 = v128.load(src, 64), r3 = v128.load(src, 96);
+      const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+      const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+      storeColumn(y0 + o, y1 + o, y2 + o, y3 + o, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+      storeColumn(y0 + o + ldyB, y1 + o + ldyB, y2 + o + ldyB, y3 + o + ldyB, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+      storeColumn(y0 + o + 2 * ldyB, y1 + o + 2 * ldyB, y2 + o + 2 * ldyB, y3 + o + 2 * ldyB, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+      storeColumn(y0 + o + 3 * ldyB, y1 + o + 3 * ldyB, y2 + o + 3 * ldyB, y3 + o + 3 * ldyB, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+    }
+    return;
+  }
   for (let r = 0; r < pixels; r++) {
     const yr = y + <usize>load<i32>(yoff + (<usize>r << 2));
     for (let o = 0; o < 2 * LANES; o++) store<f32>(yr + <usize>o * ldyB, load<f32>(tmp + (<usize>(r * 2 * LANES + o) << 2)));
   }
+}
+
+/** One channel's 4 pixels (the lanes of v) stored at 4 addresses. */
+// @ts-ignore: decorator
+@inline function storeColumn(a0: usize, a1: usize, a2: usize, a3: usize, v: v128): void {
+  v128.store32_lane(a0, v, 0); v128.store32_lane(a1, v, 1); v128.store32_lane(a2, v, 2); v128.store32_lane(a3, v, 3);
 }
 
 /**
