@@ -9,7 +9,7 @@
 // block (./gemm-packed.ts), which then serves every 8-channel panel at the peak probe's loop; a finished tile gets
 // the bias and epilogue in registers and is transposed in 4×4 blocks straight into y's (channel, pixel) rows.
 // Each output sums b, then its K products in tap-major (i, j, c) order, in both builds: the im2row path's order.
-import { LANES, vsplat, vload, vstore, transpose4x4 } from '~lib/lanes';
+import { LANES, VBYTES, vsplat, vload, vstore, transpose4x4 } from '~lib/lanes';
 import { INIT_BIAS, INIT_ZERO } from './gemm';
 import { tile_packed, act1 } from './gemm-packed';
 import { transpose } from './dense';
@@ -20,11 +20,12 @@ import { transpose } from './dense';
 
 /**
  * Floats of the direct forward's scratch: tap offsets (K), a group's pixel bases and output offsets (2·G·P), Wᵀ
- * (K × outC), the group's padded images, a tile, and one packed block of 4 pixels' taps.
+ * (K × outC), the group's padded images, a tile, one packed block of 4 pixels' taps, and Wᵀ's 8-channel panels
+ * (panels(): each tile then reads its K rows of B as one contiguous stream, not 32 bytes of rows outC floats apart).
  */
 export function direct_scratch_floats(inC: i32, h: i32, w: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32): i32 {
   const ho = (h + 2 * p - kh) / s + 1, wo = (w + 2 * p - kw) / s + 1, K = inC * kh * kw, G = groupOf(inC, h, w, p);
-  return K + 2 * G * ho * wo + K * outC + G * inC * (h + 2 * p) * (w + 2 * p) + 8 * LANES + 4 * K;
+  return K + 2 * G * ho * wo + 2 * K * outC + G * inC * (h + 2 * p) * (w + 2 * p) + 8 * LANES + 4 * K;
 }
 
 /**
@@ -160,7 +161,7 @@ export function conv2d_forward_direct(
   const hp = h + 2 * p, wp = wd + 2 * p, G = groupOf(inC, h, wd, p), imgF = inC * hp * wp;
   const offs = scratch, pix = offs + (<usize>K << 2), yoff = pix + (<usize>(G * P) << 2), wt = yoff + (<usize>(G * P) << 2);
   const img = wt + (<usize>(K * outC) << 2), tmp = img + (<usize>(G * imgF) << 2);
-  const pa = tmp + (<usize>(8 * LANES) << 2), mode = b == 0 ? INIT_ZERO : INIT_BIAS;
+  const pa = tmp + (<usize>(8 * LANES) << 2), wpan = pa + (<usize>(4 * K) << 2), mode = b == 0 ? INIT_ZERO : INIT_BIAS;
   // taps in (i, j, c) order: a window row's taps are kW·C consecutive floats of the padded image
   for (let i = 0, t = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let ci = 0; ci < inC; ci++, t++) {
     store<i32>(offs + (<usize>t << 2), ((i * wp + j) * inC + ci) << 2);
@@ -173,7 +174,8 @@ export function conv2d_forward_direct(
     store<i32>(pix + (<usize>q << 2), (n * imgF + ((r / wo) * s * wp + (r % wo) * s) * inC) << 2);
     store<i32>(yoff + (<usize>q << 2), (n * outC * P + r) << 2);
   }
-  const ldwB = <usize>outC << 2, ldyB = <usize>P << 2, o8 = outC - outC % (2 * LANES);
+  const ldwB = <usize>outC << 2, ldyB = <usize>P << 2, o8 = outC - outC % (2 * LANES), panelB = <usize>K * (2 * VBYTES);
+  panels(wpan, wt, ldwB, K, o8);
   zeroFloats(img, G * imgF); // the padding, once: padImage writes only the interiors
   for (let n0 = 0; n0 < batch; n0 += G) {
     const g = min(G, batch - n0), M = g * P, yg = y + <usize>n0 * <usize>outC * ldyB;
@@ -183,7 +185,7 @@ export function conv2d_forward_direct(
       packPixels(pa, img, pix + (<usize>q << 2), offs, K, rows, inC % 4 == 0);
       for (let o = 0; o < o8; o += 2 * LANES) {
         const col = <usize>o << 2, yo = yg + <usize>o * ldyB;
-        tile_packed(tmp, 8 * LANES, pa, wt + col, ldwB, b + col, K, mode, epilogue, 4);
+        tile_packed(tmp, 8 * LANES, pa, wpan + <usize>(o / (2 * LANES)) * panelB, 2 * VBYTES, b + col, K, mode, epilogue, 4);
         writeTile(yo, ldyB, yoff + (<usize>q << 2), tmp, rows);
       }
     }
@@ -191,5 +193,17 @@ export function conv2d_forward_direct(
       const init = b == 0 ? <f32>0 : load<f32>(b + (<usize>o << 2));
       channelRow(yg + <usize>o * ldyB, yoff, img, pix, offs, wt + (<usize>o << 2), ldwB, init, M, K, epilogue);
     }
+  }
+}
+
+/**
+ * Columns [0, n) of a k-row matrix (rows ldB bytes apart; n a multiple of 2·LANES) as panels of 2·LANES columns,
+ * panel j's k rows contiguous at dst + j·k·2·VBYTES: the B operand of tile_packed read as one contiguous stream.
+ */
+export function panels(dst: usize, src: usize, ldB: usize, k: i32, n: i32): void {
+  let out = dst;
+  for (let j = 0; j < n; j += 2 * LANES) {
+    let row = src + (<usize>j << 2);
+    for (let t = 0; t < k; t++) { vstore(out, vload(row)); vstore(out + VBYTES, vload(row + VBYTES)); out += 2 * VBYTES; row += ldB; }
   }
 }
