@@ -5,10 +5,10 @@
 // scratch_floats(P, K, outC, inC·h·wd) floats (conv.ts sizes it for each kernel, the largest of the paths).
 import { gemm, activateTile, INIT_ACCUMULATE, INIT_BIAS, INIT_ZERO, EPILOGUE_NONE } from './gemm';
 import { transpose } from './dense';
-import { im2row_hwc, row2im_hwc_add } from './im2col';
+import { im2row_hwc, im2row_hwc_panels, row2im_hwc_add } from './im2col';
 import { conv2d_forward_direct } from './conv-direct';
 import { directInputGradient, conv2d_input_gradient_direct } from './conv-direct-dx';
-import { gemm_packed } from './gemm-packed';
+import { gemm_packed, gemm_packed_panels } from './gemm-packed';
 import { packColumns, packChannels } from './conv-pack';
 import { indirectWeightGradient, indirect_weight_gradient, indirect_dw_scratch_floats } from './conv-indirect-dw';
 import { LANES, VBYTES, vsplat, vload, vstore, vadd } from '~lib/lanes';
@@ -172,7 +172,10 @@ function fillPixels(dst: usize, bias: usize, pixels: i32, c: i32): void {
  * db[c] = init + Σ_n Σ_q dy[n, c, q] in (n, q) order. Per group one product of depth G·P over its images' dy
  * rows packed side by side (conv-pack.ts): the same running sums, in the same (n, q) order, as one image at a time.
  * The product runs on tap-major patch rows (im2row_hwc), or for few input channels on padded images
- * (./conv-indirect-dw.ts, the same bits), into a tap-major copy of the rows, permuted back at the end.
+ * (./conv-indirect-dw.ts, the same bits), into a tap-major copy of the rows, permuted back at the end. When K is a
+ * multiple of 2·LANES the patch rows are written as column panels (im2row_hwc_panels, gemm_packed_panels): each
+ * 8-column panel of B is then G·P·32 contiguous bytes rather than G·P rows ≈ 2 KB apart (at K = 512 such a panel
+ * spans ~100 pages, beyond a typical L1 TLB's reach: the likely reason the panels measured faster). The same sums.
  */
 export function convWeightGradient(
   dw: usize, db: usize, dy: usize, x: usize, scratch: usize,
@@ -192,15 +195,19 @@ export function convWeightGradient(
     tapMajorRows(dwRows, K, dwt, count, inC, taps, false);
     return;
   }
+  const inPanels = K % (2 * LANES) == 0;
   for (let n0 = 0; n0 < batch; n0 += G) {
-    const g = min(G, batch - n0), ldg = g * P;
+    const g = min(G, batch - n0), ldg = g * P, panelB = <usize>ldg * (2 * VBYTES);
     for (let i = 0; i < g; i++) {
       const n = <usize>(n0 + i);
       transpose(xh, x + n * xB, inC, h * wd); // (C, H·W) → (H·W, C)
-      im2row_hwc(rows + <usize>i * rowsB, ldr, xh, inC, h, wd, kh, kw, s, p);
+      if (inPanels) im2row_hwc_panels(rows, panelB, i * P, xh, inC, h, wd, kh, kw, s, p);
+      else im2row_hwc(rows + <usize>i * rowsB, ldr, xh, inC, h, wd, kh, kw, s, p);
     }
     packChannels(dyg, dy + <usize>n0 * yB + <usize>c0 * pB, g, outC, P, count); // dy rows (count × G·P), packed
-    gemm_packed(dwt, K, dyg, rows, ldr, 0, count, K, ldg, n0 > 0 || accumulate ? INIT_ACCUMULATE : INIT_ZERO, EPILOGUE_NONE);
+    const mode = n0 > 0 || accumulate ? INIT_ACCUMULATE : INIT_ZERO;
+    if (inPanels) gemm_packed_panels(dwt, K, dyg, rows, count, K, ldg, mode, EPILOGUE_NONE);
+    else gemm_packed(dwt, K, dyg, rows, ldr, 0, count, K, ldg, mode, EPILOGUE_NONE);
   }
   tapMajorRows(dwRows, K, dwt, count, inC, taps, false);
 }

@@ -8,10 +8,10 @@
 // outC consecutive floats, and the pixels of each phase form one list over a group of images. The product is
 // ./conv-direct.ts's: 4 pixels of a phase packed, tile_packed against 8 channels of the phase's weights, the bias
 // or old dx as init, the epilogue in registers, and the tile moved into dx's (channel, pixel) rows.
-import { LANES } from '~lib/lanes';
+import { LANES, VBYTES } from '~lib/lanes';
 import { INIT_ACCUMULATE, INIT_BIAS, INIT_ZERO } from './gemm';
 import { tile_packed } from './gemm-packed';
-import { padImageHWC, zeroFloats, packPixels, writeTile, channelRow } from './conv-direct';
+import { padImageHWC, zeroFloats, packPixels, writeTile, channelRow, panels } from './conv-direct';
 
 /** Whether conv-cores takes this path: input channels enough for the 8-channel panels (the same rule in both builds). */
 // @ts-ignore: decorator
@@ -36,11 +36,11 @@ import { padImageHWC, zeroFloats, packPixels, writeTile, channelRow } from './co
   return (padBefore(kh, s, p) + ho + padAfter(h, ho, s, p)) * (padBefore(kw, s, p) + wo + padAfter(wd, wo, s, p)) * outC;
 }
 
-/** Scratch floats: tap offsets, phase weights, 2·s² phase bounds, pixel tables, padded dy, a packed block, a tile. */
+/** Scratch floats: tap offsets, phase weights, 2·s² phase bounds, pixel tables, padded dy, a packed block, a tile, the phase weights as panels. */
 export function direct_dx_scratch_floats(inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32): i32 {
   const K = outC * kh * kw, pad = paddedFloats(outC, h, wd, kh, kw, s, p);
   const G = groupOf(pad), maxK = outC * ((kh + s - 1) / s) * ((kw + s - 1) / s);
-  return K + K * inC + 2 * s * s + 2 * G * h * wd + G * pad + 4 * maxK + 8 * LANES;
+  return K + 2 * K * inC + 2 * s * s + 2 * G * h * wd + G * pad + 4 * maxK + 8 * LANES;
 }
 
 /**
@@ -57,7 +57,7 @@ export function conv2d_input_gradient_direct(
   const pad = paddedFloats(outC, h, wd, kh, kw, s, p), G = groupOf(pad), maxK = outC * ((kh + s - 1) / s) * ((kw + s - 1) / s);
   const offs = scratch, wph = offs + (<usize>K << 2), bounds = wph + (<usize>(K * inC) << 2), pix = bounds + (<usize>(2 * s * s) << 2);
   const yoff = pix + (<usize>(G * HW) << 2), img = yoff + (<usize>(G * HW) << 2);
-  const pa = img + (<usize>(G * pad) << 2), tmp = pa + (<usize>(4 * maxK) << 2);
+  const pa = img + (<usize>(G * pad) << 2), tmp = pa + (<usize>(4 * maxK) << 2), wpan = tmp + (<usize>(8 * LANES) << 2);
   // Per phase (a, b): tap offsets and weight rows in (u, v, o) order; bounds[ph] = (first tap, pixels per image).
   let t = 0, q = 0;
   for (let a = 0; a < s; a++) for (let b = 0; b < s; b++) {
@@ -80,6 +80,10 @@ export function conv2d_input_gradient_direct(
     q += cnt;
   }
   const ldwB = <usize>inC << 2, ldyB = <usize>HW << 2, c8 = inC - inC % (2 * LANES);
+  for (let ph = 0; ph < s * s; ph++) { // each phase's weights also as 8-channel panels (conv-direct.ts's panels())
+    const t0 = load<i32>(bounds + (<usize>(2 * ph) << 2)), k = (ph + 1 < s * s ? load<i32>(bounds + (<usize>(2 * ph + 2) << 2)) : K) - t0;
+    panels(wpan + (<usize>(t0 * inC) << 2), wph + (<usize>(t0 * inC) << 2), ldwB, k, c8);
+  }
   const mode = accumulate ? INIT_ACCUMULATE : bias != 0 ? INIT_BIAS : INIT_ZERO, tileB = <usize>(8 * LANES);
   zeroFloats(img, G * pad); // the padding, once: padImageHWC writes only the interiors
   for (let n0 = 0; n0 < batch; n0 += G) {
@@ -91,14 +95,14 @@ export function conv2d_input_gradient_direct(
     for (let ph = 0; ph < s * s; ph++) {
       const t0 = load<i32>(bounds + (<usize>(2 * ph) << 2)), cnt = load<i32>(bounds + (<usize>(2 * ph + 1) << 2));
       const k = (ph + 1 < s * s ? load<i32>(bounds + (<usize>(2 * ph + 2) << 2)) : K) - t0, M = g * cnt;
-      const po = offs + (<usize>t0 << 2), pw = wph + (<usize>(t0 * inC) << 2), pp = pix + (<usize>first << 2), py = yoff + (<usize>first << 2);
+      const po = offs + (<usize>t0 << 2), pw = wph + (<usize>(t0 * inC) << 2), pn = wpan + (<usize>(t0 * inC) << 2), pp = pix + (<usize>first << 2), py = yoff + (<usize>first << 2);
       for (let r = 0; r < M; r += 4) {
         const rows = min(4, M - r), yr = py + (<usize>r << 2);
         packPixels(pa, img, pp + (<usize>r << 2), po, k, rows, outC % 4 == 0);
         for (let c = 0; c < c8; c += 2 * LANES) {
           const col = <usize>c << 2, yc = dxg + <usize>c * ldyB;
           if (accumulate) readTile(tmp, yc, ldyB, yr, rows);
-          tile_packed(tmp, tileB, pa, pw + col, ldwB, bias + col, k, mode, epilogue, rows);
+          tile_packed(tmp, tileB, pa, pn + <usize>(c / (2 * LANES)) * <usize>k * (2 * VBYTES), 2 * VBYTES, bias + col, k, mode, epilogue, rows);
           writeTile(yc, ldyB, yr, tmp, rows);
         }
       }

@@ -9,7 +9,7 @@
 // block (./gemm-packed.ts), which then serves every 8-channel panel at the peak probe's loop; a finished tile gets
 // the bias and epilogue in registers and is transposed in 4×4 blocks straight into y's (channel, pixel) rows.
 // Each output sums b, then its K products in tap-major (i, j, c) order, in both builds: the im2row path's order.
-import { LANES, vsplat, vload, vstore, transpose4x4 } from '~lib/lanes';
+import { LANES, VBYTES, vsplat, vload, vstore, transpose4x4 } from '~lib/lanes';
 import { INIT_BIAS, INIT_ZERO } from './gemm';
 import { tile_packed, act1 } from './gemm-packed';
 import { transpose } from './dense';
@@ -20,11 +20,12 @@ import { transpose } from './dense';
 
 /**
  * Floats of the direct forward's scratch: tap offsets (K), a group's pixel bases and output offsets (2·G·P), Wᵀ
- * (K × outC), the group's padded images, a tile, and one packed block of 4 pixels' taps.
+ * (K × outC), the group's padded images, a tile, one packed block of 4 pixels' taps, and Wᵀ's 8-channel panels
+ * (panels(): each tile then reads its K rows of B as one contiguous stream, not 32 bytes of rows outC floats apart).
  */
 export function direct_scratch_floats(inC: i32, h: i32, w: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32): i32 {
   const ho = (h + 2 * p - kh) / s + 1, wo = (w + 2 * p - kw) / s + 1, K = inC * kh * kw, G = groupOf(inC, h, w, p);
-  return K + 2 * G * ho * wo + K * outC + G * inC * (h + 2 * p) * (w + 2 * p) + 8 * LANES + 4 * K;
+  return K + 2 * G * ho * wo + 2 * K * outC + G * inC * (h + 2 * p) * (w + 2 * p) + 8 * LANES + 4 * K;
 }
 
 /**
@@ -67,8 +68,9 @@ export function zeroFloats(dst: usize, n: i32): void {
 
 /**
  * Moves a finished tile, `pixels` rows of 2·LANES channels in `tmp` (row stride 2·LANES floats), into y's channel
- * rows (stride ldyB bytes from y), pixel r at byte offset yoff[r]. Exact moves: when the 4 pixels are consecutive
- * floats of one image, 4×4 block transposes in the SIMD build; else float by float.
+ * rows (stride ldyB bytes from y), pixel r at byte offset yoff[r]. Exact moves. In the SIMD build: when the 4 pixels
+ * are consecutive floats of one image, 4×4 block transposes; any other 4 pixels (a stride phase's, ./conv-direct-dx.ts)
+ * transposed in registers and stored a lane at a time, without reloading tmp and yoff float by float. Else float by float.
  */
 // @ts-ignore: decorator
 @inline export function writeTile(y: usize, ldyB: usize, yoff: usize, tmp: usize, pixels: i32): void {
@@ -78,10 +80,30 @@ export function zeroFloats(dst: usize, n: i32): void {
     transpose4x4(y + first + 4 * ldyB, ldyB, tmp + 16, 8 * 4);
     return;
   }
+  if (ASC_FEATURE_SIMD && pixels == 4) { // any 4 pixels (a stride phase's): transposed in registers, one lane a store
+    const y0 = y + first, y1 = y + <usize>load<i32>(yoff, 4), y2 = y + <usize>load<i32>(yoff, 8), y3 = y + <usize>load<i32>(yoff, 12);
+    for (let half = 0; half < 2; half++) {
+      const src = tmp + <usize>(half << 4), o = <usize>(half << 2) * ldyB;
+      const r0 = v128.load(src), r1 = v128.load(src, 32), r2 = v128.load(src, 64), r3 = v128.load(src, 96);
+      const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+      const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+      storeColumn(y0 + o, y1 + o, y2 + o, y3 + o, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+      storeColumn(y0 + o + ldyB, y1 + o + ldyB, y2 + o + ldyB, y3 + o + ldyB, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+      storeColumn(y0 + o + 2 * ldyB, y1 + o + 2 * ldyB, y2 + o + 2 * ldyB, y3 + o + 2 * ldyB, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+      storeColumn(y0 + o + 3 * ldyB, y1 + o + 3 * ldyB, y2 + o + 3 * ldyB, y3 + o + 3 * ldyB, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+    }
+    return;
+  }
   for (let r = 0; r < pixels; r++) {
     const yr = y + <usize>load<i32>(yoff + (<usize>r << 2));
     for (let o = 0; o < 2 * LANES; o++) store<f32>(yr + <usize>o * ldyB, load<f32>(tmp + (<usize>(r * 2 * LANES + o) << 2)));
   }
+}
+
+/** One channel's 4 pixels (the lanes of v) stored at 4 addresses. */
+// @ts-ignore: decorator
+@inline function storeColumn(a0: usize, a1: usize, a2: usize, a3: usize, v: v128): void {
+  v128.store32_lane(a0, v, 0); v128.store32_lane(a1, v, 1); v128.store32_lane(a2, v, 2); v128.store32_lane(a3, v, 3);
 }
 
 /**
@@ -139,7 +161,7 @@ export function conv2d_forward_direct(
   const hp = h + 2 * p, wp = wd + 2 * p, G = groupOf(inC, h, wd, p), imgF = inC * hp * wp;
   const offs = scratch, pix = offs + (<usize>K << 2), yoff = pix + (<usize>(G * P) << 2), wt = yoff + (<usize>(G * P) << 2);
   const img = wt + (<usize>(K * outC) << 2), tmp = img + (<usize>(G * imgF) << 2);
-  const pa = tmp + (<usize>(8 * LANES) << 2), mode = b == 0 ? INIT_ZERO : INIT_BIAS;
+  const pa = tmp + (<usize>(8 * LANES) << 2), wpan = pa + (<usize>(4 * K) << 2), mode = b == 0 ? INIT_ZERO : INIT_BIAS;
   // taps in (i, j, c) order: a window row's taps are kW·C consecutive floats of the padded image
   for (let i = 0, t = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let ci = 0; ci < inC; ci++, t++) {
     store<i32>(offs + (<usize>t << 2), ((i * wp + j) * inC + ci) << 2);
@@ -152,7 +174,8 @@ export function conv2d_forward_direct(
     store<i32>(pix + (<usize>q << 2), (n * imgF + ((r / wo) * s * wp + (r % wo) * s) * inC) << 2);
     store<i32>(yoff + (<usize>q << 2), (n * outC * P + r) << 2);
   }
-  const ldwB = <usize>outC << 2, ldyB = <usize>P << 2, o8 = outC - outC % (2 * LANES);
+  const ldwB = <usize>outC << 2, ldyB = <usize>P << 2, o8 = outC - outC % (2 * LANES), panelB = <usize>K * (2 * VBYTES);
+  panels(wpan, wt, ldwB, K, o8);
   zeroFloats(img, G * imgF); // the padding, once: padImage writes only the interiors
   for (let n0 = 0; n0 < batch; n0 += G) {
     const g = min(G, batch - n0), M = g * P, yg = y + <usize>n0 * <usize>outC * ldyB;
@@ -162,7 +185,7 @@ export function conv2d_forward_direct(
       packPixels(pa, img, pix + (<usize>q << 2), offs, K, rows, inC % 4 == 0);
       for (let o = 0; o < o8; o += 2 * LANES) {
         const col = <usize>o << 2, yo = yg + <usize>o * ldyB;
-        tile_packed(tmp, 8 * LANES, pa, wt + col, ldwB, b + col, K, mode, epilogue, 4);
+        tile_packed(tmp, 8 * LANES, pa, wpan + <usize>(o / (2 * LANES)) * panelB, 2 * VBYTES, b + col, K, mode, epilogue, 4);
         writeTile(yo, ldyB, yoff + (<usize>q << 2), tmp, rows);
       }
     }
@@ -170,5 +193,17 @@ export function conv2d_forward_direct(
       const init = b == 0 ? <f32>0 : load<f32>(b + (<usize>o << 2));
       channelRow(yg + <usize>o * ldyB, yoff, img, pix, offs, wt + (<usize>o << 2), ldwB, init, M, K, epilogue);
     }
+  }
+}
+
+/**
+ * Columns [0, n) of a k-row matrix (rows ldB bytes apart; n a multiple of 2·LANES) as panels of 2·LANES columns,
+ * panel j's k rows contiguous at dst + j·k·2·VBYTES: the B operand of tile_packed read as one contiguous stream.
+ */
+export function panels(dst: usize, src: usize, ldB: usize, k: i32, n: i32): void {
+  let out = dst;
+  for (let j = 0; j < n; j += 2 * LANES) {
+    let row = src + (<usize>j << 2);
+    for (let t = 0; t < k; t++) { vstore(out, vload(row)); vstore(out + VBYTES, vload(row + VBYTES)); out += 2 * VBYTES; row += ldB; }
   }
 }

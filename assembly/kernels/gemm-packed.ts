@@ -88,3 +88,20 @@ export function gemm_packed(c: usize, ldc: i32, a: usize, b: usize, ldb: i32, bi
     store<f32>(ci, act1(acc, epilogue));
   }
 }
+
+/**
+ * C(M,N) = A·B + init for A packed as gemm_packed's, B given as panels of 2·LANES columns, panel j's k rows
+ * contiguous at bp + j·k·2·VBYTES (n a multiple of 2·LANES): a panel is a few contiguous pages, not k rows of a
+ * wide matrix. The same sums as gemm_packed.
+ */
+export function gemm_packed_panels(c: usize, ldc: i32, a: usize, bp: usize, m: i32, n: i32, k: i32, mode: i32, epilogue: i32): void {
+  const ldcB = <usize>ldc << 2, blockB = <usize>k << 4, panelB = <usize>k * (2 * VBYTES);
+  for (let j = 0; j < n; j += 2 * LANES) {
+    const col = <usize>j << 2, b = bp + <usize>(j / (2 * LANES)) * panelB;
+    for (let i = 0; i < m; i += 4) {
+      const block = a + <usize>(i >> 2) * blockB, ci = c + <usize>i * ldcB + col, rows = min(4, m - i);
+      if (rows == 4) tile_packed(ci, ldcB, block, b, 2 * VBYTES, 0, k, mode, epilogue, 4);
+      else tile_packed(ci, ldcB, block, b, 2 * VBYTES, 0, k, mode, epilogue, rows);
+    }
+  }
+}

@@ -111,3 +111,60 @@ export function row2im_hwc_add(
     }
   }
 }
+
+/**
+ * Floats [col, col + n) of one patch row stored in panels of 2·LANES columns (the row at `row` inside panel 0, panel
+ * j at + j·panelB), from src, or zeros when src is 0: whole panel chunks as two vector moves, ragged ends float by float.
+ */
+function putRun(row: usize, panelB: usize, col: i32, src: usize, n: i32): void {
+  const PW = 2 * LANES, end = col + n;
+  if ((col | n) % PW == 0) { // whole chunks: the usual case (channels a multiple of 2·LANES)
+    let at = row + <usize>(col / PW) * panelB;
+    const atEnd = at + <usize>(n / PW) * panelB, hi = <usize>LANES << 2;
+    if (src == 0) {
+      const z = vsplat(0);
+      for (; at < atEnd; at += panelB) { vstore(at, z); vstore(at + hi, z); }
+    } else {
+      for (; at < atEnd; at += panelB) { vstore(at, vload(src)); vstore(at + hi, vload(src + hi)); src += hi << 1; }
+    }
+    return;
+  }
+  while (col < end) {
+    const at = row + <usize>(col / PW) * panelB, lane = col % PW;
+    if (lane == 0 && col + PW <= end) {
+      const z = vsplat(0);
+      vstore(at, src == 0 ? z : vload(src)); vstore(at + (<usize>LANES << 2), src == 0 ? z : vload(src + (<usize>LANES << 2)));
+      col += PW; if (src != 0) src += <usize>PW << 2;
+      continue;
+    }
+    store<f32>(at + (<usize>lane << 2), src == 0 ? <f32>0 : load<f32>(src));
+    col++; if (src != 0) src += 4;
+  }
+}
+
+/**
+ * im2row_hwc's patch rows (the same values, tap-major) stored as panels for gemm-packed.ts's gemm_packed_panels:
+ * columns in panels of 2·LANES, panel j at dst + j·panelB, patch row q of this image at + (row0 + q)·2·LANES floats
+ * (row0: the image's first row within the panels). A panel is then a few contiguous pages, where a column block of
+ * row-major patch rows spans one page per few rows.
+ */
+export function im2row_hwc_panels(
+  dst: usize, panelB: usize, row0: i32, xh: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, s: i32, p: i32
+): void {
+  const ho = (h + 2 * p - kh) / s + 1, wo = (w + 2 * p - kw) / s + 1, pixelB = <usize>c << 2, lineB = <usize>(w * c) << 2;
+  for (let oh = 0; oh < ho; oh++) {
+    const ih0 = oh * s - p;
+    for (let ow = 0; ow < wo; ow++) {
+      const iw0 = ow * s - p, j0 = min(kw, max(0, -iw0)), j1 = max(j0, min(kw, w - iw0));
+      const row = dst + <usize>(row0 + oh * wo + ow) * (<usize>(2 * LANES) << 2);
+      for (let i = 0, col = 0; i < kh; i++, col += kw * c) {
+        const ih = ih0 + i;
+        if (ih < 0 || ih >= h) { putRun(row, panelB, col, 0, kw * c); continue; }
+        const line = xh + <usize>ih * lineB + <usize>(iw0 * c << 2); // wraps for iw0 < 0: only taps j >= j0 are read
+        if (j0 > 0) putRun(row, panelB, col, 0, j0 * c);
+        putRun(row, panelB, col + j0 * c, line + <usize>j0 * pixelB, (j1 - j0) * c);
+        if (j1 < kw) putRun(row, panelB, col + j1 * c, 0, (kw - j1) * c);
+      }
+    }
+  }
+}
