@@ -62,6 +62,15 @@ export const KIND = SPEC + SPEC_KIND, IN_C = SPEC + SPEC_IN_C, IN_H = SPEC + SPE
   KERNEL_W = SPEC + SPEC_KERNEL_W, STRIDE = SPEC + SPEC_STRIDE, PADDING = SPEC + SPEC_PADDING, ACTIVATED = SPEC + SPEC_ACTIVATED;
 const FIELDS = SPEC + LAYER_SPEC_FIELDS;
 
+/** A layer's spec record (abi.ts SPEC_*), read in place through specOf: the fields in SPEC_* order. */
+@unmanaged export class LayerSpec {
+  kind: i32; inC: i32; inH: i32; inW: i32; outC: i32; outH: i32; outW: i32;
+  kernelH: i32; kernelW: i32; stride: i32; padding: i32; activated: i32;
+}
+if (offsetof<LayerSpec>() != <usize>LAYER_SPEC_FIELDS << 2 || offsetof<LayerSpec>('padding') != <usize>SPEC_PADDING << 2) {
+  ERROR('model.ts LayerSpec does not follow abi.ts SPEC_*');
+}
+
 /** The model's record: its configuration, where each region lives, and the job the threads run next. */
 @unmanaged export class Layout {
   inputDim: i32; latentDim: i32; encoderLayers: i32; activation: i32; likelihood: i32; conditionDim: i32;
@@ -98,6 +107,8 @@ export function field(layer: i32, f: i32): usize {
 function setField(layer: i32, f: i32, value: usize): void {
   store<u32>(M.layers + ((<usize>(layer * FIELDS + f)) << 2), <u32>value);
 }
+/** Layer l's spec record, in place (valid while the model lives). */
+export function specOf(l: i32): LayerSpec { return changetype<LayerSpec>(M.layers + ((<usize>(l * FIELDS + SPEC)) << 2)); }
 export function meanLayer(): i32 { return M.encoderLayers; }
 export function logvarLayer(): i32 { return M.encoderLayers + 1; }
 export function firstDecoderLayer(): i32 { return M.encoderLayers + 2; }

@@ -31,11 +31,9 @@ export function layerTableOf(config: VAEConfig): LayerTable {
     r[abi.SPEC_PADDING] = l.padding;
     r[abi.SPEC_ACTIVATED] = l.activated ? 1 : 0;
   });
-  const encoderLayers = layers.findIndex((l) => l.name === 'encoder.mean');
-  const lists = config.encoder ?? [];
   return {
-    records, count: layers.length, encoderLayers,
-    joinAt: config.encoder ? encoderJoinIndex(lists) : 0,
+    records, count: layers.length, encoderLayers: layers.findIndex((l) => l.name === 'encoder.mean'),
+    joinAt: encoderJoinIndex(config.encoder ?? []), // an MLP's: 0 (its encoder is all dense)
     conv: layers.some((l) => l.kind !== 'dense'),
   };
 }
