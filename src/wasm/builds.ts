@@ -176,8 +176,8 @@ function markMemoryShared(bytes: Uint8Array): Uint8Array<ArrayBuffer> | null {
 }
 
 /**
- * The compiled module for `source`, or a VAEError saying what was expected and what came. With `conv`, the
- * embedded SIMD build is the one with the convolution layers.
+ * The compiled module for `source`, or a VAEError saying what was expected and what came. With `conv` (a model with
+ * convolution layers or a likelihood table: layer-table.ts), the embedded SIMD build is the one with both.
  */
 export async function resolveModule(method: string, source: WasmSource | undefined, conv = false): Promise<WebAssembly.Module> {
   if (typeof WebAssembly !== 'object' || typeof WebAssembly.validate !== 'function') {
