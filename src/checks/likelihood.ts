@@ -20,7 +20,7 @@ export function resolveBlocks(value: readonly unknown[], inputDim: number, fail:
   const blocks = value.map((block, i) => resolveBlock(block, `likelihood[${i}]`, fail));
   const widths = blocks.map(blockWidth), total = widths.reduce((a, b) => a + b, 0);
   if (total !== inputDim) {
-    fail("likelihood's block widths", `sum to inputDim (${inputDim})`, `${widths.join(' + ')} = ${total}`);
+    fail("likelihood's block widths", `integers summing to inputDim (${inputDim})`, `${widths.join(' + ')} = ${total}`);
   }
   return Object.freeze(blocks);
 }
