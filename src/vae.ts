@@ -178,7 +178,7 @@ export class VAE {
     return this.#model.encode(method, x, conditions, sample);
   }
 
-  /** The likelihood's mean for each row of z: Bernoulli probabilities, or Gaussian means. */
+  /** The likelihood's mean for each row of z: Bernoulli probabilities, Gaussian means, or each block's (softmax: categorical). */
   decode(z: Float32Array, options: ConditionOptions = {}): Float32Array {
     const method = 'VAE.decode';
     this.#alive(method);
@@ -194,7 +194,7 @@ export class VAE {
     return this.decode(this.encode(x, options).mean, options);
   }
 
-  /** n draws z ~ N(0, I) from the model's sample stream, decoded: n·inputDim values. */
+  /** n draws z ~ N(0, I) from the model's sample stream, decoded: n·inputDim values (a likelihood list draws x per block). */
   sample(n: number, options: ConditionOptions = {}): Float32Array {
     const method = 'VAE.sample';
     this.#alive(method);
