@@ -151,7 +151,8 @@ export type TensorNaming = 'wasm-vae' | 'pytorch-examples';
  * Your PyTorch modules' names for our layers, e.g. { 'encoder.0': 'enc.0', 'encoder.mean': 'fc_mu', …,
  * 'decoder.out': 'dec.2' }: the state dict then holds `enc.0.weight`, `enc.0.bias`, … Every layer of the model
  * (encoder.0 …, encoder.mean, encoder.logvar, decoder.0 …, decoder.out) is named exactly once, each by a different
- * module path.
+ * module path. A model with learned log-variances may also give its tensor decoder.logvar a parameter name, e.g.
+ * 'decoder.logvar': 'log_sigma2' (default: decoder.logvar).
  */
 export type TensorNameMap = Readonly<Record<string, string>>;
 
