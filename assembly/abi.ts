@@ -48,6 +48,10 @@ export const SYNC_HOST_WORDS: i32 = 8;
 export const SYNC_JOB_COUNTERS: i32 = 8;
 export const SYNC_BYTES: i32 = 64;
 
+// The divergence guard's bounds on every log-variance, encoder's and decoder's (model.ts explains them).
+export const LOGVAR_MIN: f32 = -30;
+export const LOGVAR_MAX: f32 = 20;
+
 // Likelihoods and activations, in the order of the facade's option lists.
 export const LIKELIHOOD_BERNOULLI: i32 = 0;
 export const LIKELIHOOD_GAUSSIAN: i32 = 1;

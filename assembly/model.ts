@@ -44,8 +44,7 @@ const RNG_RECORD = <usize>STREAM_RECORD_BYTES;
 // the KL and σ = exp(½·logVar) can neither overflow nor vanish. A step whose loss is not finite, or whose
 // gradient holds a value beyond ±GRADIENT_LIMIT (NaN and ±∞ included), is skipped before Adam runs; the limit
 // keeps g², and with it Adam's second moment, finite in f32 (1e19² = 1e38 < 3.4e38).
-export const LOGVAR_MIN: f32 = -30;
-export const LOGVAR_MAX: f32 = 20;
+export { LOGVAR_MIN, LOGVAR_MAX } from './abi'; // abi.ts: the facade clamps decoder log-variances the same way
 export const GRADIENT_LIMIT: f32 = 1e19;
 
 /**

@@ -296,6 +296,11 @@ export interface ScoreOptions extends ConditionOptions {
   batchSize?: number;
 }
 
+export interface ReconstructionErrorOptions extends ConditionOptions {
+  /** One error per value (n × inputDim, Float32Array) instead of one per row (Float64Array); default false. */
+  perFeature?: boolean;
+}
+
 export interface EncodeOptions extends ConditionOptions {
   /** Also draw z ~ q(z|x) from the model's sample stream; default false. */
   sample?: boolean;
