@@ -29,3 +29,9 @@ function csvProblem(code: string, message: string): string {
     default: return message;
   }
 }
+
+/** The first record's cells, trimmed (a header), reading no further than it. */
+export function firstRecord(text: string, delimiter: string): string[] {
+  const result = Papa.parse<string[]>(text, { delimiter, quoteChar: '"', escapeChar: '"', header: false, preview: 1 });
+  return (result.data[0] ?? []).map((cell) => cell.trim());
+}

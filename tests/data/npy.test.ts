@@ -29,7 +29,7 @@ describe('readNpy', () => {
     expect(unit).toMatchObject({ shape: [2, 2, 3], count: 2, inputDim: 6, dtype: 'uint8' });
     expect(Array.from(unit.rows)).toEqual(Array.from(data, (b) => Math.fround(b / 255)));
     expect(Array.from(readNpy(bytes, { uint8: 'raw' }).rows)).toEqual(Array.from(data));
-    expect(readNpy(bytes.buffer)).toEqual(unit);
+    expect(readNpy(bytes.buffer as ArrayBuffer)).toEqual(unit);
     // A view at an odd offset into a larger buffer (a Node Buffer from a pool looks like this).
     const padded = new Uint8Array(bytes.length + 3);
     padded.set(bytes, 3);
