@@ -57,7 +57,6 @@ export function readDataFile(path: string, flag: string, onDigest?: (digest: Dig
     if (!(error instanceof VAEError)) throw error;
     // The readers' options are this command's flags.
     throw new Error(`${flag} ${path}: ${error.message.replace(/^read(Csv|Npy): /, '').replace(/options\.(categorical|numeric|ignore)\b/g, '--$1')}`);
-    throw error;
   }
 }
 
