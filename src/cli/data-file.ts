@@ -2,7 +2,7 @@
 // anything else as images (an IDX file or a folder: ./image-folder.ts). The readers' errors become the CLI's one
 // line naming the flag and the file: `--data my.csv: row 17, column "temp": expected a number; received "n/a"`.
 import { extname } from 'node:path';
-import { VAEError } from '../index.js';
+import { readMetadata, VAEError } from '../index.js';
 import { readCsv } from '../data/csv.js';
 import { firstRecord } from '../data/csv-records.js';
 import { readNpy } from '../data/npy.js';
@@ -75,4 +75,18 @@ export function describeTable(table: Table): string {
   const used = table.columns.length - ignored.length;
   return `${used} column${used === 1 ? '' : 's'} (${kinds.join(', ')}${kinds.length > 1 || table.inputDim !== used ? `: ${table.inputDim} values` : ''}` +
     `${ignored.length > 0 ? `; ignored: ${ignored.join(', ')}` : ''})`;
+}
+
+/**
+ * The columns a model file keeps (__metadata__.columns, written by `wasm-vae train` on a CSV), to read a CSV as
+ * that model's rows; undefined when it has none. readCsv checks them again as untrusted input.
+ */
+export function modelColumns(bytes: Uint8Array, path: string): Column[] | undefined {
+  const text = readMetadata(bytes).columns;
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as Column[];
+  } catch {
+    throw new Error(`--model ${path}: its __metadata__.columns is not JSON`);
+  }
 }

@@ -71,6 +71,10 @@ describe('wasm-vae train --data FILE.csv', () => {
     expect(resumed.code).toBe(0);
     expect(resumed.out).toMatch(/resuming .* after 1 complete epochs/);
     expect(resumed.out).toMatch(/epoch 2\/2/);
+    // Other commands read a CSV with the columns the model file keeps (the label column skipped).
+    const evaluated = await cli('eval', '--model', join(out, 'model.safetensors'), '--data', path('test.csv'));
+    expect(evaluated.err).toBe('');
+    expect(evaluated.out).toMatch(/^10 images: -ELBO \d/);
   });
 
   it('a CSV with categorical columns trains on its likelihood blocks, or says plainly that this library has none', async () => {

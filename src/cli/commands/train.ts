@@ -99,9 +99,11 @@ export async function runTrain(given: TrainCommand): Promise<void> {
 
 /** The model of a new run (./architecture.ts); the library's complaints about an --arch file name the file. */
 async function createModel(cmd: TrainCommand, input: ReturnType<typeof readTrainData>): Promise<VAE> {
+  const base = modelOptions(cmd, { inputDim: input.inputDim, shape: input.train.shape, inputShape: input.inputShape }, input.labels?.classes ?? 0);
+  // After modelOptions, which takes an --arch file's likelihood into cmd: the data's likelihood, variance, scaling.
   const { keys, notes } = await modelKeys(cmd, input.train);
   for (const note of notes) console.log(`note: ${note}`);
-  const options = { ...modelOptions(cmd, { inputDim: input.inputDim, shape: input.train.shape, inputShape: input.inputShape }, input.labels?.classes ?? 0), ...keys } as VAEOptions;
+  const options = { ...base, ...keys } as VAEOptions;
   try {
     return await VAE.create(options, { threads: cmd.threads });
   } catch (error) {
