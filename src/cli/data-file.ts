@@ -63,7 +63,8 @@ export function readDataFile(path: string, flag: string, onDigest?: (digest: Dig
 /** A file read with given columns may have columns they lack (a label, an id): those are skipped, and named. */
 function ignoreExtra(bytes: Uint8Array, columns: readonly Column[], delimiter: string, ignore: readonly string[]): string[] {
   const names = new Set(columns.map((c) => c.name));
-  const header = firstRecord(new TextDecoder().decode(bytes).replace(/^\uFEFF/, ''), delimiter);
+  // The header's first megabyte is plenty (a multi-byte character cut at its end only spoils a later cell).
+  const header = firstRecord(new TextDecoder().decode(bytes.subarray(0, 1 << 20)).replace(/^\uFEFF/, ''), delimiter);
   return [...ignore, ...header.filter((n) => n !== '' && !names.has(n) && !ignore.includes(n))];
 }
 

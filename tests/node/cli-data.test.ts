@@ -94,6 +94,10 @@ describe('wasm-vae train --data FILE.csv', () => {
     expect(given.err).toMatch(/^wasm-vae: --likelihood gaussian: the CSV has categorical columns \(colour\), which need their own likelihood blocks/);
     const ignored = await cli('train', '--data', path('mixed.csv'), '--ignore', 'colour', '--out', path('out-mixed3'), ...small);
     expect(ignored.err).toBe('');
+    writeFileSync(path('tabs.tsv'), text.replaceAll(',', '\t'));
+    const tsv = await cli('train', '--data', path('tabs.tsv'), '--ignore', 'colour', '--out', path('out-tsv'), ...small);
+    expect(tsv.err).toBe('');
+    expect(tsv.out).toMatch(/40 training rows of 2 columns \(2 numeric; ignored: colour\)/);
   });
 
   it('bad files and flags: one line naming the flag, the file, the row and the column', async () => {
