@@ -27,12 +27,12 @@ const rawWasm = () => ({
 // function names are not (0.8 KB gzip of the download budget).
 const ts = () => typescript({ tsconfig: './tsconfig.json', declaration: false, removeComments: true, outDir: 'dist', rootDir: '.', include: ['src/**/*.ts'] });
 
-/** The CLI uses the library through its public entry, which it imports from dist/index.js rather than bundling a
- * second copy (one VAEError class, one wasm module cache). */
+/** The CLI (and wasm-vae/data, for VAEError) uses the library through its public entry, which it imports from
+ * dist/index.js rather than bundling a second copy (one VAEError class, one wasm module cache). */
 const libraryAsSibling = () => ({
   name: 'library-as-sibling',
   resolveId(source, importer) {
-    if (/^(\.\.\/)+index\.js$/.test(source) && importer?.includes('/src/cli/')) return { id: './index.js', external: true };
+    if (/^(\.\.\/)+index\.js$/.test(source) && /\/src\/(cli|data)\//.test(importer ?? '')) return { id: './index.js', external: true };
     return null;
   },
 });
@@ -47,6 +47,16 @@ export default [
       { dir: 'dist', format: 'cjs', entryFileNames: 'index.cjs', chunkFileNames: '[name].cjs', plugins: [minify()] },
     ],
     plugins: [nodeResolve(), ts()],
+  },
+  // wasm-vae/data (src/data): the CSV, NPY and IDX readers, with Papa Parse's browser build bundled (it needs no
+  // Node module); VAEError comes from the main entry, so one class serves both (./index.cjs for CommonJS).
+  {
+    input: 'src/data/index.ts',
+    output: [
+      { file: 'dist/data.js', format: 'es', plugins: [minify()] },
+      { file: 'dist/data.cjs', format: 'cjs', paths: { './index.js': './index.cjs' }, plugins: [minify()] },
+    ],
+    plugins: [libraryAsSibling(), nodeResolve({ browser: true }), commonjs(), ts()],
   },
   {
     input: 'src/cli/main.ts',

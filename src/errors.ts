@@ -1,6 +1,7 @@
 /** Stable error codes: match on `error.code`, never on the message. */
 export type VAEErrorCode =
   | 'INVALID_ARGUMENT'    // a method got data or options of the wrong shape, length, type or range
+  | 'INVALID_DATA'        // a data reader (wasm-vae/data: readCsv, readNpy, readIdx) got a file it cannot read
   | 'INVALID_CONFIG'      // VAE.create got a configuration it cannot build
   | 'INVALID_MODEL_FILE'  // VAE.load got bytes that are not a valid model file (ours, or a PyTorch state dict of the model given)
   | 'DISPOSED'            // a method was called after dispose()

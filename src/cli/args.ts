@@ -13,12 +13,22 @@ export interface TrainCommand {
   arch?: string;
   latentDim: number;
   activation: string;
+  /** bernoulli | gaussian, or auto (the default for .csv and .npy data: ./model-keys.ts picks it from the data). */
   likelihood: string;
+  /** The Gaussian decoder's variance and the scaling kept with the model (VAE.create's variance and normalize). */
+  variance?: string;
+  normalize?: string;
   learningRate: number;
   beta: number;
   seed: number;
   data?: string;
   testData?: string;
+  /** The share of the (limited) rows held out as test data, chosen by a shuffle seeded by --seed (./train-data.ts). */
+  validationSplit?: number;
+  /** A CSV's columns declared categorical or numeric, or skipped (the rest are inferred). */
+  categorical?: string[];
+  numeric?: string[];
+  ignore?: string[];
   limit?: number;
   out: string;
   /** Train a conditional VAE on the images' labels (one-hot). */
@@ -48,7 +58,8 @@ export const FLAG_FIELDS: Record<string, keyof TrainCommand> = {
   likelihood: 'likelihood', lr: 'learningRate', beta: 'beta', seed: 'seed', data: 'data', 'test-data': 'testData', limit: 'limit',
   out: 'out', 'checkpoint-every': 'checkpointEvery', resume: 'resume', conditional: 'conditional', labels: 'labels',
   'test-labels': 'testLabels', 'kl-warmup': 'klWarmup', 'free-bits': 'freeBits', patience: 'patience', threads: 'threads',
-  conv: 'conv', arch: 'arch',
+  conv: 'conv', arch: 'arch', 'validation-split': 'validationSplit', categorical: 'categorical', numeric: 'numeric', ignore: 'ignore',
+  variance: 'variance', normalize: 'normalize',
 };
 
 /** An option's value as a user would type it (for messages). */
@@ -80,15 +91,33 @@ Options:
                        --hidden exclude each other
   --latent N           latent dimensions (default 20; 8 with --conditional, where the label carries the class)
   --activation NAME    relu | leakyRelu | tanh | sigmoid (default relu)
-  --likelihood NAME    bernoulli | gaussian (default bernoulli)
+  --likelihood NAME    bernoulli | gaussian | auto (default bernoulli; auto for .csv and .npy data: a CSV's
+                       columns choose (gaussian, or with categorical columns a list of gaussian and
+                       categorical blocks), a float .npy gaussian, a uint8 .npy bernoulli)
+  --variance MODE      the Gaussian decoder's variance: unit | shared | feature | output (default unit;
+                       feature for tabular data: a .csv, or a float .npy)
+  --normalize MODE     scaling kept with the model: standardize | minmax | none (default none;
+                       standardize for tabular data with a Gaussian likelihood)
   --lr X               Adam learning rate (default 1e-3)
   --beta X             weight of the KL term (default 1)
   --seed N             seed of initialisation, shuffling and sampling (default 1)
-  --data PATH          training images: an unsigned-byte IDX file, or a folder of .png, .jpg and .jpeg
-                       files, grey or RGB, all one size, read in name order (the model then keeps their
-                       [channels, height, width]) (default: MNIST's 60k training images)
-  --test-data PATH     test images, IDX or a folder (default: MNIST's 10k test images)
-  --limit N            train on the first N training images only
+  --data PATH          training data, by extension: .csv (or .tsv) with a header row, each column numeric
+                       or categorical (one-hot), as declared or inferred (the model file keeps the
+                       columns, under __metadata__.columns); .npy (float32, float64 or uint8 (read as
+                       byte/255), C order, one row per first index); otherwise images: an unsigned-byte
+                       IDX file, or a folder of .png, .jpg and .jpeg files, grey or RGB, all one size, read
+                       in name order (the model then keeps their [channels, height, width]) (default:
+                       MNIST's 60k training images)
+  --test-data PATH     test data of the same kind: a CSV is read with the training file's columns and
+                       categories (its other columns are skipped) (default: MNIST's 10k test images)
+  --validation-split X hold out the share X (0 < X < 1) of the training rows as test data instead of
+                       --test-data: the rows are shuffled with --seed and the last X of them held out
+                       (each part then kept in file order)
+  --categorical A,B    CSV columns read as categories (default: inferred: a column is numeric when
+                       more than half of its non-empty cells are numbers; its other cells are errors)
+  --numeric A,B        CSV columns read as numbers
+  --ignore A,B         CSV columns skipped (ids, labels)
+  --limit N            train on the first N training rows only (before --validation-split)
   --conditional        a conditional VAE on the images' labels (one-hot; MNIST's label files by default);
                        its sample grid has one row per class
   --labels FILE        training labels, IDX (with --conditional and --data)
@@ -138,15 +167,28 @@ function checkpointEveryOption(text: string | undefined): CheckpointEvery {
   }
 }
 
+/** --validation-split: a share strictly between 0 and 1. */
+function splitOption(text: string): number {
+  const value = Number(text);
+  if (!(value > 0 && value < 1)) throw new Error(`--validation-split must be a number between 0 and 1 (the share held out); received ${JSON.stringify(text)}`);
+  return value;
+}
+
+/** A comma-separated list of column names (trimmed; a name with a comma cannot be given here). */
+const names = (text: string | undefined) => (text === undefined ? undefined : text.split(',').map((n) => n.trim()).filter((n) => n !== ''));
+
 /** The command as a complete, canonical argument list (what a checkpoint stores to resume the same run). */
 export function toArgv(cmd: TrainCommand): string[] {
   const argv = ['--epochs', String(cmd.epochs), '--batch-size', String(cmd.batchSize),
     ...(cmd.conv ? ['--conv'] : cmd.arch !== undefined ? ['--arch', cmd.arch] : ['--hidden', cmd.hiddenDims.join(',')]),
     '--latent', String(cmd.latentDim), '--activation', cmd.activation, '--likelihood', cmd.likelihood,
+    ...(cmd.variance !== undefined ? ['--variance', cmd.variance] : []), ...(cmd.normalize !== undefined ? ['--normalize', cmd.normalize] : []),
     '--lr', String(cmd.learningRate), '--beta', String(cmd.beta), '--seed', String(cmd.seed),
     '--checkpoint-every', String(cmd.checkpointEvery), '--out', cmd.out];
   if (cmd.data !== undefined) argv.push('--data', cmd.data);
   if (cmd.testData !== undefined) argv.push('--test-data', cmd.testData);
+  if (cmd.validationSplit !== undefined) argv.push('--validation-split', String(cmd.validationSplit));
+  for (const key of ['categorical', 'numeric', 'ignore'] as const) if (cmd[key] !== undefined) argv.push(`--${key}`, cmd[key]!.join(','));
   if (cmd.limit !== undefined) argv.push('--limit', String(cmd.limit));
   if (cmd.conditional) argv.push('--conditional');
   if (cmd.labels !== undefined) argv.push('--labels', cmd.labels);
@@ -168,6 +210,8 @@ export function parseTrainArgs(argv: string[]): TrainCommand | null {
       'checkpoint-every': { type: 'string' }, resume: { type: 'string' }, conditional: { type: 'boolean' },
       labels: { type: 'string' }, 'test-labels': { type: 'string' }, 'kl-warmup': { type: 'string' }, 'free-bits': { type: 'string' },
       patience: { type: 'string' }, threads: { type: 'string' }, conv: { type: 'boolean' }, arch: { type: 'string' },
+      'validation-split': { type: 'string' }, categorical: { type: 'string' }, numeric: { type: 'string' }, ignore: { type: 'string' },
+      variance: { type: 'string' }, normalize: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -188,12 +232,16 @@ export function parseTrainArgs(argv: string[]): TrainCommand | null {
     // samples from the prior on their class (with 20 dimensions some rows of the sample grid mix in other digits).
     latentDim: numberOption('latent', values.latent, values.conditional ? 8 : 20, true, 1),
     activation: values.activation ?? 'relu',
-    likelihood: values.likelihood ?? 'bernoulli',
+    likelihood: values.likelihood ?? (/\.(csv|tsv|npy)$/i.test(values.data ?? '') ? 'auto' : 'bernoulli'),
+    variance: values.variance,
+    normalize: values.normalize,
     learningRate: numberOption('lr', values.lr, 1e-3, false, Number.MIN_VALUE),
     beta: numberOption('beta', values.beta, 1, false, 0),
     seed: numberOption('seed', values.seed, 1, true, 0),
     data: values.data,
     testData: values['test-data'],
+    validationSplit: values['validation-split'] === undefined ? undefined : splitOption(values['validation-split']),
+    categorical: names(values.categorical), numeric: names(values.numeric), ignore: names(values.ignore),
     limit: values.limit === undefined ? undefined : numberOption('limit', values.limit, 0, true, 1),
     out: values.out ?? 'out',
     checkpointEvery: checkpointEveryOption(values['checkpoint-every']),

@@ -1,11 +1,13 @@
-// What the commands beside `train` share: option parsing with node:util, the model file, the images (IDX or a
-// folder of PNGs and JPEGs, MNIST's test set by default) with their labels as one-hot conditions for a
+// What the commands beside `train` share: option parsing with node:util, the model file, the data (IDX or a
+// folder of PNGs and JPEGs, MNIST's test set by default, or a .csv or .npy) with their labels as one-hot conditions for a
 // conditional model, and the shape of the PNG grids' tiles.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { oneHot, VAE, type VAEConfig } from '../index.js';
 import { numberOption } from './args.js';
 import { mnistPaths, readIdxLabels } from './idx.js';
-import { describeShape, readImages, type Images } from './image-folder.js';
+import type { Column } from '../data/types.js';
+import { modelColumns, readDataFile } from './data-file.js';
+import { describeShape, type Images } from './image-folder.js';
 import { readRegularFile } from './read-file.js';
 
 export interface Command {
@@ -27,9 +29,16 @@ export function integerOption(name: string, text: unknown, fallback: number, min
   return numberOption(name, text, fallback, true, min, max);
 }
 
+/** The CSV columns of each loaded model that has them (./data-file.ts modelColumns), for readDataset. */
+const COLUMNS = new WeakMap<VAE, Column[]>();
+
 export async function loadModel(path: unknown): Promise<VAE> {
   if (typeof path !== 'string') throw new Error('--model FILE is required (a .safetensors file written by wasm-vae train, or a pytorch/examples state dict)');
-  return VAE.load(new Uint8Array(readRegularFile('--model', path)));
+  const bytes = new Uint8Array(readRegularFile('--model', path));
+  const vae = await VAE.load(bytes);
+  const columns = modelColumns(bytes, path);
+  if (columns) COLUMNS.set(vae, columns);
+  return vae;
 }
 
 export interface Dataset extends Images {
@@ -40,7 +49,8 @@ export interface Dataset extends Images {
 /** Images (default: MNIST's test set) checked against the model, with conditions from labels when it is conditional. */
 export function readDataset(vae: VAE, dataPath: unknown, labelsPath: unknown, limit?: number): Dataset {
   const mnist = dataPath === undefined ? mnistPaths() : null;
-  const images = readImages(typeof dataPath === 'string' ? dataPath : mnist!.test, '--data');
+  // A .csv or .npy by extension; a CSV with the model's columns (and its other columns skipped).
+  const images: Images = readDataFile(typeof dataPath === 'string' ? dataPath : mnist!.test, '--data', undefined, { columns: COLUMNS.get(vae) });
   const size = images.shape.reduce((a, b) => a * b, 1), model = vae.config.inputShape;
   if (size !== vae.config.inputDim) throw new Error(`the images have ${size} values each; the model takes ${vae.config.inputDim}`);
   if (images.inputShape && model && describeShape(images) !== describeShape({ shape: model, inputShape: model })) {

@@ -1,8 +1,8 @@
-// IDX files (LeCun's MNIST format): magic 0x00 0x00 type ndim, ndim big-endian u32 dimensions, then the data.
-// Only unsigned bytes (type 0x08) are read, scaled to [0, 1] as torchvision's ToTensor does (pixel / 255).
+// IDX files from disk (the format and its header check: ../data/idx.ts, shared with wasm-vae/data's readIdx).
 // The header is checked against the file's size before the data is read (./read-file.ts stats first).
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { IDX_MAX_HEADER, idxDims } from '../data/idx.js';
 import { readRegularFile } from './read-file.js';
 
 export interface IdxImages {
@@ -15,18 +15,12 @@ export interface IdxImages {
 
 /** The file's bytes, its header checked first; `minDims`/`maxDims` bound the number of dimensions. */
 function readIdx(flag: string, path: string, what: string, minDims: number, maxDims: number): { dims: number[]; bytes: Buffer; start: number } {
-  const fail = (why: string): never => { throw new Error(`${flag} ${path}: not an unsigned-byte IDX ${what} (${why})`); };
   let dims: number[] = [];
   const bytes = readRegularFile(flag, path, (size, head) => {
-    if (head.length < 4 || head[0] !== 0 || head[1] !== 0) fail('bad magic number');
-    if (head[2] !== 0x08) fail(`element type 0x${head[2].toString(16)}, expected 0x08`);
-    const ndim = head[3];
-    if (ndim < minDims || ndim > maxDims) fail(`${ndim} dimensions, expected ${minDims === maxDims ? minDims : `at least ${minDims}`}`);
-    if (head.length < 4 + 4 * ndim) fail(`a header of ${4 + 4 * ndim} bytes; the file has ${size}`);
-    dims = Array.from({ length: ndim }, (_, i) => head.readUInt32BE(4 + 4 * i));
-    const need = 4 + 4 * ndim + dims.reduce((a, b) => a * b, 1);
-    if (need !== size) fail(`its header, ${dims.join('×')}, needs ${need} bytes; the file has ${size}`);
-  }, 4 + 4 * 255);
+    const found = idxDims(head, size, minDims, maxDims);
+    if (typeof found === 'string') throw new Error(`${flag} ${path}: not an unsigned-byte IDX ${what} (${found})`);
+    dims = found;
+  }, IDX_MAX_HEADER);
   return { dims, bytes, start: 4 + 4 * dims.length };
 }
 

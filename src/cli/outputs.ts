@@ -16,11 +16,11 @@ const SAMPLES = 64, PAIRS = 32, COLUMNS = 8;
 /** One turn of the event loop between files: a Ctrl-C that came meanwhile is heard (and answered) now. */
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Writes the outputs and returns their paths. */
-export async function writeOutputs(out: string, vae: VAE, history: EpochLog[], images: Dataset): Promise<string[]> {
+/** Writes the outputs and returns their paths; `metadata`: entries for the model file's __metadata__ (a CSV's columns). */
+export async function writeOutputs(out: string, vae: VAE, history: EpochLog[], images: Dataset, metadata?: Record<string, string>): Promise<string[]> {
   const modelPath = join(out, 'model.safetensors'), historyPath = join(out, 'history.json'), lossPath = join(out, 'loss.svg');
   await turn();
-  writeFileAtomic(modelPath, vae.save());
+  writeFileAtomic(modelPath, vae.save(metadata ? { metadata } : undefined));
   await turn();
   writeFileAtomic(historyPath, `${JSON.stringify({ config: vae.config, history }, null, 2)}\n`);
   const written = [modelPath, historyPath];
@@ -50,7 +50,8 @@ export async function writeOutputs(out: string, vae: VAE, history: EpochLog[], i
 
 /**
  * The tile of the pictures: the model's inputShape, or for a model without one the IDX images' 2-D shape; null
- * (no pictures) for other data, such as IDX files of other ranks, as before inputShape existed.
+ * (no pictures) for other data, such as IDX files of other ranks, as before inputShape existed, and tables (a CSV's
+ * rows have shape [inputDim]).
  */
 function drawable(vae: VAE, images: Dataset): TileShape | null {
   if (!vae.config.inputShape && images.shape.length !== 2) return null;

@@ -1,22 +1,29 @@
-// The data of a training run: images (MNIST by default; IDX files or folders of PNGs and JPEGs), the test images,
-// and for --conditional the labels, each file's identity recorded for the checkpoint and, on --resume, checked
-// against the run's (./run-files.ts).
+// The data of a training run: images (MNIST by default; IDX files or folders of PNGs and JPEGs), a CSV or an
+// .npy (./data-file.ts), the test data or a held-out share of the training rows (--validation-split), and for
+// --conditional the labels, each file's identity recorded for the checkpoint and, on --resume, checked against
+// the run's (./run-files.ts).
 import { oneHot } from '../index.js';
+import type { Table } from '../data/types.js';
 import type { TrainCommand } from './args.js';
 import type { InputShape } from '../types.js';
+import { dataKind, describeTable, readDataFile, type DataFile } from './data-file.js';
 import { mnistPaths, readIdxLabels } from './idx.js';
-import { describeShape, digestOf, readImages, type Digest, type Images } from './image-folder.js';
+import { describeShape, digestOf, type Digest } from './image-folder.js';
 import { checkSameFile, FILE_FLAGS, identify, type FileRole, type RunFiles } from './run-files.js';
 
 export interface TrainData {
-  train: Images;
-  test?: Images;
+  train: DataFile;
+  test?: DataFile;
   inputDim: number;
   /** The images' [channels, height, width] when they come from a folder (the model's inputShape). */
   inputShape?: InputShape;
-  /** The training rows used (--limit). */
+  /** The training rows used (--limit, less any --validation-split). */
   count: number;
   data: Float32Array;
+  /** A CSV's table: its columns, kept in the model file (__metadata__.columns). */
+  table?: Table;
+  /** The rows in words, for the run's summary: "images of 28×28", "rows of 12 columns (…)". */
+  what: string;
   labels: { train: Uint8Array; test?: Uint8Array; classes: number } | null;
   conditions?: Float32Array;
   testConditions?: Float32Array;
@@ -31,19 +38,60 @@ export function readTrainData(cmd: TrainCommand, recorded: RunFiles | undefined)
     files[role] = identify(path, digest);
     checkSameFile(role, files[role]!, recorded?.[role], cmd.given.includes(FILE_FLAGS[role].slice(2)));
   };
-  const paths = cmd.data ? { train: cmd.data, test: cmd.testData } : { ...mnistPaths(), ...(cmd.testData ? { test: cmd.testData } : {}) };
-  const train = readImages(paths.train, '--data', note('data', paths.train));
-  const test = paths.test ? readImages(paths.test, '--test-data', note('testData', paths.test)) : undefined;
-  const inputDim = train.shape.reduce((a, b) => a * b, 1);
-  if (test && (test.shape.reduce((a, b) => a * b, 1) !== inputDim || (test.inputShape && train.inputShape && describeShape(test) !== describeShape(train)))) {
-    throw new Error(`test images are ${describeShape(test)}, training images ${describeShape(train)}`);
+  if (cmd.validationSplit !== undefined && cmd.testData !== undefined) throw new Error('--validation-split holds out test rows: give it or --test-data, not both');
+  if (cmd.validationSplit !== undefined && cmd.conditional) throw new Error('--validation-split does not split labels yet: with --conditional, give --test-data and --test-labels');
+  const csvFlags = (['categorical', 'numeric', 'ignore'] as const).filter((k) => cmd[k] !== undefined);
+  if (csvFlags.length > 0 && (cmd.data === undefined || dataKind(cmd.data) !== 'csv')) throw new Error(`--${csvFlags[0]} names CSV columns: --data must be a .csv file`);
+  const paths = cmd.data ? { train: cmd.data, test: cmd.testData } : { ...mnistPaths(), ...(cmd.testData || cmd.validationSplit ? { test: cmd.testData } : {}) };
+  const file = readDataFile(paths.train, '--data', note('data', paths.train), cmd);
+  const table = file.table;
+  let test = paths.test ? readDataFile(paths.test, '--test-data', note('testData', paths.test), { columns: table?.columns, ignore: cmd.ignore }) : undefined;
+  const inputDim = file.shape.reduce((a, b) => a * b, 1);
+  if (test && (test.shape.reduce((a, b) => a * b, 1) !== inputDim || (test.inputShape && file.inputShape && describeShape(test) !== describeShape(file)))) {
+    throw new Error(`test ${file.table || file.dtype ? 'rows' : 'images'} are ${describeShape(test)}, training ${file.table || file.dtype ? 'rows' : 'images'} ${describeShape(file)}`);
   }
-  const count = Math.min(train.count, cmd.limit ?? train.count);
+  const limited = Math.min(file.count, cmd.limit ?? file.count);
+  let train: DataFile = { ...file, count: limited, data: file.data.subarray(0, limited * inputDim) };
+  if (cmd.validationSplit !== undefined) [train, test] = splitRows(train, inputDim, cmd.validationSplit, cmd.seed);
+  const count = train.count;
   const labels = cmd.conditional ? readLabels(cmd, count, test?.count, note) : null;
+  const what = table ? `rows of ${describeTable(table)}` : file.dtype ? `rows of ${describeShape(file)} (${file.dtype})` : `images of ${describeShape(file)}`;
   return {
-    train, test, inputDim, inputShape: train.inputShape, count, data: train.data.subarray(0, count * inputDim), labels, files,
+    train, test, inputDim, inputShape: file.inputShape, count, data: train.data, table, what, labels, files,
     conditions: labels ? oneHot(labels.train, labels.classes) : undefined,
     testConditions: labels?.test ? oneHot(labels.test, labels.classes) : undefined,
+  };
+}
+
+/**
+ * --validation-split: a Fisher–Yates shuffle of the row indices, driven by a PRNG seeded by --seed (mulberry32),
+ * holds out the last round(share × count) of them as test rows; each part keeps the file's order.
+ */
+export function splitRows(rows: DataFile, inputDim: number, share: number, seed: number): [DataFile, DataFile] {
+  const n = rows.count, held = Math.round(share * n);
+  if (held < 1 || held >= n) throw new Error(`--validation-split ${share} of ${n} rows holds out ${held}: each part needs at least one row`);
+  const order = Array.from({ length: n }, (_, i) => i), random = mulberry32(seed);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const part = (indices: number[]): DataFile => {
+    indices.sort((a, b) => a - b);
+    const data = new Float32Array(indices.length * inputDim);
+    indices.forEach((r, k) => data.set(rows.data.subarray(r * inputDim, (r + 1) * inputDim), k * inputDim));
+    return { ...rows, count: indices.length, data };
+  };
+  return [part(order.slice(0, n - held)), part(order.slice(n - held))];
+}
+
+/** mulberry32 (Tommy Ettinger's 32-bit generator): uniform numbers in [0, 1) from a 32-bit seed. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

@@ -34,4 +34,13 @@ describe('the packed package in Node', () => {
       expect(r).toMatchObject({ simd: true, simdSupported: true, errorClass: 'VAEError', urlBuildSimd: false });
     }
   });
+
+  it('wasm-vae/data imports and requires by name, its types ship, and its errors are the main entry\'s VAEError', () => {
+    const expected = { rows: [1.5, 0, 1, 2, 1, 0], likelihood: [{ gaussian: 1, variance: 'feature' }, { categorical: 2 }], sameErrorClass: true, code: 'INVALID_DATA' };
+    expect(run('data.mjs')).toEqual(expected);
+    expect(run('data.cjs')).toEqual(expected);
+    const pkg = JSON.parse(readFileSync(join(app.dir, 'node_modules/wasm-vae/package.json'), 'utf8'));
+    expect(pkg.exports['./data']).toEqual({ types: './dist/types/data/index.d.ts', import: './dist/data.js', require: './dist/data.cjs' });
+    expect(tarballFiles(app.tarball)).toEqual(expect.arrayContaining(['dist/data.js', 'dist/data.cjs', 'dist/types/data/index.d.ts']));
+  });
 });

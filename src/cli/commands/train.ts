@@ -6,7 +6,7 @@
 import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { VAE, VAEError } from '../../index.js';
-import type { EpochLog } from '../../types.js';
+import type { EpochLog, VAEOptions } from '../../types.js';
 import type { TrainCommand } from '../args.js';
 import { describeArchitecture, modelOptions } from '../architecture.js';
 import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint } from '../checkpoint.js';
@@ -17,6 +17,7 @@ import { removeTemporaries } from '../atomic-write.js';
 import { routeSignals } from '../signals.js';
 import { describeShape } from '../image-folder.js';
 import { readTrainData } from '../train-data.js';
+import { describeLikelihood, modelKeys } from '../model-keys.js';
 
 type Phase = 'starting' | 'training' | 'finishing';
 const ON_SIGNAL: Record<Phase, [first: string, later: string]> = {
@@ -54,8 +55,8 @@ export async function runTrain(given: TrainCommand): Promise<void> {
     }
     const history: EpochLog[] = resumed ? [...resumed.history] : [];
     const arch = describeArchitecture(vae.config);
-    console.log(`wasm-vae: ${count} training${test ? ` and ${test.count} test` : ''} images of ${describeShape(train)}; ` +
-      `model ${arch}${labels ? `, conditional on ${labels.classes} classes` : ''}, ${cmd.activation}, ${cmd.likelihood}, ` +
+    console.log(`wasm-vae: ${count} training${test ? ` and ${test.count} test` : ''} ${input.what}; ` +
+      `model ${arch}${labels ? `, conditional on ${labels.classes} classes` : ''}, ${cmd.activation}, ${describeLikelihood(vae.config)}, ` +
       `${vae.parameterCount} parameters; Adam lr ${cmd.learningRate}, batch ${cmd.batchSize}, ${cmd.epochs} epochs, seed ${cmd.seed}, ` +
       `${vae.threads} thread${vae.threads > 1 ? 's' : ''}` +
       (cmd.klWarmup > 0 ? `, KL warm-up ${cmd.klWarmup} steps` : '') + (cmd.freeBits > 0 ? `, free bits ${cmd.freeBits}` : '') +
@@ -86,7 +87,8 @@ export async function runTrain(given: TrainCommand): Promise<void> {
       console.log(`checkpoint written: continue with  wasm-vae train --resume ${checkpointPath}`);
     }
     const pictures = test ? { ...test, conditions: input.testConditions } : { ...train, conditions: input.conditions };
-    const written = await writeOutputs(cmd.out, vae, [...history, ...partial], pictures);
+    const columns = input.table && { columns: JSON.stringify(input.table.columns) }; // for reading CSVs as the model's rows later
+    const written = await writeOutputs(cmd.out, vae, [...history, ...partial], pictures, columns);
     console.log(`wrote ${written.join(', ')}, ${checkpointPath}`);
   } finally {
     vae?.dispose();
@@ -97,7 +99,11 @@ export async function runTrain(given: TrainCommand): Promise<void> {
 
 /** The model of a new run (./architecture.ts); the library's complaints about an --arch file name the file. */
 async function createModel(cmd: TrainCommand, input: ReturnType<typeof readTrainData>): Promise<VAE> {
-  const options = modelOptions(cmd, { inputDim: input.inputDim, shape: input.train.shape, inputShape: input.inputShape }, input.labels?.classes ?? 0);
+  const base = modelOptions(cmd, { inputDim: input.inputDim, shape: input.train.shape, inputShape: input.inputShape }, input.labels?.classes ?? 0);
+  // After modelOptions, which takes an --arch file's likelihood into cmd: the data's likelihood, variance, scaling.
+  const { keys, notes } = await modelKeys(cmd, input.train);
+  for (const note of notes) console.log(`note: ${note}`);
+  const options = { ...base, ...keys } as VAEOptions;
   try {
     return await VAE.create(options, { threads: cmd.threads });
   } catch (error) {
