@@ -37,6 +37,16 @@ const libraryAsSibling = () => ({
   },
 });
 
+/** wasm-vae/anomaly (dist/anomaly.js, .cjs) imports VAEError from the library's entry beside it, as the CLI does, so
+ * that both throw the same class and the main import's bundle is not changed by the subpath. */
+const anomalyUsesLibrary = () => ({
+  name: 'anomaly-uses-library',
+  resolveId(source, importer) {
+    if (source === '../index.js' && importer?.includes('/src/anomaly/')) return { id: './index.js', external: true };
+    return null;
+  },
+});
+
 const minify = () => terser({ keep_classnames: true, format: { comments: false } });
 
 export default [
@@ -53,5 +63,13 @@ export default [
     output: { file: 'dist/cli.js', format: 'es', plugins: [minify()] },
     external: [/^node:/, ...builtinModules],
     plugins: [libraryAsSibling(), nodeResolve({ preferBuiltins: true }), commonjs(), ts()],
+  },
+  {
+    input: 'src/anomaly/index.ts',
+    output: [
+      { file: 'dist/anomaly.js', format: 'es', plugins: [minify()] },
+      { file: 'dist/anomaly.cjs', format: 'cjs', paths: { './index.js': './index.cjs' }, plugins: [minify()] },
+    ],
+    plugins: [anomalyUsesLibrary(), ts()],
   },
 ];

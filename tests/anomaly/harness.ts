@@ -1,0 +1,54 @@
+// The tabular anomaly benchmark's measuring side: metrics of a model's scores on the fixture's test split, and the
+// scikit-learn peers (bench/peers/sklearn_anomaly.py) run in a child process on the same split, written as CSV.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { precisionRecall, rocAuc, threshold } from '../../src/anomaly/index.js';
+import { ANOMALY_KINDS, tabularCsv, type TabularData } from '../fixtures/tabular-anomalies.js';
+
+/** Debian's python3, which has scikit-learn from apt; the peer is skipped without it. */
+export const PYTHON = '/usr/bin/python3';
+/** Whether the peers can run here: Debian's python3 with numpy and scikit-learn. */
+export const sklearnAvailable = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import numpy, sklearn'], { encoding: 'utf8' }).status === 0;
+const PEER = fileURLToPath(new URL('../../bench/peers/sklearn_anomaly.py', import.meta.url));
+
+export interface Figures {
+  auc: number;
+  threshold: number;
+  precision: number;
+  recall: number;
+  /** AUC of each kind of anomaly against the normal rows. */
+  aucByKind: Record<string, number>;
+}
+
+/** AUC on the test split; precision and recall at the threshold the training scores give for the contamination. */
+export function figures(data: TabularData, trainScores: ArrayLike<number>, testScores: ArrayLike<number>, contamination = 0.01): Figures {
+  const t = threshold(trainScores, { contamination });
+  const { precision, recall } = precisionRecall(testScores, data.test.labels, t);
+  const aucByKind: Record<string, number> = {};
+  for (const kind of ANOMALY_KINDS) {
+    const rows = data.test.kinds.flatMap((k, i) => (k === kind || k === null ? [i] : []));
+    aucByKind[kind] = rocAuc(rows.map((i) => testScores[i]), rows.map((i) => data.test.labels[i]));
+  }
+  return { auc: rocAuc(testScores, data.test.labels), threshold: t, precision, recall, aucByKind };
+}
+
+export interface PeerFigures {
+  sklearn: string;
+  pca: { byComponents: Record<string, { auc: number, precision: number, recall: number }>, k95: number, best: string, bestAuc: number };
+  isolationForest: { auc: number, precision: number, recall: number };
+}
+
+/** The peers' figures on `data`, or the reason they were skipped (no python3, or no scikit-learn in it). */
+export function runPeer(data: TabularData, contamination = 0.01): PeerFigures | { skipped: string } {
+  if (!existsSync(PYTHON)) return { skipped: `${PYTHON} not found` };
+  const csv = join(mkdtempSync(join(tmpdir(), 'wasm-vae-anomaly-')), 'tabular.csv');
+  writeFileSync(csv, tabularCsv(data));
+  const run = spawnSync(PYTHON, [PEER, csv, '--contamination', String(contamination)], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`${PEER} failed: ${run.stderr}`);
+  return JSON.parse(run.stdout);
+}
+
+export const fmt = (v: number) => v.toFixed(4);
