@@ -35,6 +35,20 @@ export function figures(data: TabularData, trainScores: ArrayLike<number>, testS
   return { auc: rocAuc(testScores, data.test.labels), threshold: t, precision, recall, aucByKind };
 }
 
+/**
+ * A plain reconstruction error per row, for comparison with scores: Σⱼ ((x − x̂)/sⱼ)², sⱼ each column's standard
+ * deviation over the training split, so that no column dominates by its units.
+ */
+export function reconstructionErrors(data: TabularData, x: Float32Array, reconstruction: Float32Array): Float64Array {
+  const D = data.dim, train = data.train.x, n = train.length / D;
+  const mean = new Float64Array(D), variance = new Float64Array(D);
+  for (let k = 0; k < train.length; k++) mean[k % D] += train[k] / n;
+  for (let k = 0; k < train.length; k++) variance[k % D] += (train[k] - mean[k % D]) ** 2 / n;
+  const errors = new Float64Array(x.length / D);
+  for (let k = 0; k < x.length; k++) errors[Math.floor(k / D)] += (x[k] - reconstruction[k]) ** 2 / variance[k % D];
+  return errors;
+}
+
 export interface PeerFigures {
   sklearn: string;
   pca: { byComponents: Record<string, { auc: number, precision: number, recall: number }>, k95: number, best: string, bestAuc: number };
