@@ -10,9 +10,9 @@ import { tabularAnomalies, type TabularData } from '../fixtures/tabular-anomalie
 import { figures, fmt, reconstructionErrors, runPeer, sklearnAvailable, type Figures, type PeerFigures } from './harness.js';
 
 const CONTAMINATION = 0.01;
-// The VAE's test AUC must reach this whatever the peers do. Measured before the learned variance landed, on a
-// stand-in for it (per-column σ fixed from the residuals of a first fit, by rescaling the data; three rounds):
-// 0.88–0.92 over three seeds; PCA's best was 0.78 and IsolationForest's 0.64.
+// The VAE's test AUC must reach this whatever the peers do. Measured with variance 'feature' on data standardised
+// by hand (this model but for normalize's statistics): 0.896, 0.897 and 0.901 for seeds 1–3 (0.891 at 50
+// epochs); PCA's best k gave 0.782 and IsolationForest 0.638. The unit-variance model scores 0.742.
 const FLOOR_AUC = 0.85;
 
 let data: TabularData;
