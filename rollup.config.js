@@ -27,12 +27,13 @@ const rawWasm = () => ({
 // function names are not (0.8 KB gzip of the download budget).
 const ts = () => typescript({ tsconfig: './tsconfig.json', declaration: false, removeComments: true, outDir: 'dist', rootDir: '.', include: ['src/**/*.ts'] });
 
-/** The CLI (and wasm-vae/data, for VAEError) uses the library through its public entry, which it imports from
- * dist/index.js rather than bundling a second copy (one VAEError class, one wasm module cache). */
+/** The CLI and the subpaths (wasm-vae/data, wasm-vae/anomaly) use the library through its public entry, which they
+ * import from dist/index.js rather than bundling a second copy (one VAEError class, one wasm module cache), so the
+ * main import's bundle is not changed by them. */
 const libraryAsSibling = () => ({
   name: 'library-as-sibling',
   resolveId(source, importer) {
-    if (/^(\.\.\/)+index\.js$/.test(source) && /\/src\/(cli|data)\//.test(importer ?? '')) return { id: './index.js', external: true };
+    if (/^(\.\.\/)+index\.js$/.test(source) && /\/src\/(cli|data|anomaly)\//.test(importer ?? '')) return { id: './index.js', external: true };
     return null;
   },
 });
@@ -63,5 +64,13 @@ export default [
     output: { file: 'dist/cli.js', format: 'es', plugins: [minify()] },
     external: [/^node:/, ...builtinModules],
     plugins: [libraryAsSibling(), nodeResolve({ preferBuiltins: true }), commonjs(), ts()],
+  },
+  {
+    input: 'src/anomaly/index.ts',
+    output: [
+      { file: 'dist/anomaly.js', format: 'es', plugins: [minify()] },
+      { file: 'dist/anomaly.cjs', format: 'cjs', paths: { './index.js': './index.cjs' }, plugins: [minify()] },
+    ],
+    plugins: [libraryAsSibling(), ts()],
   },
 ];

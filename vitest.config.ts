@@ -29,7 +29,7 @@ export default defineConfig({
     testTimeout: 60_000,
     projects: [
       {
-        test: { name: 'node', include: [...behaviour, 'tests/data/**/*.test.ts', 'tests/node/**/*.test.ts', 'tests/consumers/**/*.test.ts', 'tests/demo/**/*.test.ts', 'tests/examples/**/*.test.ts'], testTimeout: 120_000 },
+        test: { name: 'node', include: [...behaviour, 'tests/data/**/*.test.ts', 'tests/node/**/*.test.ts', 'tests/anomaly/**/*.test.ts', 'tests/consumers/**/*.test.ts', 'tests/demo/**/*.test.ts', 'tests/examples/**/*.test.ts'], testTimeout: 120_000 },
       },
       {
         // The behaviour tests again in Chromium on an engine that pretends to lack SIMD, so 'auto' runs the scalar
