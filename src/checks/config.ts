@@ -3,7 +3,8 @@ import * as abi from '../../build/abi.js';
 import { describe, VAEError, type VAEErrorCode } from '../errors.js';
 import { layersOf, parameterCountOf, ShapeError } from '../files/layout.js';
 import { resolveLayerList } from './layers.js';
-import type { Activation, InputShape, Likelihood, VAEConfig } from '../types.js';
+import { normalizedColumns } from '../extras/normalization.js';
+import type { Activation, InputShape, Likelihood, Normalize, VAEConfig } from '../types.js';
 
 /** Each activation's and likelihood's code in the wasm (assembly/abi.ts). */
 export const ACTIVATION_CODES: Readonly<Record<Activation, number>> = {
@@ -24,7 +25,7 @@ export const DEFAULT_CONFIG = {
 
 const MAX_DIM = 1 << 16;
 const MAX_HIDDEN_LAYERS = 16;
-const KEYS = ['inputDim', 'inputShape', 'hiddenDims', 'encoder', 'decoder', 'latentDim', 'activation', 'likelihood', 'seed', 'conditionDim'];
+const KEYS = ['inputDim', 'inputShape', 'hiddenDims', 'encoder', 'decoder', 'latentDim', 'activation', 'likelihood', 'seed', 'conditionDim', 'normalize'];
 
 function isDim(v: unknown): v is number {
   return Number.isInteger(v) && (v as number) >= 1 && (v as number) <= MAX_DIM;
@@ -64,6 +65,8 @@ export function resolveConfig(options: unknown, method: string, code: VAEErrorCo
   if (!ACTIVATIONS.includes(activation as Activation)) fail('activation', `one of ${ACTIVATIONS.join(', ')}`, activation);
   const likelihood = o.likelihood ?? DEFAULT_CONFIG.likelihood;
   if (!LIKELIHOODS.includes(likelihood as Likelihood)) fail('likelihood', `one of ${LIKELIHOODS.join(', ')}`, likelihood);
+  const normalize = o.normalize === 'none' ? undefined : o.normalize; // the default: no key, so files keep their bytes
+  if (normalize !== undefined && normalize !== 'standardize' && normalize !== 'minmax') fail('normalize', 'one of standardize, minmax, none', normalize);
   const seed = o.seed ?? DEFAULT_CONFIG.seed;
   if (!Number.isInteger(seed) || (seed as number) < 0 || (seed as number) > 0xffffffff) {
     fail('seed', 'an integer in [0, 4294967295]', seed);
@@ -80,9 +83,13 @@ export function resolveConfig(options: unknown, method: string, code: VAEErrorCo
     latentDim: latentDim as number,
     activation: activation as Activation,
     likelihood: likelihood as Likelihood,
+    ...(normalize ? { normalize: normalize as Normalize } : {}),
     seed: seed as number,
     conditionDim: conditionDim as number,
   });
+  if (normalize && !normalizedColumns(config).includes(true)) {
+    fail('normalize', "'minmax' or 'none' (standardize scales Gaussian columns; this model has none)", normalize);
+  }
   try {
     layersOf(config);
   } catch (error) {
