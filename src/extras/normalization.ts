@@ -79,8 +79,8 @@ export function scaleWarning(method: string, config: VAEConfig, data: Float32Arr
   const { sd } = moments(method, config, data, columns);
   let worst = -1, far = 2; // |log10 sd| of the farthest column so far
   sd.forEach((s, j) => { if (s > 0 && Math.abs(Math.log10(s)) > far) { far = Math.abs(Math.log10(s)); worst = j; } });
-  return worst < 0 ? null : `${method}: column ${worst} of the data has standard deviation ${sd[worst].toPrecision(4)}, far from ` +
-    "the unit scale a unit-variance Gaussian suits. Create the model with normalize: 'standardize' to scale the data";
+  return worst < 0 ? null : `${method}: column ${worst} of the data has standard deviation ${sd[worst].toPrecision(4)}; a ` +
+    "unit-variance Gaussian suits columns near unit scale. Create the model with normalize: 'standardize'";
 }
 
 /**

@@ -235,7 +235,7 @@ describe('advice about raw data', () => {
     await vae.fit(raw, { ...fitOptions, onWarning: (m) => warnings.push(m) });
     await vae.fit(raw, { ...fitOptions, onWarning: (m) => warnings.push(m) });
     expect(warnings).toEqual([expect.stringMatching(
-      /^VAE\.fit: column 3 of the data has standard deviation \d+(\.\d+)?, far from the unit scale a unit-variance Gaussian suits\. Create the model with normalize: 'standardize' to scale the data$/)]);
+      /^VAE\.fit: column 3 of the data has standard deviation \d+(\.\d+)?; a unit-variance Gaussian suits columns near unit scale\. Create the model with normalize: 'standardize'$/)]);
     // By default on console.warn; nothing for a model that scales, for a Bernoulli model, or for data near unit scale.
     const spy = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
