@@ -3,7 +3,7 @@ import * as abi from '../../build/abi.js';
 import { describe, VAEError, type VAEErrorCode } from '../errors.js';
 import { layersOf, parameterCountOf, ShapeError } from '../files/layout.js';
 import { resolveLayerList } from './layers.js';
-import { normalizedColumns } from '../extras/normalization.js';
+import { normalizedColumns } from '../extras/normalized-columns.js';
 import type { Activation, InputShape, Likelihood, Normalize, VAEConfig } from '../types.js';
 
 /** Each activation's and likelihood's code in the wasm (assembly/abi.ts). */

@@ -1,20 +1,11 @@
 // Scaling kept with the model (VAEConfig.normalize): per column, the model sees x = (raw − shift) / scale and
 // returns raw = x·scale + shift. The first fit computes shift and scale from its training data (sums in float64,
 // stored as float32); the VAE keeps them, saves them in __metadata__.normalization as JSON, and applies them
-// (rescale) wherever data go in or come out. Also the advice a unit-variance Gaussian model gives about raw data.
+// (rescale) wherever data go in or come out. Which columns: ./normalized-columns.ts. Also the advice a unit-variance
+// Gaussian model gives about raw data.
 import { inputError } from '../checks/data.js';
+import { normalizedColumns } from './normalized-columns.js';
 import type { Normalization, VAEConfig } from '../types.js';
-
-/**
- * The columns `normalize` scales: a 'gaussian' model's, or with 'minmax' a 'bernoulli' model's too (mapped to
- * [0, 1], the Bernoulli range). None without normalize.
- */
-export function normalizedColumns(config: VAEConfig): boolean[] {
-  const { normalize, likelihood } = config;
-  // LIKELIHOOD BLOCKS: a list scales its Gaussian blocks' columns only, in list order, e.g.
-  //   if (Array.isArray(likelihood)) return likelihood.flatMap((b) => Array(width(b)).fill(!!normalize && 'gaussian' in b));
-  return Array<boolean>(config.inputDim).fill(!!normalize && (likelihood === 'gaussian' || normalize === 'minmax'));
-}
 
 /**
  * Per-column mean, population standard deviation (two passes, float64), min and max of the `columns` of `data`

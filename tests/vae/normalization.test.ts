@@ -5,7 +5,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { VAE } from '../../src/index.js';
 import { decodeSafetensors, encodeSafetensors } from '../../src/files/safetensors.js';
-import { normalizedColumns } from '../../src/extras/normalization.js';
+import { normalizedColumns } from '../../src/extras/normalized-columns.js';
 import { resolveConfig } from '../../src/checks/config.js';
 import { expectVAEError } from '../helpers/errors.js';
 import { randomArray } from '../helpers/wasm.js';
