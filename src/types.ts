@@ -23,6 +23,18 @@ export type LikelihoodBlock =
   | { readonly categorical: number }
   | { readonly bernoulli: number };
 
+/** How a model scales its data (VAEConfig.normalize). */
+export type Normalize = 'standardize' | 'minmax' | 'none';
+
+/**
+ * A model's per-column statistics (`vae.normalization`): the model sees x = (raw − shift) / scale, and returns
+ * raw = x·scale + shift. Columns that are not scaled have shift 0 and scale 1. Float32 values, inputDim each.
+ */
+export interface Normalization {
+  readonly shift: Float32Array;
+  readonly scale: Float32Array;
+}
+
 /** A model's complete architecture and seed; `vae.config` returns it and it is saved with the weights. */
 export interface VAEConfig {
   readonly inputDim: number;
@@ -52,6 +64,13 @@ export interface VAEConfig {
   readonly likelihood: Likelihood;
   /** The variance of likelihood 'gaussian' (default 'unit'). Absent (the key too) unless given. */
   readonly variance?: GaussianVariance;
+  /**
+   * Scaling kept with the model: 'standardize' (mean 0, standard deviation 1) or 'minmax' (to [0, 1]) per column,
+   * from statistics the first fit computes on its training data and keeps (saved with the model). Every call then
+   * takes and returns data in its own units; losses and scores are nats of the scaled data. It scales Gaussian
+   * columns, or with 'minmax' every column of a 'bernoulli' model. Absent (the key too) for 'none', the default.
+   */
+  readonly normalize?: Normalize;
   /** Drives initialisation, shuffling and ε: the same seed and data give bit-identical models. */
   readonly seed: number;
   /**
@@ -223,11 +242,19 @@ export interface EpochLog extends LossTerms {
   allSkipped?: boolean;
   /**
    * The validation data's negative ELBO (β = 1, whatever the training β), with its terms. `loss` is the training
-   * objective, reconstruction + β·kl; compare valLoss with reconstruction + kl, the training data's negative ELBO.
+   * objective (reconstruction + β·kl, with Σⱼ max(λ, KLⱼ) for kl under free bits); compare valLoss with
+   * negativeElbo, and loss with valObjective.
    */
   valLoss?: number;
   valReconstruction?: number;
   valKl?: number;
+  /** The training data's negative ELBO (β = 1): reconstruction + kl. Compare it with valLoss. */
+  negativeElbo: number;
+  /**
+   * The validation data's training objective, valReconstruction + β·KL with the epoch's last β and, under free bits,
+   * Σⱼ max(λ, KLⱼ) over the whole validation set. Compare it with loss.
+   */
+  valObjective?: number;
   /** Present and true on the last log when `signal` stopped training inside this epoch. */
   aborted?: boolean;
   /** β of the epoch's last step (it rises during klWarmup). */
@@ -271,6 +298,11 @@ export interface FitOptions extends TrainStepOptions {
   signal?: AbortSignal;
   onBatchEnd?: (log: BatchLog) => void;
   onEpochEnd?: (log: EpochLog) => void;
+  /**
+   * Advice about the data, before training: e.g. a unit-variance Gaussian model given columns far from unit scale
+   * (once per model, at its first fit). Default console.warn.
+   */
+  onWarning?: (message: string) => void;
 }
 
 export interface EvaluateOptions extends ConditionOptions {

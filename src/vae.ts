@@ -9,6 +9,7 @@ import {
 } from './checks/options.js';
 import { interpolatePoints, latentGridPoints } from './extras/latent-tools.js';
 import { elementNll, rowSums } from './extras/reconstruction-error.js';
+import { computeNormalization, rescale, scaleWarning } from './extras/normalization.js';
 import { parameterCountOf } from './files/layout.js';
 import { decodeModelFile, encodeModelFile } from './files/model-file.js';
 import { checkNamingKind, resolveNaming } from './files/tensor-names.js';
@@ -19,7 +20,7 @@ import { WasmModel } from './wasm/model.js';
 import { resolveThreads } from './wasm/threads/support.js';
 import type {
   ConditionOptions, EncodeOptions, EngineOptions, EpochLog, Encoding, EvaluateOptions, Evaluation, FitOptions,
-  InterpolateOptions, LatentGridOptions, LoadOptions, ReconstructionErrorOptions, SaveOptions, ScoreOptions, ShapedVAEOptions, StepResult, TrainStepOptions,
+  InterpolateOptions, LatentGridOptions, LoadOptions, Normalization, ReconstructionErrorOptions, SaveOptions, ScoreOptions, ShapedVAEOptions, StepResult, TrainStepOptions,
   VAEConfig, VAEOptions,
 } from './types.js';
 
@@ -39,6 +40,10 @@ export class VAE {
   /** The wasm instance, its job runner and its training state (src/wasm/model.ts). */
   readonly #model: WasmModel;
   #busy = false;
+  /** With config.normalize: the statistics, from the first fit (or the file); null until then. */
+  #norm: Normalization | null = null;
+  /** Whether fit has looked at the data's scales (once per model, see scaleWarning). */
+  #scalesSeen = false;
 
   private constructor(model: WasmModel) {
     this.#model = model;
@@ -81,6 +86,7 @@ export class VAE {
     const file = decodeModelFile(bytes, method, { config: hinted, naming });
     const vae = await VAE.#build(method, file.config, engineOptions);
     vae.#model.restore(file);
+    vae.#norm = file.normalization;
     return vae;
   }
 
@@ -95,13 +101,14 @@ export class VAE {
     const { learningRate, beta, freeBits } = checkStepOptions(method, checkOptions(method, options, OPTION_KEYS.trainStep));
     const rows = rowCount(method, 'batch', batch, this.config.inputDim);
     const conditions = this.#conditions(method, 'options.conditions', options.conditions, rows);
-    return this.#model.trainStep(method, batch, rows, conditions, learningRate, beta, freeBits);
+    return this.#model.trainStep(method, this.#in(method, batch), rows, conditions, learningRate, beta, freeBits);
   }
 
   /**
    * Trains for `epochs` passes over `data`, yielding to the event loop after every batch. `signal` stops at the
    * next batch boundary; the model is then exactly as after its last completed step. Steps the divergence guard
-   * skips are counted in the logs; `maxConsecutiveSkips` of them in a row throw VAEError DIVERGED.
+   * skips are counted in the logs; `maxConsecutiveSkips` of them in a row throw VAEError DIVERGED. A model with
+   * normalize computes its statistics from `data` at its first fit and keeps them; it trains on a scaled copy.
    */
   async fit(data: Float32Array, options: FitOptions = {}): Promise<EpochLog[]> {
     const method = 'VAE.fit';
@@ -112,18 +119,23 @@ export class VAE {
     const n = rowCount(method, 'data', data, D);
     const conditions = this.#conditions(method, 'options.conditions', options.conditions, n);
     this.#model.reserve(method, Math.min(settings.batchSize, n)); // before checking the data, so a refused batch grows nothing
-    this.#model.checkAll(method, 'data', data);
-    let validationConditions: Float32Array | undefined;
+    // The first fit of a model with normalize computes its statistics; they are kept only once every check has passed.
+    const norm = this.#norm ?? (this.config.normalize ? computeNormalization(method, this.config, data) : null);
+    const warning = this.#scalesSeen ? null : scaleWarning(method, this.config, data);
+    const x = rescale(norm, data);
+    this.#model.checkAll(method, 'data', x);
+    let validationConditions: Float32Array | undefined, validationData: Float32Array | undefined;
     if (options.validationData !== undefined) {
       const rows = rowCount(method, 'options.validationData', options.validationData, D);
       validationConditions = this.#conditions(method, 'options.validationConditions', options.validationConditions, rows);
-      this.#model.checkAll(method, 'options.validationData', options.validationData);
+      this.#model.checkAll(method, 'options.validationData', validationData = rescale(norm, options.validationData));
     }
+    this.#norm = norm;
+    this.#scalesSeen = true;
+    if (warning) (options.onWarning ?? console.warn)(warning);
     this.#busy = true;
     try {
-      return await runFit(method, this.#model, data, {
-        ...settings, conditions, validationData: options.validationData, validationConditions,
-      });
+      return await runFit(method, this.#model, x, { ...settings, conditions, validationData, validationConditions });
     } finally {
       this.#busy = false;
     }
@@ -142,12 +154,12 @@ export class VAE {
     const batchSize = checkBatchSize(method, options.batchSize);
     const n = rowCount(method, 'data', data, this.config.inputDim);
     const conditions = this.#conditions(method, 'options.conditions', options.conditions, n);
-    const terms: Evaluation = this.#model.evaluate(method, data, conditions, batchSize);
+    const x = this.#in(method, data), terms: Evaluation = this.#model.evaluate(method, x, conditions, batchSize);
     if (options.samples !== undefined) {
       const k = checkSamples(method, options.samples);
       // k = 1 is the ELBO itself, so the same draws give −loss exactly; k > 1 is the importance-weighted bound.
       terms.logLikelihood = k === 1 ? -terms.loss
-        : this.#model.logLikelihoods(method, data, conditions, k, batchSize).reduce((a, b) => a + b, 0) / n;
+        : this.#model.logLikelihoods(method, x, conditions, k, batchSize).reduce((a, b) => a + b, 0) / n;
     }
     return terms;
   }
@@ -164,7 +176,7 @@ export class VAE {
     const n = rowCount(method, 'data', data, this.config.inputDim);
     const conditions = this.#conditions(method, 'options.conditions', options.conditions, n);
     const k = checkSamples(method, options.samples ?? 1);
-    return this.#model.logLikelihoods(method, data, conditions, k, batchSize).map((v) => -v);
+    return this.#model.logLikelihoods(method, this.#in(method, data), conditions, k, batchSize).map((v) => -v);
   }
 
   /** The posterior q(z|x) = N(mean, diag e^logVar) of each row of x; with `sample: true` also a draw z ~ q(z|x). */
@@ -176,17 +188,18 @@ export class VAE {
     const conditions = this.#conditions(method, 'options.conditions', options.conditions, n);
     const sample = options.sample ?? false;
     if (typeof sample !== 'boolean') throw argumentError(method, 'options.sample', 'a boolean', sample);
-    return this.#model.encode(method, x, conditions, sample);
+    return this.#model.encode(method, this.#in(method, x), conditions, sample);
   }
 
-  /** The likelihood's mean for each row of z: Bernoulli probabilities, Gaussian means, or each block's (softmax: categorical). */
+  /** The likelihood's mean for each row of z: Bernoulli probabilities, Gaussian means, or each block's (softmax: categorical); in the data's units with normalize. */
   decode(z: Float32Array, options: ConditionOptions = {}): Float32Array {
     const method = 'VAE.decode';
     this.#alive(method);
     checkOptions(method, options, OPTION_KEYS.conditions);
     const n = rowCount(method, 'z', z, this.config.latentDim);
     const conditions = this.#conditions(method, 'options.conditions', options.conditions, n);
-    return this.#model.decode(method, z, conditions);
+    const norm = this.#stats(method); // before any work: a model with normalize and no statistics throws
+    return rescale(norm, this.#model.decode(method, z, conditions), true);
   }
 
   /** decode(encode(x).mean), with the same conditions on both sides. */
@@ -210,9 +223,10 @@ export class VAE {
     if (typeof perFeature !== 'boolean') throw argumentError(method, 'options.perFeature', 'a boolean', perFeature);
     const n = rowCount(method, 'x', x, this.config.inputDim);
     const conditions = this.#conditions(method, 'options.conditions', options.conditions, n);
-    this.#model.checkAll(method, 'x', x);
-    const params = this.#model.decoderOutput(method, this.#model.encode(method, x, conditions, false).mean, conditions);
-    const elements = elementNll(this.config, x, params, this.#model.decoderLogVar(), allocate(method, 'the result', n, this.config.inputDim, Float32Array));
+    const xs = this.#in(method, x); // the element terms are nats of the scaled data, as the scores are
+    this.#model.checkAll(method, 'x', xs);
+    const params = this.#model.decoderOutput(method, this.#model.encode(method, xs, conditions, false).mean, conditions);
+    const elements = elementNll(this.config, xs, params, this.#model.decoderLogVar(), allocate(method, 'the result', n, this.config.inputDim, Float32Array));
     return perFeature ? elements : rowSums(elements, this.config.inputDim);
   }
 
@@ -224,7 +238,8 @@ export class VAE {
     if (!Number.isInteger(n) || n < 1) throw argumentError(method, 'n', 'a positive integer', n);
     const out = allocate(method, 'the result', n, this.config.inputDim, Float32Array);
     const conditions = this.#conditions(method, 'options.conditions', options.conditions, n);
-    return this.#model.sample(method, out, conditions);
+    const norm = this.#stats(method);
+    return rescale(norm, this.#model.sample(method, out, conditions), true);
   }
 
   /**
@@ -267,9 +282,18 @@ export class VAE {
     if (typeof includeOptimizer !== 'boolean') throw argumentError(method, 'options.includeOptimizer', 'a boolean', includeOptimizer);
     const userMetadata = checkUserMetadata(method, options.metadata ?? {});
     return encodeModelFile({
-      config: this.config, naming, tensors: this.#model.weights(), userMetadata,
+      config: this.config, naming, tensors: this.#model.weights(), userMetadata, normalization: this.#norm,
       training: includeOptimizer ? this.#model.trainingState() : null,
     }, method);
+  }
+
+  /**
+   * With config.normalize: the per-column statistics every call applies, computed by the first fit from its training
+   * data (or read from the file); copies. Null before that fit, and for models without normalize.
+   */
+  get normalization(): Normalization | null {
+    const norm = this.#norm;
+    return norm && { shift: norm.shift.slice(), scale: norm.scale.slice() };
   }
 
   /** Bytes of WebAssembly memory this model holds (parameters, optimiser state, activations and scratch). */
@@ -299,6 +323,22 @@ export class VAE {
 
   #idle(method: string): void {
     if (this.#busy) throw new VAEError('INVALID_ARGUMENT', `${method}: expected no fit() in progress on this model; one is running`);
+  }
+
+  /**
+   * The statistics this model scales its data by (null without normalize). A model with normalize has none until its
+   * first fit: every call that takes or returns data throws until then, rather than read or return them in the wrong units.
+   */
+  #stats(method: string): Normalization | null {
+    if (this.config.normalize && !this.#norm) {
+      throw new VAEError('INVALID_ARGUMENT', `${method}: expected a fitted model; normalize needs the statistics its first fit computes`);
+    }
+    return this.#norm;
+  }
+
+  /** `data` in the model's units: a scaled copy, or `data` itself without normalize. */
+  #in(method: string, data: Float32Array): Float32Array {
+    return rescale(this.#stats(method), data);
   }
 
   #conditions(method: string, name: string, conditions: unknown, n: number): Float32Array | undefined {

@@ -4,7 +4,8 @@ import { describe, VAEError, type VAEErrorCode } from '../errors.js';
 import { layersOf, parameterCountOf, ShapeError } from '../files/layout.js';
 import { resolveLayerList } from './layers.js';
 import { checkVariance, hasTable, resolveBlocks } from './likelihood.js';
-import type { Activation, InputShape, Likelihood, VAEConfig } from '../types.js';
+import { normalizedColumns } from '../extras/normalized-columns.js';
+import type { Activation, InputShape, Likelihood, Normalize, VAEConfig } from '../types.js';
 
 type NamedLikelihood = Extract<Likelihood, string>;
 
@@ -32,7 +33,7 @@ export const DEFAULT_CONFIG = {
 
 const MAX_DIM = 1 << 16;
 const MAX_HIDDEN_LAYERS = 16;
-const KEYS = ['inputDim', 'inputShape', 'hiddenDims', 'encoder', 'decoder', 'latentDim', 'activation', 'likelihood', 'variance', 'seed', 'conditionDim'];
+const KEYS = ['inputDim', 'inputShape', 'hiddenDims', 'encoder', 'decoder', 'latentDim', 'activation', 'likelihood', 'variance', 'seed', 'conditionDim', 'normalize'];
 
 function isDim(v: unknown): v is number {
   return Number.isInteger(v) && (v as number) >= 1 && (v as number) <= MAX_DIM;
@@ -79,6 +80,8 @@ export function resolveConfig(options: unknown, method: string, code: VAEErrorCo
   if (variance !== undefined && likelihood !== 'gaussian') {
     fail('variance', `absent unless likelihood is 'gaussian' (a list gives each Gaussian block its own variance)`, variance);
   }
+  const normalize = o.normalize === 'none' ? undefined : o.normalize; // the default: no key, so files keep their bytes
+  if (normalize !== undefined && normalize !== 'standardize' && normalize !== 'minmax') fail('normalize', 'one of standardize, minmax, none', normalize);
   const seed = o.seed ?? DEFAULT_CONFIG.seed;
   if (!Number.isInteger(seed) || (seed as number) < 0 || (seed as number) > 0xffffffff) {
     fail('seed', 'an integer in [0, 4294967295]', seed);
@@ -96,9 +99,13 @@ export function resolveConfig(options: unknown, method: string, code: VAEErrorCo
     activation: activation as Activation,
     likelihood: likelihood as Likelihood,
     ...(variance !== undefined ? { variance } : {}), // only when given, like inputShape
+    ...(normalize ? { normalize: normalize as Normalize } : {}),
     seed: seed as number,
     conditionDim: conditionDim as number,
   });
+  if (normalize && !normalizedColumns(config).includes(true)) {
+    fail('normalize', "'minmax' or 'none' (standardize scales Gaussian columns; this model has none)", normalize);
+  }
   try {
     layersOf(config);
   } catch (error) {

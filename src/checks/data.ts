@@ -1,6 +1,8 @@
 // Checking the arrays VAE's methods take: rows of a Float32Array, and a conditional model's conditions. The values
 // of inputs and latent codes are checked later, in wasm memory (src/wasm/model.ts), where the scan runs at SIMD speed.
+import { VAEError } from '../errors.js';
 import { argumentError, valueError } from './options.js';
+import type { VAEConfig } from '../types.js';
 
 /** Rows of `dim` values in `data`: a Float32Array whose length is a positive multiple of dim. */
 export function rowCount(method: string, name: string, data: unknown, dim: number): number {
@@ -24,4 +26,17 @@ export function checkConditions(method: string, name: string, conditions: unknow
     if (!Number.isFinite(conditions[i])) throw valueError(method, name, 'finite numbers', i, conditions[i]);
   }
   return conditions;
+}
+
+/**
+ * An input value the model cannot take, at `index` of rows of config.inputDim: not finite, or (`bernoulli`) outside
+ * [0, 1], with how to get there. For a model with normalize the value is the scaled one, which can leave the range
+ * (or overflow) when raw values lie far outside the first fit's data.
+ */
+export function inputError(method: string, name: string, config: VAEConfig, index: number, value: number, bernoulli: boolean): VAEError {
+  const D = config.inputDim, at = `; received ${value} at index ${index} (row ${Math.floor(index / D)}, column ${index % D})` +
+    (config.normalize ? `, scaled by normalize '${config.normalize}'` : '');
+  return new VAEError('INVALID_ARGUMENT', `${method}: ${name} must hold ` + (!bernoulli ? `finite numbers${at}`
+    : `numbers in [0, 1] for likelihood 'bernoulli'${at}` + (!Number.isFinite(value) || config.normalize ? ''
+      : ". Scale it to [0, 1] (normalize: 'minmax'), or use likelihood: 'gaussian' with normalize: 'standardize' for real values")));
 }

@@ -24,7 +24,7 @@ export const OPTION_KEYS = {
   load: ['wasm', 'threads', 'config', 'names'],
   trainStep: STEP,
   fit: [...STEP, 'epochs', 'batchSize', 'shuffle', 'validationData', 'validationConditions', 'klWarmup', 'earlyStopping',
-    'resume', 'maxConsecutiveSkips', 'signal', 'onBatchEnd', 'onEpochEnd'],
+    'resume', 'maxConsecutiveSkips', 'signal', 'onBatchEnd', 'onEpochEnd', 'onWarning'],
   earlyStopping: ['patience', 'minDelta', 'restoreBest'],
   evaluate: ['conditions', 'batchSize', 'samples'],
   scores: ['conditions', 'samples', 'batchSize'],
@@ -133,7 +133,7 @@ export function checkFitOptions(method: string, options: FitOptions):
   if (!Number.isInteger(maxConsecutiveSkips) || maxConsecutiveSkips < 1) {
     throw argumentError(method, 'options.maxConsecutiveSkips', 'a positive integer', maxConsecutiveSkips);
   }
-  for (const name of ['onBatchEnd', 'onEpochEnd'] as const) {
+  for (const name of ['onBatchEnd', 'onEpochEnd', 'onWarning'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') throw argumentError(method, `options.${name}`, 'a function', options[name]);
   }
   return {

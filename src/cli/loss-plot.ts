@@ -6,7 +6,8 @@ import type { EpochLog } from '../types.js';
 const WIDTH = 560, HEIGHT = 340;
 const PLOT = { left: 64, right: 24, top: 40, bottom: 48 };
 const SERIES = [
-  { name: 'train', color: '#4c78a8', value: (log: EpochLog) => log.loss },
+  // The negative ELBO of both (β = 1), whatever β trained: the same quantity, so the curves compare.
+  { name: 'train', color: '#4c78a8', value: (log: EpochLog) => log.reconstruction + log.kl },
   { name: 'validation', color: '#f58518', value: (log: EpochLog) => log.valLoss },
 ];
 

@@ -1,7 +1,8 @@
 // wasm-vae's model file: safetensors (./safetensors.ts) with PyTorch's [out, in] weights, and in __metadata__
 // the format, its version, the configuration (its inputShape key only for models that have one, so files of
 // models without it keep their bytes), the tensor naming (./tensor-names.ts; a map of module names in "names")
-// and, for checkpoints, the training state (../train/state.ts). Files without our metadata are PyTorch state
+// and, for checkpoints, the training state (../train/state.ts); for a model with normalize, once fitted, its
+// statistics (../extras/normalization.ts). Files without our metadata are PyTorch state
 // dicts: of the configuration VAE.load's options give, or else of pytorch/examples' VAE (its sizes inferred).
 // decodeModelFile checks everything against the configuration before any wasm exists: a bad file never
 // yields a half-built model.
@@ -13,12 +14,13 @@ import { MAX_CONFIG_CHARS, MAX_NAMES_CHARS, MAX_TRAINING_CHARS } from './header-
 import { tensorShapesOf } from './layout.js';
 import { decodeSafetensors, encodeSafetensors, shown, type Tensor } from './safetensors.js';
 import { checkNameMap, fileNames, listed, NAMINGS, OPTIMIZER_PREFIX, resolveNaming, type Naming } from './tensor-names.js';
-import type { TensorNaming, VAEConfig } from '../types.js';
+import { decodeNormalization } from '../extras/normalization.js';
+import type { Normalization, TensorNaming, VAEConfig } from '../types.js';
 
 export const FORMAT = 'wasm-vae';
 export const FORMAT_VERSION = '1';
 /** __metadata__ keys this library writes; save({ metadata }) may add any others. */
-export const RESERVED_METADATA = ['format', 'format_version', 'config', 'naming', 'names', 'training'];
+export const RESERVED_METADATA = ['format', 'format_version', 'config', 'naming', 'names', 'training', 'normalization'];
 
 export interface ModelFile {
   config: VAEConfig;
@@ -28,6 +30,8 @@ export interface ModelFile {
   training: TrainingState | null;
   /** The __metadata__ keys that are not ours. */
   userMetadata: Record<string, string>;
+  /** The statistics of a model with normalize, once its first fit has computed them (__metadata__.normalization). */
+  normalization: Normalization | null;
 }
 
 /**
@@ -49,6 +53,8 @@ export function encodeModelFile(file: ModelFile, method: string): Uint8Array {
     ...file.userMetadata, format: FORMAT, format_version: FORMAT_VERSION, config: JSON.stringify(file.config),
     naming: custom ? 'custom' : file.naming as string, ...(custom ? { names: JSON.stringify(file.naming) } : {}),
   };
+  const norm = file.normalization;
+  if (norm) metadata.normalization = JSON.stringify({ shift: Array.from(norm.shift), scale: Array.from(norm.scale) });
   if (file.training) {
     // The optimizer's copies keep the file's names behind their prefixes: optimizer.adam_m.enc.0.weight, …
     const { m, v, state, fit } = file.training;
@@ -117,7 +123,8 @@ export function decodeModelFile(bytes: Uint8Array, method: string, hints: FileHi
   }
   const userMetadata: Record<string, string> = {};
   if (ours) for (const [k, value] of Object.entries(metadata)) if (!RESERVED_METADATA.includes(k)) userMetadata[k] = value;
-  return { config, naming, tensors: weights, training: state, userMetadata };
+  const norm = ours && metadata.normalization !== undefined ? decodeNormalization(metadata.normalization, config, fail) : null;
+  return { config, naming, tensors: weights, training: state, userMetadata, normalization: norm };
 }
 
 /** The configuration and naming in our __metadata__, checked as hostile input. */

@@ -94,7 +94,8 @@ export async function runFit(method: string, model: WasmModel, data: Float32Arra
         totals.skipped++;
         position.consecutiveSkips++;
       } else {
-        totals.examples += rows; totals.loss += step.loss * rows;
+        // The objective the gradient is of: with free bits the KL term is Σⱼ max(λ, KLⱼ) (step.loss has the plain KL).
+        totals.examples += rows; totals.loss += (step.reconstruction + beta * model.klObjective) * rows;
         totals.reconstruction += step.reconstruction * rows; totals.kl += step.kl * rows;
         position.consecutiveSkips = 0;
       }
@@ -114,6 +115,7 @@ export async function runFit(method: string, model: WasmModel, data: Float32Arra
     const log: EpochLog = {
       epoch, loss: mean(totals.loss), reconstruction: mean(totals.reconstruction), kl: mean(totals.kl),
       seconds: (performance.now() - start) / 1000, examples: totals.examples, skipped: totals.skipped, beta,
+      negativeElbo: mean(totals.reconstruction) + mean(totals.kl),
     };
     if (totals.examples === 0) log.allSkipped = true;
     if (aborted) {
@@ -126,6 +128,7 @@ export async function runFit(method: string, model: WasmModel, data: Float32Arra
       if (s.validationData) {
         const val = model.evaluate(method, s.validationData, s.validationConditions, DEFAULT_BATCH);
         log.valLoss = val.loss; log.valReconstruction = val.reconstruction; log.valKl = val.kl;
+        log.valObjective = val.reconstruction + beta * (s.freeBits > 0 ? freeBitsKl(method, model, s) : val.kl);
         if (s.earlyStopping) earlyStoppingStep(model, position, s, log);
       }
     }
@@ -134,6 +137,17 @@ export async function runFit(method: string, model: WasmModel, data: Float32Arra
     if (aborted) break;
   }
   return logs;
+}
+
+/**
+ * The validation data's KL term under free bits (Kingma et al. 2016), Σⱼ max(λ, KLⱼ), KLⱼ the mean over the whole
+ * set of KL(q(zⱼ|x) ‖ N(0, 1)) = −½(1 + log σ² − μ² − σ²), from the posterior that evaluate's KL is of.
+ */
+function freeBitsKl(method: string, model: WasmModel, s: FitSettings): number {
+  const { mean, logVar } = model.encode(method, s.validationData!, s.validationConditions, false), L = model.config.latentDim;
+  const kl = new Float64Array(L);
+  mean.forEach((m, i) => { kl[i % L] -= 0.5 * (1 + logVar[i] - m * m - Math.exp(logVar[i])); });
+  return kl.reduce((sum, k) => sum + Math.max(s.freeBits, k / (mean.length / L)), 0);
 }
 
 /** After an epoch's validation: keep the best (and its weights), count epochs since, stop after `patience`. */

@@ -2,11 +2,12 @@
 // call (./sizes.ts), the row loops of encode, decode, sample and evaluation, training steps, the shuffle stream, and
 // where fit stands. Arguments arrive checked (src/checks/); the values of inputs and latent codes are checked here,
 // once they are in wasm memory, where first_outside scans them at SIMD speed.
-import { GENERATOR_BYTES, RESULT_KL, RESULT_RECONSTRUCTION, STREAM_EVAL, STREAM_RECORD_BYTES, STREAM_SHUFFLE } from '../../build/abi.js';
+import { GENERATOR_BYTES, RESULT_KL, RESULT_KL_OBJECTIVE, RESULT_RECONSTRUCTION, STREAM_EVAL, STREAM_RECORD_BYTES, STREAM_SHUFFLE } from '../../build/abi.js';
 import { ACTIVATION_CODES, likelihoodCode } from '../checks/config.js';
 import { checkBlockRows } from '../checks/block-data.js';
 import { hasTable, logvarLengthOf, outputWidthOf } from '../checks/likelihood.js';
 import { DEFAULT_BATCH, valueError } from '../checks/options.js';
+import { inputError } from '../checks/data.js';
 import { VAEError } from '../errors.js';
 import type { ModelFile } from '../files/model-file.js';
 import type { FitPosition, TrainingState } from '../train/state.js';
@@ -25,6 +26,8 @@ export class WasmModel {
   readonly simd: boolean;
   /** Where the last fit stands (saved with includeOptimizer; fit's `resume` continues from it). */
   position: FitPosition | null = null;
+  /** After a training step: its KL term as the gradient saw it, Σⱼ max(λ, KLⱼ) under free bits, else the KL. */
+  klObjective = 0;
   /** The best epoch's weights while fit's earlyStopping.restoreBest runs (saved with the position). */
   bestWeights: Float32Array[] | null = null;
   /** Null once disposed, so that the memory can go while the model object is still referenced. */
@@ -114,10 +117,7 @@ export class WasmModel {
     const e = this.#e, w = e.wasm, D = this.config.inputDim;
     const bernoulli = asTargets && this.config.likelihood === 'bernoulli';
     const bad = w.first_outside(w.model_input(), rows * D, bernoulli ? 0 : -FLOAT_MAX, bernoulli ? 1 : FLOAT_MAX);
-    if (bad >= 0) {
-      const expected = bernoulli ? 'numbers in [0, 1] (Bernoulli targets)' : 'finite numbers';
-      throw valueError(method, name, expected, firstRow * D + bad, e.f32(w.model_input(), rows * D)[bad]);
-    }
+    if (bad >= 0) throw inputError(method, name, this.config, firstRow * D + bad, e.f32(w.model_input(), rows * D)[bad], bernoulli);
     if (asTargets) checkBlockRows(method, name, this.config, e.f32(w.model_input(), rows * D), rows, firstRow);
   }
 
@@ -177,6 +177,7 @@ export class WasmModel {
   #results(beta: number): LossTerms {
     const e = this.#e, ptr = e.wasm.model_results();
     const reconstruction = e.f64(ptr, RESULT_RECONSTRUCTION), kl = e.f64(ptr, RESULT_KL);
+    this.klObjective = e.f64(ptr, RESULT_KL_OBJECTIVE);
     return { loss: reconstruction + beta * kl, reconstruction, kl };
   }
 

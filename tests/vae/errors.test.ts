@@ -23,7 +23,7 @@ describe('VAEError codes', () => {
     await expectVAEError(() => vae.trainStep(new Float32Array(D + 1)), 'INVALID_ARGUMENT', /VAE\.trainStep: batch\.length must be a positive multiple of 12; received 13/);
     await expectVAEError(() => vae.trainStep([0.5] as never), 'INVALID_ARGUMENT', /batch must be a Float32Array; received an array/);
     const nan = ok.slice(); nan[13] = NaN;
-    await expectVAEError(() => vae.trainStep(nan), 'INVALID_ARGUMENT', /numbers in \[0, 1\] \(Bernoulli targets\); received NaN at index 13/);
+    await expectVAEError(() => vae.trainStep(nan), 'INVALID_ARGUMENT', /numbers in \[0, 1\] for likelihood 'bernoulli'; received NaN at index 13 \(row 1, column 1\)$/);
     const big = ok.slice(); big[3] = 1.5;
     await expectVAEError(() => vae.trainStep(big), 'INVALID_ARGUMENT', /received 1\.5 at index 3/);
     await expectVAEError(() => vae.trainStep(ok, { learningRate: -1 }), 'INVALID_ARGUMENT', /learningRate must be a finite number > 0; received -1/);

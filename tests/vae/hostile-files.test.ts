@@ -10,7 +10,7 @@ import { decodeSafetensors, encodeSafetensors } from '../../src/files/safetensor
 import { prototypeData } from '../helpers/data.js';
 
 const D = 12;
-const RUNS = { mutated: 4000, truncated: 2000, redescribed: 2500, reshaped: 500, relikelihood: 800, renamed: 1000, random: 1500 }; // 12,300 files per run
+const RUNS = { mutated: 4000, truncated: 2000, redescribed: 2500, reshaped: 500, relikelihood: 800, renamed: 1000, random: 1500, scaled: 1000 }; // 13,300 files per run
 
 /** A small conv model, its layers named by a map as a PyTorch module's would be; and the map. */
 const CONV = {
@@ -47,6 +47,9 @@ async function baseFiles(): Promise<Base[]> {
   // Conv models named by a map: ours with the map in __metadata__.names, and a bare state dict read with { config, names }.
   const conv = await VAE.create(CONV);
   conv.trainStep(prototypeData(16, 16));
+  // A Gaussian model with normalize: its statistics in __metadata__.normalization.
+  const scaled = await VAE.create({ inputDim: D, hiddenDims: [4], latentDim: 2, likelihood: 'gaussian', normalize: 'standardize', seed: 8 });
+  await scaled.fit(data.map((v, i) => v * (i % D) * 100 + (i % 5)), { epochs: 1, batchSize: 16 });
   const stateDict = encodeSafetensors([...decodeSafetensors(conv.save({ names: CONV_NAMES })).tensors], { format: 'pt' });
   // Likelihood lists and learned variances (decoder.logvar, a wider decoder.out): a checkpoint mid-run, and a map
   // that names decoder.logvar.
@@ -60,7 +63,7 @@ async function baseFiles(): Promise<Base[]> {
   shared.trainStep(data.subarray(0, 16 * D));
   return [...[deep.save(), deep.save({ includeOptimizer: true }), pytorch.save({ names: 'pytorch-examples' }), pytorch.save({ includeOptimizer: true }),
     conditional.save({ includeOptimizer: true }), image.save(), image.save({ includeOptimizer: true }), conv.save({ names: CONV_NAMES }),
-    conv.save({ names: CONV_NAMES, includeOptimizer: true }), mixed.save({ includeOptimizer: true }),
+    conv.save({ names: CONV_NAMES, includeOptimizer: true }), mixed.save({ includeOptimizer: true }), scaled.save(), scaled.save({ includeOptimizer: true }),
     shared.save({ names: { ...CONV_NAMES, 'decoder.logvar': 'log_sigma2' }, includeOptimizer: true })].map((bytes) => ({ bytes })), { bytes: stateDict, options: { config: CONV, names: CONV_NAMES } }];
 }
 
@@ -101,9 +104,17 @@ describe('hostile model files', () => {
       }
       // A file that loads gives a working model: finite encodings, and it saves again.
       counts.loaded++;
-      const C = vae.config.conditionDim;
-      const { mean } = vae.encode(new Float32Array(2 * vae.config.inputDim).fill(0.5), { conditions: C ? new Float32Array(2 * C) : undefined });
-      expect(mean.every(Number.isFinite)).toBe(true);
+      // Inputs at 0.5, or for a model with statistics at their shift: raw values far from the data the statistics
+      // came from may overflow once scaled, which is the input's fault, not the file's.
+      const C = vae.config.conditionDim, shift = vae.normalization?.shift;
+      const x = Float32Array.from({ length: 2 * vae.config.inputDim }, (_, i) => (shift ? shift[i % shift.length] : 0.5));
+      if (vae.config.normalize && !vae.normalization) {
+        // A model with normalize whose statistics are gone is one saved before its first fit: it needs a fit first.
+        expect(() => vae.encode(x)).toThrow(/expected a fitted model/);
+      } else {
+        const { mean } = vae.encode(x, { conditions: C ? new Float32Array(2 * C) : undefined });
+        expect(mean.every(Number.isFinite)).toBe(true);
+      }
       expect(decodeSafetensors(vae.save()).tensors.size).toBe(tensorShapesOf(vae.config).length);
       const reloaded = await VAE.load(vae.save({ includeOptimizer: true }));
       reloaded.dispose();
@@ -188,6 +199,23 @@ describe('hostile model files', () => {
         meta.names = names;
         await tryLoad(withHeader(bases[b].bytes, header));
       }), { numRuns: RUNS.renamed, seed: 16 });
+    // __metadata__.normalization of the files with statistics: an entry of shift or scale replaced by anything, an
+    // array cut or lengthened, the whole value replaced (JSON or not), or normalize dropped from or changed in the config.
+    const scaled = bases.flatMap((_, i) => ((headers[i].__metadata__ as Record<string, string>).normalization ? [i] : []));
+    expect(scaled).toHaveLength(2);
+    const anyNumber = fc.oneof(fc.double(), fc.constantFrom(0, -0, 1, -1, 1e-45, 1e-46, 3.4e38, 3.5e38, 1e39), fc.jsonValue({ maxDepth: 1 }));
+    await fc.assert(fc.asyncProperty(fc.constantFrom(...scaled), fc.nat(), fc.constantFrom('shift', 'scale'),
+      fc.constantFrom('entry', 'cut', 'grow', 'whole', 'config'), anyNumber, async (b, pick, key, how, value) => {
+        const header = structuredClone(headers[b]);
+        const meta = header.__metadata__ as Record<string, string>;
+        const stats = JSON.parse(meta.normalization) as Record<string, unknown[]>;
+        if (how === 'entry') stats[key][pick % D] = value;
+        else if (how === 'cut') stats[key] = stats[key].slice(0, pick % D);
+        else if (how === 'grow') stats[key].push(value);
+        meta.normalization = how === 'whole' ? (typeof value === 'string' ? value : JSON.stringify(value)) : JSON.stringify(stats);
+        if (how === 'config') meta.config = JSON.stringify({ ...JSON.parse(meta.config), normalize: pick % 3 === 0 ? undefined : value });
+        await tryLoad(withHeader(bases[b].bytes, header));
+      }), { numRuns: RUNS.scaled, seed: 17 });
     await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), fc.nat(400), async (random, length) => {
       const bytes = new Uint8Array(8 + random.length);
       new DataView(bytes.buffer).setUint32(0, length, true);
@@ -200,7 +228,7 @@ describe('hostile model files', () => {
     console.log(`hostile files: ${total} tried (${Object.entries(RUNS).map(([k, n]) => `${n} ${k}`).join(', ')}): ` +
       `${counts.loaded} loaded and worked, ${counts.rejected} rejected with INVALID_MODEL_FILE, ${counts.badOptions} maps refused as ` +
       `INVALID_ARGUMENT (options.names of a bare state dict). Top reasons: ${top}`);
-    expect(total).toBeGreaterThanOrEqual(12_300);
+    expect(total).toBeGreaterThanOrEqual(13_300);
     expect(counts.loaded).toBeGreaterThan(0);
     expect(counts.rejected).toBeGreaterThan(total / 2);
   });

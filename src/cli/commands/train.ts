@@ -133,7 +133,7 @@ async function fitWithBar(vae: VAE, cmd: TrainCommand, input: ReturnType<typeof 
       },
       onEpochEnd: (log) => {
         bar.stop();
-        console.log(epochLine(log, cmd.epochs, cmd.klWarmup > 0 || cmd.beta !== 1));
+        console.log(epochLine(log, cmd.epochs, cmd.klWarmup > 0 || cmd.beta !== 1 || cmd.freeBits > 0));
         if (log.aborted) return;
         history.push(log);
         if (schedule.atEpochEnd(log.epoch >= cmd.epochs || log.stoppedEarly === true)) checkpoint();
@@ -162,8 +162,12 @@ function epochLine(log: EpochLog, epochs: number, showBeta: boolean): string {
     ? 'train loss — (every step skipped)'
     : `train loss ${log.loss.toFixed(2)} (rec ${log.reconstruction.toFixed(2)}, kl ${log.kl.toFixed(2)})`];
   if (log.valLoss !== undefined) parts.push(`test loss ${log.valLoss.toFixed(2)} (rec ${log.valReconstruction!.toFixed(2)}, kl ${log.valKl!.toFixed(2)})`);
-  // The train loss is the objective, rec + β·kl; the test loss is always the negative ELBO (β = 1).
-  if (showBeta && !log.allSkipped) parts.push(`β ${log.beta.toFixed(3)}, train −ELBO ${(log.reconstruction + log.kl).toFixed(2)}`);
+  // The train loss is the objective, rec + β·kl; the test loss is always the negative ELBO (β = 1). So that each
+  // compares with its like, the train −ELBO and the test objective too.
+  if (showBeta && !log.allSkipped) {
+    parts.push(`β ${log.beta.toFixed(3)}, train −ELBO ${(log.reconstruction + log.kl).toFixed(2)}` +
+      (log.valObjective === undefined ? '' : `, test objective ${log.valObjective.toFixed(2)}`));
+  }
   if (log.skipped > 0) parts.push(`${log.skipped} steps skipped (non-finite)`);
   if (log.stoppedEarly) parts.push(`early stop: best epoch ${log.bestEpoch}${log.restoredEpoch ? ', its weights restored' : ''}`);
   parts.push(`${log.seconds.toFixed(1)} s${log.aborted ? ' (stopped early)' : ''}`);
