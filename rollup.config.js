@@ -1,9 +1,9 @@
-// dist/index.js (ESM) and dist/index.cjs (CommonJS) carry the library with the SIMD build embedded and the loader
-// bundled, so nothing needs a path at run time; the scalar build is a chunk of its own (dist/wasm-scalar.*),
-// imported only where SIMD is missing. dist/cli.js is the Node command line with its dependencies (pngjs,
-// cli-progress) bundled, so that installing the package installs nothing else; it imports the library from
-// dist/index.js. Declarations come from tsc
-// (tsconfig.build.json) into dist/types.
+// dist/index.js (ESM) and dist/index.cjs (CommonJS) carry the library with the dense SIMD build embedded (gzipped,
+// scripts/embed-wasm.js) and the loader bundled, so nothing needs a path at run time. The scalar build
+// (dist/wasm-scalar.*, imported only where SIMD is missing) and the full SIMD build (dist/wasm-simd-full.*, for a
+// model with convolutions, or where DecompressionStream is missing) are chunks of their own. dist/cli.js is the Node
+// command line with its dependencies (pngjs, cli-progress) bundled, so that installing the package installs nothing
+// else; it imports the library from dist/index.js. Declarations come from tsc (tsconfig.build.json) into dist/types.
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import commonjs from '@rollup/plugin-commonjs';
@@ -11,12 +11,12 @@ import typescript from '@rollup/plugin-typescript';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 
-/** Ships the raw builds beside the bundles (package exports ./wasm/simd, ./wasm/simd-conv and ./wasm/scalar), for apps that
+/** Ships the raw builds beside the bundles (package exports ./wasm/simd, ./wasm/simd-full and ./wasm/scalar), for apps that
  * serve and cache the .wasm on its own and pass its URL as VAE.create's options.wasm. */
 const rawWasm = () => ({
   name: 'raw-wasm',
   generateBundle() {
-    for (const build of ['simd', 'simd-conv', 'scalar']) {
+    for (const build of ['simd', 'simd-full', 'scalar']) {
       this.emitFile({ type: 'asset', fileName: `wasm-vae.${build}.wasm`, source: readFileSync(`build/${build}.wasm`) });
     }
   },
