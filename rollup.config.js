@@ -39,12 +39,29 @@ const libraryAsSibling = () => ({
 
 const minify = () => terser({ keep_classnames: true, format: { comments: false } });
 
+/**
+ * Moves the embedded wasm's base64 from where terser inlined it (its one use, mid-bundle) to a `var` at the end of
+ * the entry chunk. Deflate codes each block with one Huffman table: a block mixing code with base64 codes both
+ * badly, and a literal apart from the code costs ≈ 2.2 KB gzip less. The var is hoisted and read only when a model
+ * is created, after the module has run. It goes last, not first: a CommonJS chunk must begin with 'use strict'.
+ */
+const embeddedLast = () => ({
+  name: 'embedded-last',
+  async renderChunk(code, chunk) {
+    if (!chunk.isEntry) return null;
+    const { WASM_GZIP_BASE64 } = await import('./build/wasm-simd.js');
+    const parts = code.split(new RegExp(`(["'])${WASM_GZIP_BASE64.replace(/[+/]/g, '\\$&')}\\1`));
+    if (parts.length !== 3) this.error(`expected the embedded SIMD build once in ${chunk.fileName}; found it ${(parts.length - 1) / 2} times`);
+    return `${parts[0]}wasmVaeSimdGzip${parts[2]}\nvar wasmVaeSimdGzip="${WASM_GZIP_BASE64}";\n`;
+  },
+});
+
 export default [
   {
     input: 'src/index.ts',
     output: [
-      { dir: 'dist', format: 'es', entryFileNames: 'index.js', chunkFileNames: '[name].js', plugins: [rawWasm(), minify()] },
-      { dir: 'dist', format: 'cjs', entryFileNames: 'index.cjs', chunkFileNames: '[name].cjs', plugins: [minify()] },
+      { dir: 'dist', format: 'es', entryFileNames: 'index.js', chunkFileNames: '[name].js', plugins: [rawWasm(), minify(), embeddedLast()] },
+      { dir: 'dist', format: 'cjs', entryFileNames: 'index.cjs', chunkFileNames: '[name].cjs', plugins: [minify(), embeddedLast()] },
     ],
     plugins: [nodeResolve(), ts()],
   },

@@ -38,5 +38,7 @@ describe('dist/index.js', () => {
     const gzipped = Buffer.from(literals[0], 'base64');
     expect([...gzipped.subarray(0, 3)]).toEqual([0x1f, 0x8b, 8]); // gzip magic, deflate (RFC 1952)
     expect(gunzipSync(gzipped).equals(wasmOf('simd'))).toBe(true);
+    // After all the code (rollup.config.js, embeddedLast), where it gzips apart from it.
+    expect(esm.toString('utf8').trimEnd().endsWith(`"${literals[0]}";`)).toBe(true);
   });
 });
