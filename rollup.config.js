@@ -42,7 +42,7 @@ const minify = () => terser({ keep_classnames: true, format: { comments: false }
 /**
  * Moves the embedded wasm's base64 from where terser inlined it (its one use, mid-bundle) to a `var` at the end of
  * the entry chunk. Deflate codes each block with one Huffman table: a block mixing code with base64 codes both
- * badly, and a literal apart from the code costs ≈ 2.2 KB gzip less. The var is hoisted and read only when a model
+ * badly, and a literal apart from the code costs ≈ 2.1 KB gzip less. The var is hoisted and read only when a model
  * is created, after the module has run. It goes last, not first: a CommonJS chunk must begin with 'use strict'.
  */
 const embeddedLast = () => ({

@@ -5,7 +5,7 @@
 //
 // The dense SIMD build sits in the main bundle, whose download has a budget (tests/node/bundle.test.ts). Base64 of
 // raw wasm gzips badly (each 6-bit symbol splits the bytes that gzip would match), so that build is gzipped first
-// and src/wasm/builds.ts inflates it with the platform's DecompressionStream: about 3.8 KB less gzip. Gzip rather
+// and src/wasm/builds.ts inflates it with the platform's DecompressionStream: 3.3 KB less gzip. Gzip rather
 // than deflate-raw: 16 bytes larger, but DecompressionStream has taken 'gzip' since it first shipped (Chrome 80,
 // Node 18) and 'deflate-raw' only since Chrome 103 and Node 20.12. The lazy chunks stay plain base64, so that an
 // engine without DecompressionStream can run the full SIMD build instead.
