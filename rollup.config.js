@@ -1,9 +1,10 @@
 // dist/index.js (ESM) and dist/index.cjs (CommonJS) carry the library with the dense SIMD build embedded (gzipped,
 // scripts/embed-wasm.js) and the loader bundled, so nothing needs a path at run time. The scalar build
 // (dist/wasm-scalar.*, imported only where SIMD is missing) and the full SIMD build (dist/wasm-simd-full.*, for a
-// model with convolutions, or where DecompressionStream is missing) are chunks of their own. dist/cli.js is the Node
-// command line with its dependencies (pngjs, cli-progress) bundled, so that installing the package installs nothing
-// else; it imports the library from dist/index.js. Declarations come from tsc (tsconfig.build.json) into dist/types.
+// model with convolutions or likelihood blocks, or where DecompressionStream is missing) are chunks of their own.
+// dist/cli.js is the Node command line with its dependencies (pngjs, cli-progress) bundled, so that installing the
+// package installs nothing else; it imports the library from dist/index.js. Declarations come from tsc
+// (tsconfig.build.json) into dist/types.
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import commonjs from '@rollup/plugin-commonjs';

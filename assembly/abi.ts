@@ -48,6 +48,10 @@ export const SYNC_HOST_WORDS: i32 = 8;
 export const SYNC_JOB_COUNTERS: i32 = 8;
 export const SYNC_BYTES: i32 = 64;
 
+// The divergence guard's bounds on every log-variance, encoder's and decoder's (model.ts explains them).
+export const LOGVAR_MIN: f32 = -30;
+export const LOGVAR_MAX: f32 = 20;
+
 // Likelihoods and activations, in the order of the facade's option lists.
 export const LIKELIHOOD_BERNOULLI: i32 = 0;
 export const LIKELIHOOD_GAUSSIAN: i32 = 1;
@@ -78,3 +82,23 @@ export const SPEC_STRIDE: i32 = 9;
 export const SPEC_PADDING: i32 = 10;
 export const SPEC_ACTIVATED: i32 = 11;
 export const LAYER_SPEC_FIELDS: i32 = 12;
+
+// Likelihood blocks (builds with LIKELIHOOD_BLOCKS=1; assembly/likelihood-model.ts). With the likelihood code
+// LIKELIHOOD_TABLE, model_init reads a table right after the layer records: the block count (u32), then BLOCK_FIELDS
+// u32 per block, in column order. The decoder's out layer then gives P ≥ D values per example: per block, w logits
+// (Bernoulli), k logits (categorical), w means (Gaussian), then w log-variances for VARIANCE_OUTPUT.
+// VARIANCE_SHARED and VARIANCE_FEATURE blocks read their log-variances from the tensor decoder.logvar (one, or one per
+// column), the last tensor of the parameter block. JOB_SAMPLE with samples = 1 draws from each block instead of
+// returning the means; a table model's decode-mean and sample results (D per row) land in the input buffer.
+export const LIKELIHOOD_TABLE: i32 = 2;
+export const BLOCK_BERNOULLI: i32 = 0;
+export const BLOCK_CATEGORICAL: i32 = 1;
+export const BLOCK_GAUSSIAN: i32 = 2;
+export const VARIANCE_UNIT: i32 = 0;
+export const VARIANCE_SHARED: i32 = 1;
+export const VARIANCE_FEATURE: i32 = 2;
+export const VARIANCE_OUTPUT: i32 = 3;
+export const BLOCK_KIND: i32 = 0;
+export const BLOCK_WIDTH: i32 = 1;
+export const BLOCK_VARIANCE: i32 = 2;
+export const BLOCK_FIELDS: i32 = 3;

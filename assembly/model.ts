@@ -28,6 +28,8 @@ import {
   SPEC_KERNEL_W, SPEC_STRIDE, SPEC_PADDING, SPEC_ACTIVATED,
 } from './abi';
 import { convFanIn, convScratchBytes } from './jobs/conv-layers';
+import { LIKELIHOODS, LIKELIHOOD_RECORD_BYTES, likelihoods, likelihoodInit, tableTensors, logvarIn } from './likelihood-model';
+import { LIKELIHOOD_TABLE } from './abi';
 
 // The ABI's record sizes are the ones the kernels and the barrier use: a mismatch is a compile error.
 if (RNG_STATE_BYTES != <usize>GENERATOR_BYTES) ERROR('abi.ts GENERATOR_BYTES is not kernels/gaussian.ts RNG_STATE_BYTES');
@@ -42,8 +44,7 @@ const RNG_RECORD = <usize>STREAM_RECORD_BYTES;
 // the KL and σ = exp(½·logVar) can neither overflow nor vanish. A step whose loss is not finite, or whose
 // gradient holds a value beyond ±GRADIENT_LIMIT (NaN and ±∞ included), is skipped before Adam runs; the limit
 // keeps g², and with it Adam's second moment, finite in f32 (1e19² = 1e38 < 3.4e38).
-export const LOGVAR_MIN: f32 = -30;
-export const LOGVAR_MAX: f32 = 20;
+export { LOGVAR_MIN, LOGVAR_MAX } from './abi'; // abi.ts: the facade clamps decoder log-variances the same way
 export const GRADIENT_LIMIT: f32 = 1e19;
 
 /**
@@ -127,7 +128,7 @@ export function transposedWeight(l: i32): usize { return M.wt + (field(l, WEIGHT
 export function model_init(
   spec: usize, count: i32, encoderLayers: i32, joinAt: i32, inDim: i32, latent: i32, act: i32, lik: i32, seed: u32, cond: i32, poolSize: i32
 ): i32 {
-  const record = arena_alloc(offsetof<Layout>());
+  const record = arena_alloc(offsetof<Layout>() + LIKELIHOOD_RECORD_BYTES); // the likelihood table's record follows
   if (record == 0) return 0;
   M = changetype<Layout>(record);
   M.inputDim = inDim; M.latentDim = latent; M.encoderLayers = encoderLayers; M.activation = act; M.likelihood = lik;
@@ -148,6 +149,12 @@ export function model_init(
   for (let l = 0; l < count; l++) {
     setField(l, WEIGHT, offset); offset += floats(<i32>field(l, WEIGHT_FLOATS));
     setField(l, BIAS, offset); offset += floats(<i32>field(l, OUT_C));
+  }
+  // A likelihood table follows the layer records; its decoder.logvar (initialised to 0) follows the layers' tensors.
+  if (LIKELIHOODS && lik == LIKELIHOOD_TABLE) {
+    const end = likelihoodInit(spec + ((<usize>(count * LAYER_SPEC_FIELDS)) << 2), <i32>offset);
+    if (end < 0) return 0;
+    offset = <usize>end;
   }
   M.paramFloats = <i32>offset;
   const bytes = offset << 2;
@@ -217,8 +224,13 @@ export function model_reserve(batch: i32): i32 {
   M.carveTop = mark;
   const rows = <usize>batch, D = <usize>M.inputDim, L = <usize>M.latentDim;
   M.xBuf = carve(rows * (D << 2));
-  M.logits = carve(rows * (D << 2));
-  M.dlogits = carve(rows * (D << 2));
+  const P = LIKELIHOODS ? field(outLayer(), FAN_OUT) : D; // the likelihood's parameters per example (P ≥ D)
+  M.logits = carve(rows * (P << 2));
+  M.dlogits = carve(rows * (P << 2));
+  if (LIKELIHOODS && likelihoods().blocks > 0) {
+    likelihoods().dsRows = carve(rows * (<usize>likelihoods().logvarFloats << 2));
+    likelihoods().uniforms = carve(rows * (D << 2));
+  }
   const latentBytes = rows * (L << 2);
   M.mu = carve(latentBytes); M.logvar = carve(latentBytes); M.eps = carve(latentBytes); M.z = carve(latentBytes);
   M.dmu = carve(latentBytes); M.dlogvar = carve(latentBytes); M.dz = carve(latentBytes);
@@ -308,7 +320,17 @@ export function model_capacity(): i32 { return M.capacity; }
 export function model_sync(): usize { return M.sync; }
 
 // Tensors in file order: for each layer its weight ((out, in), or PyTorch's convolution layouts) then its bias (out).
-export function model_tensor_count(): i32 { return M.layerCount * 2; }
-export function model_tensor_ptr(t: i32): usize { return field(t >> 1, (t & 1) == 0 ? WEIGHT : BIAS); }
-export function model_tensor_grad_ptr(t: i32): usize { return field(t >> 1, (t & 1) == 0 ? WEIGHT_GRAD : BIAS_GRAD); }
-export function model_tensor_floats(t: i32): i32 { return <i32>field(t >> 1, (t & 1) == 0 ? WEIGHT_FLOATS : OUT_C); }
+// A likelihood table's decoder.logvar comes last (likelihood-model.ts).
+export function model_tensor_count(): i32 { return M.layerCount * 2 + (LIKELIHOODS ? tableTensors() : 0); }
+export function model_tensor_ptr(t: i32): usize {
+  if (LIKELIHOODS && t == M.layerCount * 2) return logvarIn(M.params);
+  return field(t >> 1, (t & 1) == 0 ? WEIGHT : BIAS);
+}
+export function model_tensor_grad_ptr(t: i32): usize {
+  if (LIKELIHOODS && t == M.layerCount * 2) return logvarIn(M.grads);
+  return field(t >> 1, (t & 1) == 0 ? WEIGHT_GRAD : BIAS_GRAD);
+}
+export function model_tensor_floats(t: i32): i32 {
+  if (LIKELIHOODS && t == M.layerCount * 2) return likelihoods().logvarFloats;
+  return <i32>field(t >> 1, (t & 1) == 0 ? WEIGHT_FLOATS : OUT_C);
+}

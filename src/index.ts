@@ -8,7 +8,7 @@ export { fromImageData, gridImageData, gridPixels, toImageData, type Channels, t
 export type {
   Activation, BatchLog, ConditionOptions, ConvLayerSpec, DenseLayerSpec, EarlyStopping, EncodeOptions, Encoding,
   EngineOptions, EpochLog, Evaluation, EvaluateOptions, FitOptions, InputShape, InterpolateOptions, LatentGridOptions,
-  LayerSpec, Likelihood, LoadOptions, LossTerms, SaveOptions, ScoreOptions, ShapedVAEOptions, StepResult, TensorNameMap,
+  LayerSpec, Likelihood, LikelihoodBlock, GaussianVariance, LoadOptions, LossTerms, SaveOptions, ScoreOptions, ShapedVAEOptions, StepResult, TensorNameMap,
   TensorNaming, Threads, TrainStepOptions,
   VAEConfig, VAEOptions, WasmSource,
 } from './types.js';

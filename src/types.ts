@@ -1,7 +1,27 @@
 export type Activation = 'relu' | 'leakyRelu' | 'tanh' | 'sigmoid';
 
-/** p(x|z): Bernoulli on logits (targets in [0, 1]) or a unit-variance Gaussian (the MSE form). */
-export type Likelihood = 'bernoulli' | 'gaussian';
+/**
+ * p(x|z): Bernoulli on logits (targets in [0, 1]), a Gaussian (unit variance unless `variance` says otherwise), or a
+ * list of blocks that split the columns in order, each with its own likelihood (mixed, tabular data).
+ */
+export type Likelihood = 'bernoulli' | 'gaussian' | readonly LikelihoodBlock[];
+
+/**
+ * The Gaussian's variance: 'unit' (σ = 1, the MSE form), 'shared' (one learned log σ², the σ-VAE), 'feature' (one
+ * learned log σ² per column), 'output' (the decoder predicts log σ² per example and column, as a second head). Learned
+ * log-variances are clamped to [−30, 20], as the encoder's are.
+ */
+export type GaussianVariance = 'unit' | 'shared' | 'feature' | 'output';
+
+/**
+ * One block of a likelihood list: `gaussian: w` real columns (with their own `variance`, default 'unit'),
+ * `categorical: k` columns holding a one-hot row of k ≥ 2 classes (softmax cross-entropy), or `bernoulli: w` columns
+ * in [0, 1]. Block 0 takes x[0 .. w₀), the next block the columns after, and the widths sum to inputDim.
+ */
+export type LikelihoodBlock =
+  | { readonly gaussian: number; readonly variance?: GaussianVariance }
+  | { readonly categorical: number }
+  | { readonly bernoulli: number };
 
 /** A model's complete architecture and seed; `vae.config` returns it and it is saved with the weights. */
 export interface VAEConfig {
@@ -30,6 +50,8 @@ export interface VAEConfig {
   readonly latentDim: number;
   readonly activation: Activation;
   readonly likelihood: Likelihood;
+  /** The variance of likelihood 'gaussian' (default 'unit'). Absent (the key too) unless given. */
+  readonly variance?: GaussianVariance;
   /** Drives initialisation, shuffling and ε: the same seed and data give bit-identical models. */
   readonly seed: number;
   /**
@@ -129,7 +151,8 @@ export type TensorNaming = 'wasm-vae' | 'pytorch-examples';
  * Your PyTorch modules' names for our layers, e.g. { 'encoder.0': 'enc.0', 'encoder.mean': 'fc_mu', …,
  * 'decoder.out': 'dec.2' }: the state dict then holds `enc.0.weight`, `enc.0.bias`, … Every layer of the model
  * (encoder.0 …, encoder.mean, encoder.logvar, decoder.0 …, decoder.out) is named exactly once, each by a different
- * module path.
+ * module path. A model with learned log-variances may also give its tensor decoder.logvar a parameter name, e.g.
+ * 'decoder.logvar': 'log_sigma2' (default: decoder.logvar).
  */
 export type TensorNameMap = Readonly<Record<string, string>>;
 
@@ -271,6 +294,11 @@ export interface ScoreOptions extends ConditionOptions {
   samples?: number;
   /** Default 128. */
   batchSize?: number;
+}
+
+export interface ReconstructionErrorOptions extends ConditionOptions {
+  /** One error per value (n × inputDim, Float32Array) instead of one per row (Float64Array); default false. */
+  perFeature?: boolean;
 }
 
 export interface EncodeOptions extends ConditionOptions {

@@ -8,6 +8,7 @@ import {
   checkLoadOptions, checkUserMetadata, OPTION_KEYS, repeatRows,
 } from './checks/options.js';
 import { interpolatePoints, latentGridPoints } from './extras/latent-tools.js';
+import { elementNll, rowSums } from './extras/reconstruction-error.js';
 import { parameterCountOf } from './files/layout.js';
 import { decodeModelFile, encodeModelFile } from './files/model-file.js';
 import { checkNamingKind, resolveNaming } from './files/tensor-names.js';
@@ -18,7 +19,7 @@ import { WasmModel } from './wasm/model.js';
 import { resolveThreads } from './wasm/threads/support.js';
 import type {
   ConditionOptions, EncodeOptions, EngineOptions, EpochLog, Encoding, EvaluateOptions, Evaluation, FitOptions,
-  InterpolateOptions, LatentGridOptions, LoadOptions, SaveOptions, ScoreOptions, ShapedVAEOptions, StepResult, TrainStepOptions,
+  InterpolateOptions, LatentGridOptions, LoadOptions, ReconstructionErrorOptions, SaveOptions, ScoreOptions, ShapedVAEOptions, StepResult, TrainStepOptions,
   VAEConfig, VAEOptions,
 } from './types.js';
 
@@ -178,7 +179,7 @@ export class VAE {
     return this.#model.encode(method, x, conditions, sample);
   }
 
-  /** The likelihood's mean for each row of z: Bernoulli probabilities, or Gaussian means. */
+  /** The likelihood's mean for each row of z: Bernoulli probabilities, Gaussian means, or each block's (softmax: categorical). */
   decode(z: Float32Array, options: ConditionOptions = {}): Float32Array {
     const method = 'VAE.decode';
     this.#alive(method);
@@ -194,7 +195,28 @@ export class VAE {
     return this.decode(this.encode(x, options).mean, options);
   }
 
-  /** n draws z ~ N(0, I) from the model's sample stream, decoded: n·inputDim values. */
+  /**
+   * How badly each row is reconstructed: −log p(x | z) in nats at z = the posterior mean, so the same call gives the
+   * same numbers. The likelihood's own terms (the constants included), so a learned variance weighs each column by
+   * how well the model knows it. One sum per row, or with `perFeature: true` one value per element (n × inputDim).
+   */
+  reconstructionError(x: Float32Array, options?: ReconstructionErrorOptions & { perFeature?: false }): Float64Array;
+  reconstructionError(x: Float32Array, options: ReconstructionErrorOptions & { perFeature: true }): Float32Array;
+  reconstructionError(x: Float32Array, options: ReconstructionErrorOptions = {}): Float64Array | Float32Array {
+    const method = 'VAE.reconstructionError';
+    this.#alive(method);
+    checkOptions(method, options, OPTION_KEYS.reconstructionError);
+    const perFeature = options.perFeature ?? false;
+    if (typeof perFeature !== 'boolean') throw argumentError(method, 'options.perFeature', 'a boolean', perFeature);
+    const n = rowCount(method, 'x', x, this.config.inputDim);
+    const conditions = this.#conditions(method, 'options.conditions', options.conditions, n);
+    this.#model.checkAll(method, 'x', x);
+    const params = this.#model.decoderOutput(method, this.#model.encode(method, x, conditions, false).mean, conditions);
+    const elements = elementNll(this.config, x, params, this.#model.decoderLogVar(), allocate(method, 'the result', n, this.config.inputDim, Float32Array));
+    return perFeature ? elements : rowSums(elements, this.config.inputDim);
+  }
+
+  /** n draws z ~ N(0, I) from the model's sample stream, decoded: n·inputDim values (a likelihood list draws x per block). */
   sample(n: number, options: ConditionOptions = {}): Float32Array {
     const method = 'VAE.sample';
     this.#alive(method);

@@ -5,6 +5,8 @@ import { convWeightChunks, convWeightGradientChunk } from './conv-layers';
 import { transpose_rows, dense_weight_gradient, column_sums_strided, sparse_enough, SKIP_AUTO, SKIP_LISTS, SKIP_NEVER } from '../kernels/dense';
 import { first_outside } from '../kernels/checks';
 import { BAD, COLUMNS, TRANSPOSES, columnLists, next, rowAt, word } from './schedule';
+import { LIKELIHOODS, tableTensors } from '../likelihood-model';
+import { logvarGradientChunk } from './likelihood-rows';
 
 /** Wᵀ of each layer in [first, last], in chunks of 64 rows of W (64 columns of Wᵀ: whole cache lines). */
 export function transposeChunks(first: i32, last: i32): void {
@@ -29,6 +31,7 @@ export function transposeChunks(first: i32, last: i32): void {
  * also sums its bias gradient db = Σ dy. Whether a layer's x is sparse enough to skip zeros is decided once per job
  * (M.decisions), by the first thread to reach the layer: any decision gives the same bits. Each chunk then checks its
  * gradients for the divergence guard while they are still in cache (BAD), instead of a pass over the whole block.
+ * A likelihood table's decoder.logvar is one more chunk after the layers'.
  */
 export function weightGradientChunks(batch: i32): void {
   for (let c = next(COLUMNS); ; c = next(COLUMNS)) {
@@ -39,7 +42,11 @@ export function weightGradientChunks(batch: i32): void {
       if (c < start + n) break;
       start += n;
     }
-    if (l == M.layerCount) return;
+    if (l == M.layerCount) {
+      if (!LIKELIHOODS || c != start || tableTensors() == 0) return;
+      if (logvarGradientChunk(batch)) store<i32>(word(BAD), 1);
+      continue;
+    }
     // @ts-ignore: asc's --use constant
     if (CONV_LAYERS && !isDense(l)) {
       if (convWeightGradientChunk(l, c - start, batch)) store<i32>(word(BAD), 1);

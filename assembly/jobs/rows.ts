@@ -14,6 +14,8 @@ import { reparameterize_forward, reparameterize_backward } from '../kernels/gaus
 import { bernoulli_logits_loss, gaussian_unit_loss, kl_backward } from '../kernels/losses';
 import { kl_rows, concat_rows, take_columns } from '../kernels/estimators';
 import { rowAt, rowLists } from './schedule';
+import { LIKELIHOODS, hasBlocks } from '../likelihood-model';
+import { tableLossRows, tableMeanRows } from './likelihood-rows';
 
 function layerForwardRows(l: i32, r0: i32, r1: i32): void {
   const inDim = <i32>field(l, FAN_IN), outDim = <i32>field(l, FAN_OUT), rows = r1 - r0;
@@ -52,12 +54,16 @@ export function encodeRows(r0: i32, r1: i32): void {
   clamp_forward(M.logvar + rowAt(r0, L), (r1 - r0) * L, LOGVAR_MIN, LOGVAR_MAX);
 }
 
-/** Decoder for rows [r0, r1): z → logits (or Gaussian means); with `mean`, the likelihood's mean applied. */
+/**
+ * Decoder for rows [r0, r1): z → logits (or Gaussian means); with `mean`, the likelihood's mean applied (a likelihood
+ * table's means go to the input buffer, D per row: likelihood-rows.ts).
+ */
 export function decodeRows(r0: i32, r1: i32, mean: bool): void {
   const D = M.inputDim, C = M.conditionDim, L = M.latentDim;
   if (C > 0) concat_rows(M.joinedZ + rowAt(r0, L + C), M.z + rowAt(r0, L), L, M.conditions + rowAt(r0, C), C, r1 - r0);
   for (let l = firstDecoderLayer(); l <= outLayer(); l++) layerForwardRows(l, r0, r1);
-  if (mean && M.likelihood == BERNOULLI) activation_forward(SIGMOID, M.logits + rowAt(r0, D), (r1 - r0) * D);
+  if (LIKELIHOODS && mean && hasBlocks()) tableMeanRows(r0, r1);
+  else if (mean && M.likelihood == BERNOULLI) activation_forward(SIGMOID, M.logits + rowAt(r0, D), (r1 - r0) * D);
 }
 
 /** z = μ + σ·ε for rows [r0, r1). */
@@ -68,6 +74,7 @@ export function reparameterizeRows(r0: i32, r1: i32): void {
 
 /** rowNll[r] = −log p(x_r | z_r) from the last decode's logits, and its gradient ×scale into dlogits. */
 export function reconstructionRows(r0: i32, r1: i32, scale: f32): void {
+  if (LIKELIHOODS && hasBlocks()) { tableLossRows(r0, r1, scale); return; }
   const D = M.inputDim;
   for (let r = r0; r < r1; r++) {
     const o = rowAt(r, D);

@@ -19,7 +19,9 @@ import {
   JOB_TRAIN, JOB_GRADIENTS, JOB_EVALUATE, JOB_ENCODE, JOB_ENCODE_SAMPLE, JOB_DECODE, JOB_DECODE_MEAN, JOB_SAMPLE, JOB_LOG_LIKELIHOOD,
   STREAM_TRAIN, STREAM_SAMPLE, STREAM_EVAL, RESULT_LOSS, RESULT_RECONSTRUCTION, RESULT_KL, RESULT_KL_OBJECTIVE,
 } from '../abi';
-import { normal_fill } from '../kernels/gaussian';
+import { normal_fill, uniform_fill } from '../kernels/gaussian';
+import { LIKELIHOODS, hasBlocks, likelihoods } from '../likelihood-model';
+import { tableDrawRows } from './likelihood-rows';
 import { adam_step } from '../kernels/optim';
 import { kl_rows, log_weight_rows, logsumexp_update, logmeanexp_finish, free_bits_backward } from '../kernels/estimators';
 import {
@@ -166,15 +168,26 @@ function encodeJob(sample: bool): void {
   }
 }
 
-/** Decoder (with `prior`, z ~ N(0, I) from the sample stream first). */
+/**
+ * Decoder (with `prior`, z ~ N(0, I) from the sample stream first). A likelihood table's sample with samples = 1
+ * then draws x from every block: thread 0 draws the normals (into dlogits, free in this job) and the uniforms after z,
+ * from the same stream in the same order whatever the thread count.
+ */
 function decodeJob(mean: bool, prior: bool): void {
-  const batch = M.batch, chunks = rowChunks(batch);
-  if (prior && tid == 0) normal_fill(M.z, batch * M.latentDim, stream(STREAM_SAMPLE));
+  const batch = M.batch, chunks = rowChunks(batch), draws = LIKELIHOODS && prior && M.samples != 0 && hasBlocks();
+  if (prior && tid == 0) {
+    normal_fill(M.z, batch * M.latentDim, stream(STREAM_SAMPLE));
+    if (LIKELIHOODS && draws) {
+      normal_fill(M.dlogits, batch * M.inputDim, stream(STREAM_SAMPLE));
+      uniform_fill(likelihoods().uniforms, batch * M.inputDim, stream(STREAM_SAMPLE), 0, 1);
+    }
+  }
   transposeChunks(firstDecoderLayer(), outLayer());
   sync();
   for (let c = next(ROWS); c < chunks; c = next(ROWS)) {
-    const r0 = c * chunkRows(batch);
-    decodeRows(r0, min(batch, r0 + chunkRows(batch)), mean);
+    const r0 = c * chunkRows(batch), r1 = min(batch, r0 + chunkRows(batch));
+    decodeRows(r0, r1, mean && !draws);
+    if (LIKELIHOODS && draws) tableDrawRows(r0, r1, M.dlogits);
   }
 }
 

@@ -3,15 +3,23 @@ import * as abi from '../../build/abi.js';
 import { describe, VAEError, type VAEErrorCode } from '../errors.js';
 import { layersOf, parameterCountOf, ShapeError } from '../files/layout.js';
 import { resolveLayerList } from './layers.js';
+import { checkVariance, hasTable, resolveBlocks } from './likelihood.js';
 import type { Activation, InputShape, Likelihood, VAEConfig } from '../types.js';
+
+type NamedLikelihood = Extract<Likelihood, string>;
 
 /** Each activation's and likelihood's code in the wasm (assembly/abi.ts). */
 export const ACTIVATION_CODES: Readonly<Record<Activation, number>> = {
   relu: abi.ACTIVATION_RELU, leakyRelu: abi.ACTIVATION_LEAKY_RELU, tanh: abi.ACTIVATION_TANH, sigmoid: abi.ACTIVATION_SIGMOID,
 };
-export const LIKELIHOOD_CODES: Readonly<Record<Likelihood, number>> = { bernoulli: abi.LIKELIHOOD_BERNOULLI, gaussian: abi.LIKELIHOOD_GAUSSIAN };
+export const LIKELIHOOD_CODES: Readonly<Record<NamedLikelihood, number>> = { bernoulli: abi.LIKELIHOOD_BERNOULLI, gaussian: abi.LIKELIHOOD_GAUSSIAN };
 export const ACTIVATIONS = Object.keys(ACTIVATION_CODES) as readonly Activation[];
-export const LIKELIHOODS = Object.keys(LIKELIHOOD_CODES) as readonly Likelihood[];
+export const LIKELIHOODS = Object.keys(LIKELIHOOD_CODES) as readonly NamedLikelihood[];
+
+/** model_init's likelihood code: LIKELIHOOD_TABLE for a list or a learned variance (checks/likelihood.ts). */
+export function likelihoodCode(config: VAEConfig): number {
+  return hasTable(config) ? abi.LIKELIHOOD_TABLE : LIKELIHOOD_CODES[config.likelihood as NamedLikelihood];
+}
 
 export const DEFAULT_CONFIG = {
   hiddenDims: [400],
@@ -24,7 +32,7 @@ export const DEFAULT_CONFIG = {
 
 const MAX_DIM = 1 << 16;
 const MAX_HIDDEN_LAYERS = 16;
-const KEYS = ['inputDim', 'inputShape', 'hiddenDims', 'encoder', 'decoder', 'latentDim', 'activation', 'likelihood', 'seed', 'conditionDim'];
+const KEYS = ['inputDim', 'inputShape', 'hiddenDims', 'encoder', 'decoder', 'latentDim', 'activation', 'likelihood', 'variance', 'seed', 'conditionDim'];
 
 function isDim(v: unknown): v is number {
   return Number.isInteger(v) && (v as number) >= 1 && (v as number) <= MAX_DIM;
@@ -62,8 +70,15 @@ export function resolveConfig(options: unknown, method: string, code: VAEErrorCo
   if (!isDim(latentDim)) fail('latentDim', `an integer in [1, ${MAX_DIM}]`, latentDim);
   const activation = o.activation ?? DEFAULT_CONFIG.activation;
   if (!ACTIVATIONS.includes(activation as Activation)) fail('activation', `one of ${ACTIVATIONS.join(', ')}`, activation);
-  const likelihood = o.likelihood ?? DEFAULT_CONFIG.likelihood;
-  if (!LIKELIHOODS.includes(likelihood as Likelihood)) fail('likelihood', `one of ${LIKELIHOODS.join(', ')}`, likelihood);
+  const given = o.likelihood ?? DEFAULT_CONFIG.likelihood;
+  const likelihood = Array.isArray(given) ? resolveBlocks(given, inputDim as number, fail) : given;
+  if (!Array.isArray(likelihood) && !LIKELIHOODS.includes(likelihood as NamedLikelihood)) {
+    fail('likelihood', `one of ${LIKELIHOODS.join(', ')}, or a list of blocks`, likelihood);
+  }
+  const variance = o.variance === undefined ? undefined : checkVariance(o.variance, 'variance', fail);
+  if (variance !== undefined && likelihood !== 'gaussian') {
+    fail('variance', `absent unless likelihood is 'gaussian' (a list gives each Gaussian block its own variance)`, variance);
+  }
   const seed = o.seed ?? DEFAULT_CONFIG.seed;
   if (!Number.isInteger(seed) || (seed as number) < 0 || (seed as number) > 0xffffffff) {
     fail('seed', 'an integer in [0, 4294967295]', seed);
@@ -80,6 +95,7 @@ export function resolveConfig(options: unknown, method: string, code: VAEErrorCo
     latentDim: latentDim as number,
     activation: activation as Activation,
     likelihood: likelihood as Likelihood,
+    ...(variance !== undefined ? { variance } : {}), // only when given, like inputShape
     seed: seed as number,
     conditionDim: conditionDim as number,
   });

@@ -30,6 +30,7 @@ export const OPTION_KEYS = {
   scores: ['conditions', 'samples', 'batchSize'],
   encode: ['conditions', 'sample'],
   conditions: ['conditions'],
+  reconstructionError: ['conditions', 'perFeature'],
   interpolate: ['conditions', 'spherical', 'space'],
   latentGrid: ['conditions', 'lo'],
   save: ['names', 'includeOptimizer', 'metadata'],

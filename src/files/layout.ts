@@ -4,6 +4,7 @@
 // [in, out, kH, kW]) then its bias [out]. Shapes are followed from the input through every layer here, so a
 // configuration that does not fit together is refused (with the layer and both shapes) before any wasm is built,
 // and files are checked against these shapes.
+import { logvarLengthOf, outputWidthOf } from '../checks/likelihood.js';
 import type { ConvLayerSpec, InputShape, LayerSpec, VAEConfig } from '../types.js';
 
 export type LayerKind = LayerSpec['type'];
@@ -118,7 +119,27 @@ export function layersOf(c: VAEConfig): Layer[] {
   if (!fits) {
     throw new ShapeError(`decoder.out expected to end at the input's shape ${shown(expected)}; it gives ${shown(decoded)}`);
   }
+  widenOutput(c, layers[layers.length - 1]);
   return layers;
+}
+
+/**
+ * decoder.out gives the likelihood's P ≥ inputDim parameters (checks/likelihood.ts): with 'output' variances, the
+ * log-variances after the means. A dense layer gets P units; a convolution doubles its channels (means first), which
+ * is P only when every column's variance is 'output'.
+ */
+function widenOutput(c: VAEConfig, out: Layer): void {
+  const P = outputWidthOf(c);
+  if (P === c.inputDim) return;
+  if (out.kind === 'dense') {
+    out.out = P; out.outShape = [P, 1, 1];
+    return;
+  }
+  if (P !== 2 * c.inputDim) {
+    throw new ShapeError(`decoder.out (${out.kind}) can give log-variances only for every column (its channels doubled); ` +
+      `received variance 'output' for ${P - c.inputDim} of ${c.inputDim} columns (end the decoder with a dense layer instead)`);
+  }
+  out.out = P; out.outShape = [2 * out.outShape[0], out.outShape[1], out.outShape[2]];
 }
 
 /** A layer's weight shape, as PyTorch stores it. */
@@ -130,13 +151,14 @@ export function weightShapeOf(l: Layer): number[] {
 
 /** Tensor t of the wasm ABI is entry t: our names. */
 export function tensorShapesOf(c: VAEConfig): TensorShape[] {
+  const n = logvarLengthOf(c);
   return layersOf(c).flatMap((l) => [
     { name: `${l.name}.weight`, shape: weightShapeOf(l) },
     { name: `${l.name}.bias`, shape: [l.outShape[0]] },
-  ]);
+  ]).concat(n > 0 ? [{ name: 'decoder.logvar', shape: [n] }] : []); // learned log-variances, after the layers
 }
 
-/** Weights and biases of every layer. */
+/** Weights and biases of every layer, and decoder.logvar's values. */
 export function parameterCountOf(c: VAEConfig): number {
-  return layersOf(c).reduce((sum, l) => sum + product(weightShapeOf(l)) + l.outShape[0], 0);
+  return layersOf(c).reduce((sum, l) => sum + product(weightShapeOf(l)) + l.outShape[0], 0) + logvarLengthOf(c);
 }

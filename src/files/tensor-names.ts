@@ -3,8 +3,10 @@
 // to the prefix of a PyTorch module, whose state dict then holds `<prefix>.weight` and `<prefix>.bias`:
 // pytorch/examples' vae/main.py (fc1, fc21, fc22, fc3, fc4), or a map the user gives, e.g. { 'encoder.0': 'enc.0' }
 // for `self.enc = nn.Sequential(nn.Conv2d(…), …)`. A file stores a map as naming "custom" and the map, as JSON, in
-// __metadata__.names.
+// __metadata__.names. A model with learned log-variances has one more tensor, decoder.logvar (no layer's): a map may
+// give it a parameter name of its own under that key, e.g. { …, 'decoder.logvar': 'log_sigma2' }.
 import { VAEError, type VAEErrorCode } from '../errors.js';
+import { logvarLengthOf } from '../checks/likelihood.js';
 import { layersOf } from './layout.js';
 import { shown } from './safetensors.js';
 import type { TensorNaming, VAEConfig } from '../types.js';
@@ -31,11 +33,16 @@ const MODULE_PATH = /^(?!optimizer\.adam_[mv]\.|early_stopping\.best\.)[^.]+(\.[
 export function fileNames(config: VAEConfig, naming: Naming, method: string): string[] {
   const layers = layersOf(config).map((l) => l.name);
   const prefixes = naming === 'wasm-vae' ? null : typeof naming === 'string' ? pytorchExamples(config, method) : naming;
-  return layers.flatMap((layer) => {
+  const names = layers.flatMap((layer) => {
     const prefix = prefixes === null ? layer : prefixes[layer];
     return [`${prefix}.weight`, `${prefix}.bias`];
   });
+  if (logvarLengthOf(config) > 0) names.push(typeof naming === 'object' ? naming[LOGVAR] ?? LOGVAR : LOGVAR);
+  return names;
 }
+
+/** The learned log-variances' tensor (files/layout.ts), which a name map may rename. */
+const LOGVAR = 'decoder.logvar';
 
 function pytorchExamples(config: VAEConfig, method: string): Record<string, string> {
   if (config.hiddenDims?.length !== 1 || config.conditionDim !== 0) {
@@ -69,12 +76,13 @@ export function checkNameMap(value: unknown, config: VAEConfig, method: string, 
   const fail = (expected: string, received: string): never => {
     throw new VAEError(code, `${method}: ${subject} must ${expected}; received ${received}`);
   };
-  const layers = layersOf(config).map((l) => l.name);
-  const every = `name every layer of this model exactly once (${layers.join(', ')})`;
+  const layers = layersOf(config).map((l) => l.name), optional = logvarLengthOf(config) > 0 ? [LOGVAR] : [];
+  const every = `name every layer of this model exactly once (${layers.join(', ')})` +
+    (optional.length > 0 ? `, and may name the tensor ${LOGVAR}` : '');
   const plain = typeof value === 'object' && value !== null && [Object.prototype, null].includes(Object.getPrototypeOf(value));
   if (!plain) fail(every, typeof value !== 'object' || !value || Array.isArray(value) ? shown(value) : `a ${value.constructor?.name}`);
   const map = value as Record<string, unknown>;
-  const unknown = Object.keys(map).filter((k) => !layers.includes(k));
+  const unknown = Object.keys(map).filter((k) => !layers.includes(k) && !optional.includes(k));
   const missing = layers.filter((l) => !Object.prototype.hasOwnProperty.call(map, l));
   if (unknown.length > 0 || missing.length > 0) {
     fail(every, [unknown.length > 0 ? `${listed(unknown)}, not ${unknown.length === 1 ? 'a layer' : 'layers'} of it` : '',
@@ -91,6 +99,12 @@ export function checkNameMap(value: unknown, config: VAEConfig, method: string, 
     if (other !== undefined) fail('map each layer to a different module', `${shown(t)} for both "${other}" and "${layer}"`);
     seen.set(t as string, layer);
     out[layer] = t as string;
+  }
+  if (optional.length > 0 && map[LOGVAR] !== undefined) {
+    const t = map[LOGVAR], taken = new Set(Object.values(out).flatMap((p) => [`${p}.weight`, `${p}.bias`]));
+    if (typeof t !== 'string' || !MODULE_PATH.test(t)) fail(`map ${LOGVAR} to a parameter name: a string of names joined by dots`, `${shown(t)} for "${LOGVAR}"`);
+    if (taken.has(t as string)) fail(`map ${LOGVAR} to a name no layer's weight or bias has`, `${shown(t)}`);
+    out[LOGVAR] = t as string;
   }
   return Object.freeze(out);
 }

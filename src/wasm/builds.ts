@@ -1,11 +1,11 @@
 // Which compiled wasm a model runs on. Three builds come from the same AssemblyScript sources (asconfig.json): SIMD
-// with dense layers only, embedded gzipped in the main bundle; "simd-full", the SIMD build with every layer (for
-// models with convolutions); and scalar (with every layer) for engines without WebAssembly SIMD. The last two are
-// imported lazily from chunks of their own (bundlers emit them as separate files), so that an MLP on a SIMD engine
-// downloads neither. `auto` picks SIMD where WebAssembly.validate accepts a SIMD instruction (as tfjs-backend-wasm
-// and wasm-feature-detect check). Callers may instead supply the module themselves — bytes, a compiled
-// WebAssembly.Module or a URL — to cache the raw .wasm shipped in dist/ separately. Each source (build, URL, or
-// bytes object) is decoded and compiled once per process.
+// with dense layers only, embedded gzipped in the main bundle; "simd-full", the SIMD build with every layer and
+// likelihood (for models with convolutions, likelihood lists or a learned variance); and scalar (with everything)
+// for engines without WebAssembly SIMD. The last two are imported lazily from chunks of their own (bundlers emit
+// them as separate files), so that an MLP on a SIMD engine downloads neither. `auto` picks SIMD where
+// WebAssembly.validate accepts a SIMD instruction (as tfjs-backend-wasm and wasm-feature-detect check). Callers may
+// instead supply the module themselves — bytes, a compiled WebAssembly.Module or a URL — to cache the raw .wasm
+// shipped in dist/ separately. Each source (build, URL, or bytes object) is decoded and compiled once per process.
 import { WASM_GZIP_BASE64 as SIMD_WASM_GZIP_BASE64 } from '../../build/wasm-simd.js';
 import { describe, VAEError } from '../errors.js';
 import type { WasmSource } from '../types.js';
@@ -60,9 +60,10 @@ function once<K, T>(cache: Cache<K, T>, key: K, make: () => Promise<T>): Promise
 }
 
 /**
- * The SIMD build for a model without convolutions: the embedded dense build, which needs DecompressionStream
- * (Chrome 80+, Firefox 113+, Safari 16.4+, Node 18+) to inflate; where that is missing (Firefox 89–112 has SIMD but
- * not it), the full SIMD build, a superset, from its plain base64 chunk. Checked on every call, like the SIMD probe.
+ * The SIMD build for a model that does not need the full one: the embedded dense build, which needs
+ * DecompressionStream (Chrome 80+, Firefox 113+, Safari 16.4+, Node 18+) to inflate; where that is missing (Firefox
+ * 89–112 has SIMD but not it), the full SIMD build, a superset, from its plain base64 chunk. Checked on every call,
+ * like the SIMD probe.
  */
 function denseSimd(): Build {
   return typeof DecompressionStream === 'function' ? 'simd' : 'simd-full';
@@ -191,8 +192,8 @@ function markMemoryShared(bytes: Uint8Array): Uint8Array<ArrayBuffer> | null {
 }
 
 /**
- * The compiled module for `source`, or a VAEError saying what was expected and what came. With `conv`, the
- * embedded SIMD build is the full one, with the convolution layers.
+ * The compiled module for `source`, or a VAEError saying what was expected and what came. With `conv` (a model with
+ * convolution layers or a likelihood table: layer-table.ts), the embedded SIMD build is the full one, with both.
  */
 export async function resolveModule(method: string, source: WasmSource | undefined, conv = false): Promise<WebAssembly.Module> {
   if (typeof WebAssembly !== 'object' || typeof WebAssembly.validate !== 'function') {

@@ -156,7 +156,8 @@ export class Engine {
     const wasm = exports as unknown as WasmExports;
     if (conv && wasm.build_conv() !== 1) {
       throw new VAEError('INVALID_ARGUMENT', `${method}: options.wasm: expected a build with the convolution layers ` +
-        `(wasm-vae/wasm/simd-full or wasm-vae/wasm/scalar) for a model with conv2d or convTranspose2d layers; received the dense-only build`);
+        `(wasm-vae/wasm/simd-full or wasm-vae/wasm/scalar) for a model with conv2d or convTranspose2d layers, a likelihood ` +
+        `list or a learned variance (that build has the likelihood blocks too); received the dense-only build`);
     }
     return new Engine(wasm, module, memory !== undefined);
   }

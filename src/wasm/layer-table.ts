@@ -2,6 +2,7 @@
 // the layers files/layout.ts follows through the configuration.
 import * as abi from '../../build/abi.js';
 import { encoderJoinIndex, layersOf, type LayerKind } from '../files/layout.js';
+import { likelihoodTableOf } from '../checks/likelihood.js';
 import type { VAEConfig } from '../types.js';
 
 const KIND_CODES: Readonly<Record<LayerKind, number>> = {
@@ -14,8 +15,22 @@ export interface LayerTable {
   encoderLayers: number;
   /** The layer whose input the condition joins (assembly/model.ts Layout.joinAt). */
   joinAt: number;
-  /** Whether a layer is a convolution: the model then needs a build with them (build_conv). */
+  /**
+   * Whether the model needs the full build (build_conv: the convolution layers and the likelihood blocks): a layer is
+   * a convolution, or the model has a likelihood table.
+   */
   conv: boolean;
+  /** The likelihood table model_init reads right after the layer records (checks/likelihood.ts), or null. */
+  likelihood: Uint32Array | null;
+}
+
+/** The layer records, then the likelihood table when the model has one: model_init's `records`. */
+export function recordsOf(table: LayerTable): Uint32Array {
+  if (!table.likelihood) return table.records;
+  const all = new Uint32Array(table.records.length + table.likelihood.length);
+  all.set(table.records);
+  all.set(table.likelihood, table.records.length);
+  return all;
 }
 
 export function layerTableOf(config: VAEConfig): LayerTable {
@@ -31,9 +46,10 @@ export function layerTableOf(config: VAEConfig): LayerTable {
     r[abi.SPEC_PADDING] = l.padding;
     r[abi.SPEC_ACTIVATED] = l.activated ? 1 : 0;
   });
+  const likelihood = likelihoodTableOf(config);
   return {
-    records, count: layers.length, encoderLayers: layers.findIndex((l) => l.name === 'encoder.mean'),
+    records, count: layers.length, likelihood, encoderLayers: layers.findIndex((l) => l.name === 'encoder.mean'),
     joinAt: encoderJoinIndex(config.encoder ?? []), // an MLP's: 0 (its encoder is all dense)
-    conv: layers.some((l) => l.kind !== 'dense'),
+    conv: layers.some((l) => l.kind !== 'dense') || likelihood !== null,
   };
 }

@@ -3,7 +3,9 @@
 // where fit stands. Arguments arrive checked (src/checks/); the values of inputs and latent codes are checked here,
 // once they are in wasm memory, where first_outside scans them at SIMD speed.
 import { GENERATOR_BYTES, RESULT_KL, RESULT_RECONSTRUCTION, STREAM_EVAL, STREAM_RECORD_BYTES, STREAM_SHUFFLE } from '../../build/abi.js';
-import { ACTIVATION_CODES, LIKELIHOOD_CODES } from '../checks/config.js';
+import { ACTIVATION_CODES, likelihoodCode } from '../checks/config.js';
+import { checkBlockRows } from '../checks/block-data.js';
+import { hasTable, logvarLengthOf, outputWidthOf } from '../checks/likelihood.js';
 import { DEFAULT_BATCH, valueError } from '../checks/options.js';
 import { VAEError } from '../errors.js';
 import type { ModelFile } from '../files/model-file.js';
@@ -11,7 +13,7 @@ import type { FitPosition, TrainingState } from '../train/state.js';
 import type { Encoding, LossTerms, StepResult, VAEConfig, WasmSource } from '../types.js';
 import { Engine, JOB } from './instance.js';
 import { JobRunner } from './job-runner.js';
-import { layerTableOf } from './layer-table.js';
+import { layerTableOf, recordsOf } from './layer-table.js';
 import { allocate, fittingChunk, reserveRows, type ActivationSpace } from './sizes.js';
 import { PARAMETERS, readTensors, readTrainingState, restoreFile, writeTensors } from './tensors.js';
 
@@ -43,10 +45,10 @@ export class WasmModel {
     const table = layerTableOf(config);
     const engine = await Engine.create(method, source, threads > 1, table.conv);
     const w = engine.wasm;
-    const records = engine.alloc(4 * table.records.length);
-    new Uint32Array(w.memory.buffer, records, table.records.length).set(table.records);
+    const all = recordsOf(table), records = engine.alloc(4 * all.length);
+    new Uint32Array(w.memory.buffer, records, all.length).set(all);
     const ok = w.model_init(records, table.count, table.encoderLayers, table.joinAt, config.inputDim, config.latentDim,
-      ACTIVATION_CODES[config.activation], LIKELIHOOD_CODES[config.likelihood], config.seed, config.conditionDim, threads);
+      ACTIVATION_CODES[config.activation], likelihoodCode(config), config.seed, config.conditionDim, threads);
     if (!ok) throw new VAEError('OUT_OF_MEMORY', `${method}: WebAssembly memory could not grow to hold the parameters`);
     const base = w.arena_mark() >>> 0;
     reserveRows('VAE.create', { engine, config, base }, DEFAULT_BATCH);
@@ -107,7 +109,7 @@ export class WasmModel {
     for (let start = 0; start < n; start += chunk) body(start, Math.min(chunk, n - start));
   }
 
-  /** Checks the `rows` rows now in the input buffer: finite, and in [0, 1] for Bernoulli targets. */
+  /** Checks the `rows` rows now in the input buffer: finite, in [0, 1] for Bernoulli targets, one-hot for categorical blocks. */
   #checkInput(method: string, name: string, rows: number, firstRow = 0, asTargets = true): void {
     const e = this.#e, w = e.wasm, D = this.config.inputDim;
     const bernoulli = asTargets && this.config.likelihood === 'bernoulli';
@@ -116,6 +118,13 @@ export class WasmModel {
       const expected = bernoulli ? 'numbers in [0, 1] (Bernoulli targets)' : 'finite numbers';
       throw valueError(method, name, expected, firstRow * D + bad, e.f32(w.model_input(), rows * D)[bad]);
     }
+    if (asTargets) checkBlockRows(method, name, this.config, e.f32(w.model_input(), rows * D), rows, firstRow);
+  }
+
+  /** Where decode-mean and sample leave their rows: the input buffer for a likelihood table (assembly/abi.ts). */
+  #meansPtr(): number {
+    const w = this.#e.wasm;
+    return hasTable(this.config) ? w.model_input() : w.model_output();
   }
 
   /** Checks every row of `data` through the input buffer, without training on it. */
@@ -244,18 +253,47 @@ export class WasmModel {
       if (bad >= 0) throw valueError(method, 'z', 'finite numbers', start * L + bad, z[start * L + bad]);
       this.#writeConditions(conditions, start, rows);
       this.#runner.run(method, JOB.DECODE_MEAN, rows);
-      out.set(e.f32(w.model_output(), rows * D), start * D);
+      out.set(e.f32(this.#meansPtr(), rows * D), start * D);
     });
     return out;
   }
 
-  /** Fills `out` (n rows) with draws z ~ N(0, I) from the sample stream, decoded. */
+  /**
+   * The decoder's raw output for each row of z (checked: finite): P values per row, the likelihood's parameters
+   * (logits, means, and the 'output' blocks' log-variances, unclamped), as checks/likelihood.ts lays them out.
+   */
+  decoderOutput(method: string, z: Float32Array, conditions: Float32Array | undefined): Float32Array {
+    const L = this.config.latentDim, P = outputWidthOf(this.config), n = z.length / L;
+    const out = allocate(method, 'the result', n, P, Float32Array);
+    this.#chunks(method, n, (start, rows) => {
+      const e = this.#e, w = e.wasm;
+      e.write(w.model_latent(), z.subarray(start * L, (start + rows) * L));
+      const bad = w.first_outside(w.model_latent(), rows * L, -FLOAT_MAX, FLOAT_MAX);
+      if (bad >= 0) throw valueError(method, 'z', 'finite numbers', start * L + bad, z[start * L + bad]);
+      this.#writeConditions(conditions, start, rows);
+      this.#runner.run(method, JOB.DECODE, rows);
+      out.set(e.f32(w.model_output(), rows * P), start * P);
+    });
+    return out;
+  }
+
+  /** A copy of decoder.logvar (the learned log-variances, unclamped), or null when the model has none. */
+  decoderLogVar(): Float32Array | null {
+    if (logvarLengthOf(this.config) === 0) return null;
+    const w = this.#e.wasm, t = w.model_tensor_count() - 1;
+    return this.#e.read(w.model_tensor_ptr(t), w.model_tensor_floats(t));
+  }
+
+  /**
+   * Fills `out` (n rows) with draws z ~ N(0, I) from the sample stream, decoded: the means, or for a likelihood list a
+   * draw from each block (one-hot, 0/1, μ + σ·ε), its noise from the same stream after z.
+   */
   sample(method: string, out: Float32Array, conditions: Float32Array | undefined): Float32Array {
-    const D = this.config.inputDim;
+    const D = this.config.inputDim, samples = Array.isArray(this.config.likelihood) ? 1 : 0;
     this.#chunks(method, out.length / D, (start, rows) => {
       this.#writeConditions(conditions, start, rows);
-      this.#runner.run(method, JOB.SAMPLE, rows);
-      out.set(this.#e.f32(this.#e.wasm.model_output(), rows * D), start * D);
+      this.#runner.run(method, JOB.SAMPLE, rows, { samples });
+      out.set(this.#e.f32(this.#meansPtr(), rows * D), start * D);
     });
     return out;
   }

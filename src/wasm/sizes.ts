@@ -3,6 +3,7 @@
 import type { Engine } from './instance.js';
 import { VAEError } from '../errors.js';
 import { layersOf } from '../files/layout.js';
+import { hasTable, logvarLengthOf, outputWidthOf } from '../checks/likelihood.js';
 import type { VAEConfig } from '../types.js';
 
 /** The largest output array a call returns: 4 GiB. Beyond it a request is refused before any work (see allocate). */
@@ -28,7 +29,10 @@ export function activationBytes(config: VAEConfig, rows: number, lanes: number, 
   const { inputDim: D, latentDim: L, conditionDim: C } = config;
   const layers = layersOf(config), pool = threadsBuild ? MAX_POOL_THREADED : 1;
   const widest = Math.max(...layers.filter((l) => l.kind === 'dense').map((l) => l.in));
-  let bytes = 3 * padded(rows * D * 4) + 7 * padded(rows * L * 4);
+  const P = outputWidthOf(config); // the decoder's output and its gradient: P ≥ D per row
+  let bytes = padded(rows * D * 4) + 2 * padded(rows * P * 4) + 7 * padded(rows * L * 4);
+  // A likelihood table's rows of decoder.logvar gradients, and sample()'s uniforms.
+  if (hasTable(config)) bytes += padded(rows * logvarLengthOf(config) * 4) + padded(rows * D * 4);
   bytes += padded(Math.max(skipListBytes(rows, 0, widest, lanes), pool * skipListBytes(0, CHUNK_COLUMNS, rows, lanes)));
   bytes += 6 * padded(rows * 8);
   if (C > 0) {

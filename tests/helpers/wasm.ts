@@ -1,7 +1,7 @@
 // Drives the raw wasm ABI from tests: a fresh instance, arrays in and out of its arena.
 import { Engine } from '../../src/wasm/instance.js';
-import { ACTIVATION_CODES, LIKELIHOOD_CODES, resolveConfig } from '../../src/checks/config.js';
-import { layerTableOf } from '../../src/wasm/layer-table.js';
+import { ACTIVATION_CODES, likelihoodCode, resolveConfig } from '../../src/checks/config.js';
+import { layerTableOf, recordsOf } from '../../src/wasm/layer-table.js';
 import type { WasmSource } from '../../src/types.js';
 
 /**
@@ -57,9 +57,9 @@ export function randomArray(n: number, seed: number, lo = -1, hi = 1): Float32Ar
  */
 export function initModel(k: Kernels, options: object, poolSize = 1): number {
   const config = resolveConfig(options, 'tests', 'INVALID_CONFIG');
-  const table = layerTableOf(config);
-  const records = k.zeros(table.records.length);
-  new Uint32Array(k.w.memory.buffer, records, table.records.length).set(table.records);
+  const table = layerTableOf(config), all = recordsOf(table);
+  const records = k.zeros(all.length);
+  new Uint32Array(k.w.memory.buffer, records, all.length).set(all);
   return k.w.model_init(records, table.count, table.encoderLayers, table.joinAt, config.inputDim, config.latentDim,
-    ACTIVATION_CODES[config.activation], LIKELIHOOD_CODES[config.likelihood], config.seed, config.conditionDim, poolSize);
+    ACTIVATION_CODES[config.activation], likelihoodCode(config), config.seed, config.conditionDim, poolSize);
 }

@@ -5,6 +5,7 @@ import { BUILDS, initModel, kernels } from '../helpers/wasm.js';
 import { sparseImages } from '../helpers/data.js';
 import { activationBytes, fittingChunk, type ActivationSpace } from '../../src/wasm/sizes.js';
 import type { Engine } from '../../src/wasm/instance.js';
+import { JOB_SAMPLE } from '../../build/abi.js';
 import { resolveConfig } from '../../src/checks/config.js';
 
 describe('wasm memory during training', () => {
@@ -65,6 +66,37 @@ describe('convolutional models in wasm memory', () => {
       for (let step = 0; step < 3; step++) w.model_train_step(33, 1, 1e-3, 0.9, 0.999, 1e-8, 0);
       w.model_evaluate(33);
       w.model_sample(33);
+      expect(w.model_step()).toBe(3);
+      expect(w.memory.buffer.byteLength).toBe(before);
+      expect(w.arena_mark()).toBe(mark);
+    }
+  });
+});
+
+// A likelihood list with every block kind and variance: a wider decoder.out (P = 14 > D = 11), decoder.logvar's rows of
+// gradients, and sample()'s uniforms.
+const TABLE = {
+  inputDim: 11, hiddenDims: [9], latentDim: 3, seed: 4, conditionDim: 2,
+  likelihood: [{ gaussian: 3, variance: 'output' }, { categorical: 3 }, { gaussian: 2, variance: 'feature' }, { gaussian: 1, variance: 'shared' }, { bernoulli: 2 }],
+} as const;
+
+describe('likelihood-table models in wasm memory', () => {
+  it('activationBytes equals what model_reserve carves; steps, evaluation and drawing samples then allocate nothing', async () => {
+    for (const source of BUILDS) {
+      const k = await kernels(source, true), w = k.w;
+      expect(initModel(k, TABLE)).toBe(1);
+      const base = w.arena_mark();
+      const config = resolveConfig(TABLE, 'tests', 'INVALID_CONFIG');
+      for (const rows of [1, 7, 33]) {
+        expect(w.model_reserve(rows)).toBe(1);
+        expect(w.arena_mark() - base, `${source}, ${rows} rows`).toBe(activationBytes(config, rows, w.build_lanes(), w.build_threads() === 1));
+      }
+      const before = w.memory.buffer.byteLength, mark = w.arena_mark();
+      k.engine.write(w.model_input(), new Float32Array(33 * 11).map((_, i) => (i % 11 >= 3 && i % 11 < 6 ? Number(i % 11 === 3) : (i % 5) / 5)));
+      for (let step = 0; step < 3; step++) w.model_train_step(33, 1, 1e-3, 0.9, 0.999, 1e-8, 0);
+      w.model_evaluate(33);
+      w.model_prepare(JOB_SAMPLE, 33, 1, 1, 0, 0, 0, 0, 0); // samples = 1: draw from each block
+      w.model_run(0, 1);
       expect(w.model_step()).toBe(3);
       expect(w.memory.buffer.byteLength).toBe(before);
       expect(w.arena_mark()).toBe(mark);

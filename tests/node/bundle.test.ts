@@ -1,6 +1,7 @@
 // The shipped ESM bundle: what a SIMD page downloads for `import 'wasm-vae'` (the dense SIMD build embedded,
 // gzipped) stays within its budget; the scalar build is a separate chunk imported only where SIMD is missing, and the
-// full SIMD build (every layer) one imported only for a model that needs it, or where DecompressionStream is missing.
+// full SIMD build (every layer and likelihood) one imported only for a model that needs it, or where
+// DecompressionStream is missing.
 // Reads dist/, which `npm test` builds first.
 import { readFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';

@@ -10,6 +10,8 @@ export interface RefConfig {
   likelihood: 'bernoulli' | 'gaussian';
   /** A conditional VAE's condition width; 0 or absent: none. */
   conditionDim?: number;
+  /** The decoder's output width P when it is not inputDim (a likelihood with 'output' variances). */
+  outputDim?: number;
 }
 
 /** [in, out, activated] per layer, in file order. */
@@ -20,7 +22,7 @@ export function refLayers(c: RefConfig): Array<[number, number, boolean]> {
   const encOut = H > 0 ? h[H - 1] : c.inputDim + C;
   layers.push([encOut, c.latentDim, false], [encOut, c.latentDim, false]);
   for (let i = 0; i < H; i++) layers.push([i === 0 ? c.latentDim + C : h[H - i], h[H - 1 - i], true]);
-  layers.push([H > 0 ? h[0] : c.latentDim + C, c.inputDim, false]);
+  layers.push([H > 0 ? h[0] : c.latentDim + C, c.outputDim ?? c.inputDim, false]);
   return layers;
 }
 
@@ -40,7 +42,8 @@ function joinRows(a: ArrayLike<number>, aCols: number, b: ArrayLike<number>, bCo
  * dimension j (Kingma et al. 2016), reported as `klObjective`.
  */
 export function refLoss(c: RefConfig, tensors: Float64Array[], x: ArrayLike<number>, eps: ArrayLike<number>,
-  batch: number, beta: number, conditions: ArrayLike<number> = [], freeBits = 0) {
+  batch: number, beta: number, conditions: ArrayLike<number> = [], freeBits = 0,
+  reconstruction?: (d: ArrayLike<number>) => number) {
   const layers = refLayers(c), H = c.hiddenDims.length, C = c.conditionDim ?? 0, L = c.latentDim;
   const apply = (l: number, input: ArrayLike<number>): Float64Array => {
     const [inDim, outDim, act] = layers[l];
@@ -53,7 +56,7 @@ export function refLoss(c: RefConfig, tensors: Float64Array[], x: ArrayLike<numb
   const z = reparameterizeRef(mu, logvar, eps);
   let d: ArrayLike<number> = C > 0 ? joinRows(z, L, conditions, C, batch) : z;
   for (let l = H + 2; l < layers.length; l++) d = apply(l, d);
-  const rec = c.likelihood === 'bernoulli' ? bernoulliRef(d, x) : gaussianRef(d, x);
+  const rec = reconstruction ? reconstruction(d) : c.likelihood === 'bernoulli' ? bernoulliRef(d, x) : gaussianRef(d, x);
   const kl = klRef(mu, logvar);
   let klObjective = kl / batch;
   if (freeBits > 0) {
