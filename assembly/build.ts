@@ -13,7 +13,7 @@ export function build_threads(): i32 {
   return THREADS_BUILD;
 }
 
-/** 1 when this build has the convolution layers (asc --use CONV_LAYERS=1: the simd-conv and scalar builds), else 0. */
+/** 1 when this build has the convolution layers (asc --use CONV_LAYERS=1: the simd-full and scalar builds), else 0. */
 export function build_conv(): i32 {
   // @ts-ignore: CONV_LAYERS is asc's --use constant (asconfig.json)
   return CONV_LAYERS;

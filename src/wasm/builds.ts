@@ -1,11 +1,12 @@
 // Which compiled wasm a model runs on. Three builds come from the same AssemblyScript sources (asconfig.json): SIMD
-// with dense layers only, embedded in the main bundle; SIMD with the convolution layers too, for models that have
-// them; and scalar (with convolutions) for engines without WebAssembly SIMD. The last two are imported lazily from
-// chunks of their own (bundlers emit them as separate files), so that an MLP on a SIMD engine downloads neither. `auto` picks SIMD where
-// WebAssembly.validate accepts a SIMD instruction (as tfjs-backend-wasm and wasm-feature-detect check). Callers
-// may instead supply the module themselves — bytes, a compiled WebAssembly.Module or a URL — to cache the raw
-// .wasm shipped in dist/ separately. Each source (build, URL, or bytes object) is compiled once per process.
-import { WASM_BASE64 as SIMD_WASM_BASE64 } from '../../build/wasm-simd.js';
+// with dense layers only, embedded gzipped in the main bundle; "simd-full", the SIMD build with every layer and
+// likelihood (for models with convolutions, likelihood lists or a learned variance); and scalar (with everything)
+// for engines without WebAssembly SIMD. The last two are imported lazily from chunks of their own (bundlers emit
+// them as separate files), so that an MLP on a SIMD engine downloads neither. `auto` picks SIMD where
+// WebAssembly.validate accepts a SIMD instruction (as tfjs-backend-wasm and wasm-feature-detect check). Callers may
+// instead supply the module themselves — bytes, a compiled WebAssembly.Module or a URL — to cache the raw .wasm
+// shipped in dist/ separately. Each source (build, URL, or bytes object) is decoded and compiled once per process.
+import { WASM_GZIP_BASE64 as SIMD_WASM_GZIP_BASE64 } from '../../build/wasm-simd.js';
 import { describe, VAEError } from '../errors.js';
 import type { WasmSource } from '../types.js';
 
@@ -33,39 +34,54 @@ export function simdSupported(): boolean {
   return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
 }
 
-type Build = 'simd' | 'simd-conv' | 'scalar';
-const embedded = new Map<Build | 'shared' | 'shared-conv', Promise<WebAssembly.Module>>();
+export type Build = 'simd' | 'simd-full' | 'scalar';
+const embedded = new Map<Build | `shared-${Build}`, Promise<WebAssembly.Module>>();
 const supplied = new WeakMap<ArrayBuffer | ArrayBufferView, Promise<WebAssembly.Module>>();
 const byUrl = new Map<string, Promise<WebAssembly.Module>>();
 
-interface ModuleCache<K> {
-  get(key: K): Promise<WebAssembly.Module> | undefined;
-  set(key: K, module: Promise<WebAssembly.Module>): unknown;
+interface Cache<K, T> {
+  get(key: K): Promise<T> | undefined;
+  set(key: K, value: Promise<T>): unknown;
   delete(key: K): unknown;
 }
 
-/** Compiles once per key; a failed compile is forgotten so that a later call may retry. */
-function once<K>(cache: ModuleCache<K>, key: K, compile: () => Promise<WebAssembly.Module>): Promise<WebAssembly.Module> {
-  let module = cache.get(key);
-  if (!module) {
-    module = compile();
-    cache.set(key, module);
-    module.catch(() => cache.delete(key));
+/**
+ * Makes the value once per key, the promise cached at once so that concurrent callers share one decode or compile;
+ * a failure is forgotten so that a later call may retry.
+ */
+function once<K, T>(cache: Cache<K, T>, key: K, make: () => Promise<T>): Promise<T> {
+  let value = cache.get(key);
+  if (!value) {
+    value = make();
+    cache.set(key, value);
+    value.catch(() => cache.delete(key));
   }
-  return module;
+  return value;
 }
 
-const decoded = new Map<Build, Uint8Array<ArrayBuffer>>();
+/**
+ * The SIMD build for a model that does not need the full one: the embedded dense build, which needs
+ * DecompressionStream (Chrome 80+, Firefox 113+, Safari 16.4+, Node 18+) to inflate; where that is missing (Firefox
+ * 89–112 has SIMD but not it), the full SIMD build, a superset, from its plain base64 chunk. Checked on every call,
+ * like the SIMD probe.
+ */
+function denseSimd(): Build {
+  return typeof DecompressionStream === 'function' ? 'simd' : 'simd-full';
+}
 
-async function embeddedBytes(build: Build): Promise<Uint8Array<ArrayBuffer>> {
-  let bytes = decoded.get(build);
-  if (!bytes) {
-    const base64 = build === 'simd' ? SIMD_WASM_BASE64
-      : build === 'simd-conv' ? (await import('../../build/wasm-simd-conv.js')).WASM_BASE64
-        : (await import('../../build/wasm-scalar.js')).WASM_BASE64;
-    decoded.set(build, bytes = decodeBase64(base64));
-  }
-  return bytes;
+/** Inflates gzip (RFC 1952) with the platform's decoder; it checks the trailer's CRC-32 and length, so corrupt bytes throw. */
+async function gunzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+const decoded = new Map<Build, Promise<Uint8Array<ArrayBuffer>>>();
+
+/** The bytes of an embedded build, decoded once per process (exported for tests/vae/embedded-builds.test.ts). */
+export function embeddedBytes(build: Build): Promise<Uint8Array<ArrayBuffer>> {
+  return once(decoded, build, async () => build === 'simd' ? gunzip(decodeBase64(SIMD_WASM_GZIP_BASE64))
+    : decodeBase64(build === 'simd-full' ? (await import('../../build/wasm-simd-full.js')).WASM_BASE64
+      : (await import('../../build/wasm-scalar.js')).WASM_BASE64));
 }
 
 async function embeddedModule(method: string, build: Build): Promise<WebAssembly.Module> {
@@ -115,8 +131,8 @@ async function readUrl(method: string, url: URL): Promise<ArrayBuffer | Uint8Arr
 export function sharedSimdModule(method: string, source?: WasmSource, conv = false): Promise<WebAssembly.Module> {
   if (!simdSupported()) throw unsupported(method, 'this engine has WebAssembly without SIMD, and threads run on the SIMD build');
   if (source === undefined || source === 'auto' || source === 'simd') {
-    const build = conv ? 'simd-conv' : 'simd';
-    return once(embedded, conv ? 'shared-conv' : 'shared', async () => WebAssembly.compile(sharedCopy(method, await embeddedBytes(build), null)));
+    const build = conv ? 'simd-full' : denseSimd();
+    return once(embedded, `shared-${build}`, async () => WebAssembly.compile(sharedCopy(method, await embeddedBytes(build), null)));
   }
   const value: unknown = source;
   if (value instanceof URL) {
@@ -177,17 +193,17 @@ function markMemoryShared(bytes: Uint8Array): Uint8Array<ArrayBuffer> | null {
 
 /**
  * The compiled module for `source`, or a VAEError saying what was expected and what came. With `conv` (a model with
- * convolution layers or a likelihood table: layer-table.ts), the embedded SIMD build is the one with both.
+ * convolution layers or a likelihood table: layer-table.ts), the embedded SIMD build is the full one, with both.
  */
 export async function resolveModule(method: string, source: WasmSource | undefined, conv = false): Promise<WebAssembly.Module> {
   if (typeof WebAssembly !== 'object' || typeof WebAssembly.validate !== 'function') {
     throw unsupported(method, 'this JavaScript engine has no WebAssembly');
   }
   if (source === undefined || source === 'auto') {
-    return embeddedModule(method, !simdSupported() ? 'scalar' : conv ? 'simd-conv' : 'simd');
+    return embeddedModule(method, !simdSupported() ? 'scalar' : conv ? 'simd-full' : denseSimd());
   }
   const value: unknown = source; // checked at run time: callers from plain JS may pass anything
-  if (value === 'simd') return embeddedModule(method, conv ? 'simd-conv' : 'simd');
+  if (value === 'simd') return embeddedModule(method, conv ? 'simd-full' : denseSimd());
   if (value === 'scalar') return embeddedModule(method, value);
   if (value instanceof WebAssembly.Module) return value;
   if (value instanceof URL) {

@@ -27,7 +27,7 @@ export interface WasmExports {
   arena_alloc(bytes: number): number;
   arena_mark(): number;
   arena_reset(mark: number): void;
-  /** 1 when the build has the convolution layers (simd-conv, scalar). */
+  /** 1 when the build has the convolution layers (simd-full, scalar). */
   build_conv(): number;
   model_init(records: number, count: number, encoderLayers: number, joinAt: number, inputDim: number, latentDim: number,
     activation: number, likelihood: number, seed: number, conditionDim: number, poolSize: number): number;
@@ -156,7 +156,7 @@ export class Engine {
     const wasm = exports as unknown as WasmExports;
     if (conv && wasm.build_conv() !== 1) {
       throw new VAEError('INVALID_ARGUMENT', `${method}: options.wasm: expected a build with the convolution layers ` +
-        `(wasm-vae/wasm/simd-conv or wasm-vae/wasm/scalar) for a model with conv2d or convTranspose2d layers, a likelihood ` +
+        `(wasm-vae/wasm/simd-full or wasm-vae/wasm/scalar) for a model with conv2d or convTranspose2d layers, a likelihood ` +
         `list or a learned variance (that build has the likelihood blocks too); received the dense-only build`);
     }
     return new Engine(wasm, module, memory !== undefined);

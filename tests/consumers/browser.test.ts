@@ -40,7 +40,7 @@ describe('the packed ESM bundle in Chromium', () => {
     expect(result.hash).toBe(nodeHash);
   });
 
-  it('a SIMD page downloads the bundle alone; a page without SIMD fetches the scalar chunk and trains the same bytes', async () => {
+  it('a SIMD page downloads the bundle alone; one without SIMD fetches the scalar chunk, one without DecompressionStream the full SIMD chunk; all train the same bytes', async () => {
     const server = await serve(app.dir);
     servers.push(server);
     const downloads = async (page: string) => {
@@ -53,15 +53,19 @@ describe('the packed ESM bundle in Chromium', () => {
       await tab.close();
       return { files, result };
     };
-    const simd = await downloads('plain.html'), scalar = await downloads('no-simd.html');
+    const simd = await downloads('plain.html'), scalar = await downloads('no-simd.html'), full = await downloads('no-decompression.html');
     const gzipOf = (file: string) => gzipSync(readFileSync(join(app.dir, 'node_modules/wasm-vae/dist', file))).length;
     console.log(`SIMD page fetched ${simd.files.join(', ')} (${gzipOf('index.js')} B gzip); ` +
-      `no-SIMD page fetched ${scalar.files.join(', ')} (+${gzipOf('wasm-scalar.js')} B gzip)`);
+      `no-SIMD page fetched ${scalar.files.join(', ')} (+${gzipOf('wasm-scalar.js')} B gzip); ` +
+      `no-DecompressionStream page fetched ${full.files.join(', ')} (+${gzipOf('wasm-simd-full.js')} B gzip)`);
     expect(simd.files).toEqual(['index.js']);
     expect(simd.result).toMatchObject({ simd: true, hash: nodeHash });
     expect(scalar.files).toEqual(['index.js', 'wasm-scalar.js']);
     expect(scalar.result.error).toBeUndefined();
     expect(scalar.result).toMatchObject({ simd: false, simdSupported: false, hash: nodeHash });
+    expect(full.files).toEqual(['index.js', 'wasm-simd-full.js']);
+    expect(full.result.error).toBeUndefined();
+    expect(full.result).toMatchObject({ simd: true, simdSupported: true, hash: nodeHash });
   });
 
   it("runs under a Content-Security-Policy that allows 'wasm-unsafe-eval', and says so when it is missing", async () => {

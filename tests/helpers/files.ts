@@ -1,7 +1,7 @@
 // Files next to the tests, read the same way in Node (file: URLs) and in the browser (served by Vite).
 
 /** The compiled builds in build/. */
-export const wasmUrl = (build: 'simd' | 'simd-conv' | 'scalar'): URL => new URL(`../../build/${build}.wasm`, import.meta.url);
+export const wasmUrl = (build: 'simd' | 'simd-full' | 'scalar'): URL => new URL(`../../build/${build}.wasm`, import.meta.url);
 
 export async function readBytes(url: URL): Promise<Uint8Array<ArrayBuffer>> {
   if (url.protocol === 'file:') {

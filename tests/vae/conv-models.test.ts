@@ -122,8 +122,8 @@ describe('layer lists', () => {
   it.runIf(SIMD_ENGINE)('with convolutions refuse a supplied dense-only SIMD build, saying which to pass', async () => {
     const dense = await readBytes(wasmUrl('simd'));
     await expectVAEError(() => VAE.create(SMALL, { wasm: dense }), 'INVALID_ARGUMENT',
-      /options\.wasm: expected a build with the convolution layers \(wasm-vae\/wasm\/simd-conv or wasm-vae\/wasm\/scalar\)/);
-    const conv = await VAE.create(SMALL, { wasm: await readBytes(wasmUrl('simd-conv')) });
+      /options\.wasm: expected a build with the convolution layers \(wasm-vae\/wasm\/simd-full or wasm-vae\/wasm\/scalar\)/);
+    const conv = await VAE.create(SMALL, { wasm: await readBytes(wasmUrl('simd-full')) });
     expect(conv.simd).toBe(true);
     conv.dispose();
   });
