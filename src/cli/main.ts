@@ -8,9 +8,10 @@ import { interpolate } from './commands/interpolate.js';
 import { manifold } from './commands/manifold.js';
 import { reconstruct } from './commands/reconstruct.js';
 import { sample } from './commands/sample.js';
+import { score } from './commands/score.js';
 import { runTrain } from './commands/train.js';
 
-const COMMANDS: Record<string, Command> = { sample, reconstruct, eval: evaluate, encode, interpolate, manifold };
+const COMMANDS: Record<string, Command> = { sample, reconstruct, eval: evaluate, encode, score, interpolate, manifold };
 
 export { holdSignals } from './signals.js';
 
@@ -22,6 +23,7 @@ Commands:
   reconstruct  inputs beside their reconstructions
   eval         the negative ELBO and the importance-weighted bound (--samples K)
   encode       posterior means and log-variances as CSV
+  score        anomaly scores and flags per row as CSV (--contamination, --reference, --threshold)
   interpolate  the decoded path between two images
   manifold     the 2-D latent manifold (a model trained with --latent 2)
 `;

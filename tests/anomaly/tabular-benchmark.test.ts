@@ -32,6 +32,7 @@ beforeAll(async () => {
   vae = figures(data, model.scores(data.train.x), model.scores(data.test.x), CONTAMINATION);
   const errors = (x: Float32Array) => reconstructionErrors(data, x, model.reconstruct(x));
   const rec = figures(data, errors(data.train.x), errors(data.test.x), CONTAMINATION);
+  const own = figures(data, model.reconstructionError(data.train.x), model.reconstructionError(data.test.x), CONTAMINATION);
   model.dispose();
   peer = runPeer(data, CONTAMINATION);
   const kinds = (f: Figures) => Object.entries(f.aucByKind).map(([k, v]) => `${k} ${fmt(v)}`).join(', ');
@@ -39,6 +40,8 @@ beforeAll(async () => {
     `${vae.threshold.toFixed(3)} from the training scores: precision ${fmt(vae.precision)}, recall ${fmt(vae.recall)}`);
   console.log(`The same VAE's reconstruction error (standardised, not asserted): AUC ${fmt(rec.auc)} (${kinds(rec)}); ` +
     `precision ${fmt(rec.precision)}, recall ${fmt(rec.recall)}`);
+  console.log(`The same VAE's vae.reconstructionError (−log p(x | z = μ), not asserted): AUC ${fmt(own.auc)} (${kinds(own)}); ` +
+    `precision ${fmt(own.precision)}, recall ${fmt(own.recall)}`);
   if ('skipped' in peer) {
     console.log(`scikit-learn peers skipped: ${peer.skipped}`);
   } else {

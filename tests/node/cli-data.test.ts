@@ -1,16 +1,15 @@
 // `wasm-vae train` on tabular data: a .csv (columns inferred or declared, a test file read with the training
 // file's columns, --validation-split) and an .npy (float rows, or uint8 images that are still drawn). The model
 // file keeps the CSV's columns; tables get no pictures; bad files get one line naming the flag, file, row and column.
-// The likelihood keys that other branches of issue 20 add (variance, normalize, block lists) are checked as
-// this library has them: passed when VAE.create takes them, left out with a note (or refused, for categorical
-// columns) when it does not, so the test holds before and after they merge.
+// Tables train with a learned per-column variance and standardisation by default, and a CSV's categorical columns
+// with their own likelihood blocks.
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { splitRows } from '../../src/cli/train-data.js';
 import { readCsv } from '../../src/data/index.js';
-import { readMetadata, VAE, VAEError, type VAEOptions } from '../../src/index.js';
+import { readMetadata } from '../../src/index.js';
 import { floatBytes, npyBytes } from '../data/npy-bytes.js';
 import { cli } from './cli-in-process.js';
 
@@ -26,15 +25,6 @@ writeFileSync(path('train.csv'), ['id,pressure,power,flow', ...rows.map((r) => r
 // A test file: columns in another order, a label column the training file lacks.
 writeFileSync(path('test.csv'), ['label,flow,pressure,id,power', ...rows.slice(0, 10).map((r) => [0, r[3], r[1], r[0], r[2]].join(','))].join('\r\n'));
 
-const accepts = async (options: Record<string, unknown>) => {
-  try {
-    (await VAE.create({ hiddenDims: [], latentDim: 1, ...options } as unknown as VAEOptions)).dispose();
-    return true;
-  } catch (error) {
-    if (error instanceof VAEError && error.code === 'INVALID_CONFIG') return false;
-    throw error;
-  }
-};
 const modelConfig = (file: string) => JSON.parse(readMetadata(new Uint8Array(readFileSync(file))).config);
 
 const small = ['--epochs', '2', '--hidden', '8', '--latent', '2', '--batch-size', '16', '--threads', '1'];
@@ -52,13 +42,8 @@ describe('wasm-vae train --data FILE.csv', () => {
     expect(JSON.parse(meta.columns)).toEqual(readCsv(readFileSync(path('train.csv')), { ignore: ['id'] }).columns);
     const config = modelConfig(join(out, 'model.safetensors'));
     expect(config.likelihood).toBe('gaussian');
-    const variance = await accepts({ inputDim: 1, likelihood: 'gaussian', variance: 'feature' });
-    const normalize = await accepts({ inputDim: 1, likelihood: 'gaussian', normalize: 'standardize' });
-    console.log(`this library takes variance: ${variance}, normalize: ${normalize}`);
-    expect(config.variance).toBe(variance ? 'feature' : undefined);
-    expect(config.normalize).toBe(normalize ? 'standardize' : undefined);
-    expect(r.out.includes('note: this wasm-vae has no variance option yet')).toBe(!variance);
-    expect(r.out.includes('note: this wasm-vae has no normalize option yet')).toBe(!normalize);
+    expect(config.variance).toBe('feature');
+    expect(config.normalize).toBe('standardize');
   });
 
   it("reads --test-data with the training file's columns (its own order, an extra label skipped), and resumes", async () => {
@@ -77,19 +62,14 @@ describe('wasm-vae train --data FILE.csv', () => {
     expect(evaluated.out).toMatch(/^10 images: -ELBO \d/);
   });
 
-  it('a CSV with categorical columns trains on its likelihood blocks, or says plainly that this library has none', async () => {
+  it('a CSV with categorical columns trains on its likelihood blocks', async () => {
     const text = ['temp,colour,load', ...Array.from({ length: 40 }, (_, i) => `${(i % 7) * 1.5},${['red', 'green', 'blue'][i % 3]},${i % 5}`)].join('\n');
     writeFileSync(path('mixed.csv'), text);
-    const blocks = await accepts({ inputDim: 3, likelihood: [{ gaussian: 1 }, { categorical: 2 }] });
     const r = await cli('train', '--data', path('mixed.csv'), '--out', path('out-mixed'), ...small);
-    if (blocks) {
-      expect(r.err).toBe('');
-      const config = modelConfig(join(path('out-mixed'), 'model.safetensors'));
-      expect(config.likelihood).toEqual(readCsv(text).likelihood);
-    } else {
-      expect(r.code).toBe(1);
-      expect(r.err).toBe('wasm-vae: the CSV has categorical columns (colour); this wasm-vae has no likelihood blocks for them yet: train without them (--ignore them)');
-    }
+    expect(r.err).toBe('');
+    const config = modelConfig(join(path('out-mixed'), 'model.safetensors'));
+    expect(config.likelihood).toEqual(readCsv(text).likelihood);
+    expect(config.normalize).toBe('standardize');
     const given = await cli('train', '--data', path('mixed.csv'), '--likelihood', 'gaussian', '--out', path('out-mixed2'), ...small);
     expect(given.err).toMatch(/^wasm-vae: --likelihood gaussian: the CSV has categorical columns \(colour\), which need their own likelihood blocks/);
     const ignored = await cli('train', '--data', path('mixed.csv'), '--ignore', 'colour', '--out', path('out-mixed3'), ...small);

@@ -95,7 +95,7 @@ describe('VAE.reconstructionError', () => {
   it('refuses bad arguments with the call, the expectation and what came', async () => {
     const vae = await VAE.create({ inputDim: 4, hiddenDims: [3], latentDim: 2, seed: 1 });
     await expectVAEError(() => vae.reconstructionError(new Float32Array(6)), 'INVALID_ARGUMENT', /VAE\.reconstructionError.*x/);
-    await expectVAEError(() => vae.reconstructionError(new Float32Array(4), { perFeature: 'yes' as unknown as boolean }), 'INVALID_ARGUMENT', /options\.perFeature.*a boolean/);
+    await expectVAEError(() => vae.reconstructionError(new Float32Array(4), { perFeature: 'yes' as unknown as false }), 'INVALID_ARGUMENT', /options\.perFeature.*a boolean/);
     await expectVAEError(() => vae.reconstructionError(Float32Array.of(0, 2, 0, 0)), 'INVALID_ARGUMENT', /VAE\.reconstructionError.*\[0, 1\]/);
     vae.dispose();
   });

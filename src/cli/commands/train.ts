@@ -101,8 +101,7 @@ export async function runTrain(given: TrainCommand): Promise<void> {
 async function createModel(cmd: TrainCommand, input: ReturnType<typeof readTrainData>): Promise<VAE> {
   const base = modelOptions(cmd, { inputDim: input.inputDim, shape: input.train.shape, inputShape: input.inputShape }, input.labels?.classes ?? 0);
   // After modelOptions, which takes an --arch file's likelihood into cmd: the data's likelihood, variance, scaling.
-  const { keys, notes } = await modelKeys(cmd, input.train);
-  for (const note of notes) console.log(`note: ${note}`);
+  const keys = modelKeys(cmd, input.train);
   const options = { ...base, ...keys } as VAEOptions;
   try {
     return await VAE.create(options, { threads: cmd.threads });
