@@ -13,6 +13,7 @@ import { gemm_packed, gemm_packed_panels } from './gemm-packed';
 import { packColumns, packChannels } from './conv-pack';
 import { indirectWeightGradient, indirect_weight_gradient, indirect_dw_scratch_floats } from './conv-indirect-dw';
 import { LANES, VBYTES, vsplat, vload, vstore, vadd } from '~lib/lanes';
+import { channelSums4 } from './conv-sums';
 
 // @ts-ignore: decorator
 @inline function outSize(n: i32, k: i32, stride: i32, pad: i32): i32 { return (n + 2 * pad - k) / stride + 1; }
@@ -248,6 +249,19 @@ export function channelSums(db: usize, dy: usize, tmp: usize, batch: i32, channe
   const count = c1 - c0, rowB = <usize>count << 2, sums = db + (<usize>c0 << 2), imageB = <usize>(channels * pixels) << 2;
   if (count <= 0) return;
   if (!accumulate) fillRows(sums, 0, false, 1, count);
+  if (ASC_FEATURE_SIMD && LANES == 4 && count >= 4) { // no transposed copy: ./conv-sums.ts, then the last count mod 4 channels
+    const first = dy + (<usize>(c0 * pixels) << 2);
+    channelSums4(sums, first, batch, channels, pixels, count);
+    for (let c = count & ~3; c < count; c++) {
+      let s0 = load<f32>(sums + (<usize>c << 2));
+      for (let n = 0; n < batch; n++) {
+        const row = first + <usize>n * imageB + (<usize>(c * pixels) << 2);
+        for (let i = 0; i < pixels; i++) s0 += load<f32>(row + (<usize>i << 2));
+      }
+      store<f32>(sums + (<usize>c << 2), s0);
+    }
+    return;
+  }
   for (let n = 0; n < batch; n++) {
     transpose(tmp, dy + <usize>n * imageB + (<usize>(c0 * pixels) << 2), count, pixels); // (c, q) → (q, c)
     let c = 0;
