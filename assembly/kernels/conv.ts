@@ -10,7 +10,9 @@
 //   forward         y_n (outC, P) = W · rows(x_n)ᵀ + b, epilogue: 4 pixels × 8 channels a tile, each 4-pixel block's
 //                   patch values gathered from zero-padded (H, W, C) images (./conv-direct.ts, XNNPACK's indirect
 //                   GEMM), tiles transposed into NCHW as they finish; when accumulating into y, im2row + gemm instead
-//   input gradient  dx_n = row2im(dy_nᵀ (P, outC) · W (outC, K)), dyᵀ packed straight from dy (./conv-pack.ts)
+//   input gradient  dx_n = row2im(dy_nᵀ (P, outC) · W (outC, K)), dyᵀ packed straight from dy (./conv-pack.ts); with
+//                   8 or more input channels per stride phase (./conv-direct-dx.ts); with one, stride 2 and kernel
+//                   width 4, with pixels in the lanes (./conv-thin-dx.ts), the row2im path's sums
 //   weight gradient dW (outC, K) += dy_n (outC, P) · rows(x_n), images in order: dy's rows packed by 4×4
 //                   transposes; with few input channels, read from padded images without patch rows
 //                   (./conv-indirect-dw.ts)

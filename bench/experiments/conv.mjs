@@ -4,7 +4,9 @@
 // (kernel rate) / (probe rate just before and after it): this shared machine's speed drifts within seconds, so only
 // measurements taken together are compared. Flops count 2 per multiply-add of the convolution's definition
 // (padding taps excluded from nothing: 2·B·outC·Ho·Wo·inC·kH·kW for Conv2d, the same product for ConvTranspose2d).
-// `--rounds N` changes the number of rounds; `--only NAME` runs the rows whose name contains NAME; `--json` adds a
+// At one channel (the 1→32 and 32→1 layers) two more rows time the Conv2d input-gradient product (conv2d's input
+// gradient, convT's forward) on its pixel-vectorised kernel (assembly/kernels/conv-thin-dx.ts) and on the im2row path
+// it replaced, then their time ratio from alternating calls. `--rounds N` changes the number of rounds; `--only NAME` runs the rows whose name contains NAME; `--json` adds a
 // last line of JSON (the peak and every row) for bench/run.ts.
 import { readFileSync } from 'node:fs';
 import { measurePeak } from '../suites/portable.mjs';
