@@ -4,7 +4,7 @@
 // allocation.
 export {
   conv_out_size, conv_transpose_out_size, conv2d_scratch_floats, conv_transpose2d_scratch_floats,
-  conv2d_forward, conv2d_forward_im2row, conv2d_backward_input, conv2d_backward_weight, conv2d_backward_weight_rows,
+  conv2d_forward, conv2d_forward_im2row, conv2d_backward_input, conv2d_backward_input_im2row, conv2d_backward_weight, conv2d_backward_weight_rows,
   conv_transpose2d_forward, conv_transpose2d_backward_input, conv_transpose2d_backward_weight,
   conv_transpose2d_backward_weight_rows,
 } from '../kernels/conv';

@@ -8,10 +8,12 @@ import { transpose } from './dense';
 import { im2row_hwc, im2row_hwc_panels, row2im_hwc_add } from './im2col';
 import { conv2d_forward_direct } from './conv-direct';
 import { directInputGradient, conv2d_input_gradient_direct } from './conv-direct-dx';
+import { thinInputGradient, conv2d_input_gradient_thin } from './conv-thin-dx';
 import { gemm_packed, gemm_packed_panels } from './gemm-packed';
 import { packColumns, packChannels } from './conv-pack';
 import { indirectWeightGradient, indirect_weight_gradient, indirect_dw_scratch_floats } from './conv-indirect-dw';
 import { LANES, VBYTES, vsplat, vload, vstore, vadd } from '~lib/lanes';
+import { channelSums4 } from './conv-sums';
 
 // @ts-ignore: decorator
 @inline function outSize(n: i32, k: i32, stride: i32, pad: i32): i32 { return (n + 2 * pad - k) / stride + 1; }
@@ -124,14 +126,20 @@ export function convForward(
 /**
  * Core of Conv2d's input gradient: dx = epilogue(init + row2im(dyᵀ·W)) per image, init = bias per channel
  * (bias != 0), the old dx (accumulate), or 0. Here dx is (inC, h, wd) and dy (outC, ho, wo) per image. With 8 or
- * more input channels, ./conv-direct-dx.ts's indirect product per stride phase instead. A group's dyᵀ (G·P × outC)
+ * more input channels, ./conv-direct-dx.ts's indirect product per stride phase instead; with one, stride 2 and kernel
+ * width 4, ./conv-thin-dx.ts's pixel-vectorised kernel (the same bits; allowThin false: the benchmark's comparison). A group's dyᵀ (G·P × outC)
  * is packed first (conv-pack.ts), so that the product's rows span the group; W's columns are taken in tap-major
  * order, so the patch-row gradients go back into the image (H, W, C) in runs (row2im_hwc_add).
  */
 export function convInputGradient(
   dx: usize, dy: usize, w: usize, bias: usize, scratch: usize,
-  batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32, accumulate: bool, epilogue: i32
+  batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32, accumulate: bool, epilogue: i32,
+  allowThin: bool = true
 ): void {
+  if (allowThin && thinInputGradient(inC, kw, s)) {
+    conv2d_input_gradient_thin(dx, dy, w, bias, scratch, batch, h, wd, outC, kh, p, accumulate, epilogue);
+    return;
+  }
   if (directInputGradient(inC)) {
     conv2d_input_gradient_direct(dx, dy, w, bias, scratch, batch, inC, h, wd, outC, kh, kw, s, p, accumulate, epilogue);
     return;
@@ -241,6 +249,19 @@ export function channelSums(db: usize, dy: usize, tmp: usize, batch: i32, channe
   const count = c1 - c0, rowB = <usize>count << 2, sums = db + (<usize>c0 << 2), imageB = <usize>(channels * pixels) << 2;
   if (count <= 0) return;
   if (!accumulate) fillRows(sums, 0, false, 1, count);
+  if (ASC_FEATURE_SIMD && LANES == 4 && count >= 4) { // no transposed copy: ./conv-sums.ts, then the last count mod 4 channels
+    const first = dy + (<usize>(c0 * pixels) << 2);
+    channelSums4(sums, first, batch, channels, pixels, count);
+    for (let c = count & ~3; c < count; c++) {
+      let s0 = load<f32>(sums + (<usize>c << 2));
+      for (let n = 0; n < batch; n++) {
+        const row = first + <usize>n * imageB + (<usize>(c * pixels) << 2);
+        for (let i = 0; i < pixels; i++) s0 += load<f32>(row + (<usize>i << 2));
+      }
+      store<f32>(sums + (<usize>c << 2), s0);
+    }
+    return;
+  }
   for (let n = 0; n < batch; n++) {
     transpose(tmp, dy + <usize>n * imageB + (<usize>(c0 * pixels) << 2), count, pixels); // (c, q) → (q, c)
     let c = 0;

@@ -109,8 +109,8 @@ export function zeroFloats(dst: usize, n: i32): void {
 /**
  * The K taps of `rows` (<= 4) output pixels (bases at pix, into img) as one packed block for tile_packed: tap t of
  * pixel r at dst + 16·t + 4·r (rows past `rows` repeat pixel 0: computed, never stored). With `runs4` (the tap
- * offsets come in runs of 4 consecutive floats: channel counts that are multiples of 4), the SIMD build moves 4
- * taps of the 4 pixels at once, 4 loads and a 4×4 shuffle transpose; else float by float.
+ * offsets come in aligned runs of 4 consecutive floats: the forward's kW·C, conv-direct-dx.ts's channels, a multiple
+ * of 4), the SIMD build moves 4 taps of the 4 pixels at once, 4 loads and a 4×4 shuffle transpose; else float by float.
  */
 export function packPixels(dst: usize, img: usize, pix: usize, offs: usize, k: i32, rows: i32, runs4: bool): void {
   const a0 = img + <usize>load<i32>(pix), a1 = rows > 1 ? img + <usize>load<i32>(pix, 4) : a0;
@@ -182,7 +182,7 @@ export function conv2d_forward_direct(
     for (let i = 0; i < g; i++) padImage(img + (<usize>(i * imgF) << 2), x + (<usize>((n0 + i) * inC * h * wd) << 2), inC, h, wd, p);
     for (let q = 0; q < M; q += 4) {
       const rows = min(4, M - q);
-      packPixels(pa, img, pix + (<usize>q << 2), offs, K, rows, inC % 4 == 0);
+      packPixels(pa, img, pix + (<usize>q << 2), offs, K, rows, (kw * inC) % 4 == 0);
       for (let o = 0; o < o8; o += 2 * LANES) {
         const col = <usize>o << 2, yo = yg + <usize>o * ldyB;
         tile_packed(tmp, 8 * LANES, pa, wpan + <usize>(o / (2 * LANES)) * panelB, 2 * VBYTES, b + col, K, mode, epilogue, 4);

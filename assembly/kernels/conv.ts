@@ -10,7 +10,9 @@
 //   forward         y_n (outC, P) = W · rows(x_n)ᵀ + b, epilogue: 4 pixels × 8 channels a tile, each 4-pixel block's
 //                   patch values gathered from zero-padded (H, W, C) images (./conv-direct.ts, XNNPACK's indirect
 //                   GEMM), tiles transposed into NCHW as they finish; when accumulating into y, im2row + gemm instead
-//   input gradient  dx_n = row2im(dy_nᵀ (P, outC) · W (outC, K)), dyᵀ packed straight from dy (./conv-pack.ts)
+//   input gradient  dx_n = row2im(dy_nᵀ (P, outC) · W (outC, K)), dyᵀ packed straight from dy (./conv-pack.ts); with
+//                   8 or more input channels per stride phase (./conv-direct-dx.ts); with one, stride 2 and kernel
+//                   width 4, with pixels in the lanes (./conv-thin-dx.ts), the row2im path's sums
 //   weight gradient dW (outC, K) += dy_n (outC, P) · rows(x_n), images in order: dy's rows packed by 4×4
 //                   transposes; with few input channels, read from padded images without patch rows
 //                   (./conv-indirect-dw.ts)
@@ -26,6 +28,7 @@
 import { EPILOGUE_NONE } from './gemm';
 import { direct_scratch_floats } from './conv-direct';
 import { direct_dx_scratch_floats } from './conv-direct-dx';
+import { thin_dx_scratch_floats } from './conv-thin-dx';
 import { scratch_floats, weight_scratch_floats, convForward, convInputGradient, convWeightGradient, channelSums } from './conv-cores';
 
 /** Output size of a convolution along one axis: ⌊(n + 2·pad − k) / stride⌋ + 1. */
@@ -38,7 +41,8 @@ export function conv_transpose_out_size(n: i32, k: i32, stride: i32, pad: i32): 
 export function conv2d_scratch_floats(inC: i32, h: i32, w: i32, outC: i32, kh: i32, kw: i32, stride: i32, pad: i32): i32 {
   const floats = scratch_floats(conv_out_size(h, kh, stride, pad) * conv_out_size(w, kw, stride, pad), inC * kh * kw, outC, inC * h * w);
   const paths = max(direct_scratch_floats(inC, h, w, outC, kh, kw, stride, pad), direct_dx_scratch_floats(inC, h, w, outC, kh, kw, stride, pad));
-  return max(max(floats, paths), weight_scratch_floats(inC, h, w, outC, kh, kw, stride, pad));
+  const thin = thin_dx_scratch_floats(h, w, outC, kh, kw, pad);
+  return max(max(max(floats, paths), thin), weight_scratch_floats(inC, h, w, outC, kh, kw, stride, pad));
 }
 
 /** Scratch floats of the ConvTranspose2d kernels (any of the three; inputs inC × h × w). Takes the kernels' dims. */
@@ -46,7 +50,7 @@ export function conv_transpose2d_scratch_floats(inC: i32, h: i32, w: i32, outC: 
   const ho = conv_transpose_out_size(h, kh, stride, pad), wo = conv_transpose_out_size(w, kw, stride, pad);
   const floats = max(scratch_floats(h * w, outC * kh * kw, inC, outC * ho * wo), direct_scratch_floats(outC, ho, wo, inC, kh, kw, stride, pad));
   const paths = max(weight_scratch_floats(outC, ho, wo, inC, kh, kw, stride, pad), direct_dx_scratch_floats(outC, ho, wo, inC, kh, kw, stride, pad));
-  return max(floats, paths);
+  return max(max(floats, paths), thin_dx_scratch_floats(ho, wo, inC, kh, kw, pad));
 }
 
 /**
@@ -70,6 +74,14 @@ export function conv2d_forward_im2row(
   batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, stride: i32, pad: i32, epilogue: i32
 ): void {
   convForward(y, x, w, b, scratch, batch, inC, h, wd, outC, kh, kw, stride, pad, false, epilogue, false);
+}
+
+/** conv2d_backward_input never through ./conv-thin-dx.ts (one input channel), for the tests' and benchmark's comparison. */
+export function conv2d_backward_input_im2row(
+  dx: usize, dy: usize, w: usize, scratch: usize,
+  batch: i32, inC: i32, h: i32, wd: i32, outC: i32, kh: i32, kw: i32, stride: i32, pad: i32, accumulate: bool
+): void {
+  convInputGradient(dx, dy, w, 0, scratch, batch, inC, h, wd, outC, kh, kw, stride, pad, accumulate, EPILOGUE_NONE, false);
 }
 
 /** Conv2d input gradient dx = conv2dᵀ(dy, W); overwrites dx, or adds into it when `accumulate`. */

@@ -4,7 +4,9 @@
 // (kernel rate) / (probe rate just before and after it): this shared machine's speed drifts within seconds, so only
 // measurements taken together are compared. Flops count 2 per multiply-add of the convolution's definition
 // (padding taps excluded from nothing: 2·B·outC·Ho·Wo·inC·kH·kW for Conv2d, the same product for ConvTranspose2d).
-// `--rounds N` changes the number of rounds; `--only NAME` runs the rows whose name contains NAME; `--json` adds a
+// At one channel (the 1→32 and 32→1 layers) two more rows time the Conv2d input-gradient product (conv2d's input
+// gradient, convT's forward) on its pixel-vectorised kernel (assembly/kernels/conv-thin-dx.ts) and on the im2row path
+// it replaced, then their time ratio from alternating calls. `--rounds N` changes the number of rounds; `--only NAME` runs the rows whose name contains NAME; `--json` adds a
 // last line of JSON (the peak and every row) for bench/run.ts.
 import { readFileSync } from 'node:fs';
 import { measurePeak } from '../suites/portable.mjs';
@@ -70,6 +72,15 @@ for (const [kind, inC, h, wd, outC, k, s, p] of LAYERS) {
   const what = conv ? 'conv2d forward + bias + ReLU' : 'convT input gradient';
   rows.push([`  same, im2row + gemm`, () => w.conv2d_forward_im2row(fOut, fIn, wt, fB, col, B, fInC, fH, fH, fOutC, k, k, s, p, conv ? 1 : 0)],
     [`  same, direct loop`, () => w.conv2d_forward_direct(fOut, fIn, wt, fB, direct, B, fInC, fH, fH, fOutC, k, k, s, p, conv ? 1 : 0)]);
+  // the Conv2d input-gradient product at one input channel (conv2d's input gradient, convT's forward): the kernels'
+  // pixel-vectorised path (assembly/kernels/conv-thin-dx.ts) and the im2row path it replaced, without bias or epilogue
+  const [gInC, gH, gOutC, gIn, gOut] = conv ? [inC, h, outC, dy, dx] : [outC, ho, inC, x, y];
+  const thin = gInC === 1 && s === 2 && k === 4;
+  if (thin) {
+    const g = [B, gInC, gH, gH, gOutC, k, k, s, p, 0];
+    rows.push([`  ${conv ? 'input gradient' : 'forward'} product (no bias), thin kernel`, () => w.conv2d_backward_input(gOut, gIn, wt, col, ...g)],
+      [`  same, im2row + gemm + row2im`, () => w.conv2d_backward_input_im2row(gOut, gIn, wt, col, ...g)]);
+  }
   console.log(`${shape}: the kernels take the direct loop for the ${what} (im2row + gemm only when accumulating)`);
   for (const [name, fn] of rows) {
     if (ONLY && !name.includes(ONLY)) continue;
@@ -89,5 +100,10 @@ for (const [kind, inC, h, wd, outC, k, s, p] of LAYERS) {
   for (let r = 0; r < 15; r++) ratios.push(once(rows[4][1]) / once(rows[3][1]));
   console.log(`  direct loop against im2row + gemm: time ratio ${median(ratios).toFixed(2)} (median of 15 alternating calls); ` +
     `max |difference| ${diff.toExponential(1)} (largest output ${scale.toExponential(1)})`);
+  if (thin) {
+    const thinRatios = [];
+    for (let r = 0; r < 15; r++) thinRatios.push(once(rows[5][1]) / once(rows[6][1]));
+    console.log(`  thin kernel against im2row + gemm + row2im: time ratio ${median(thinRatios).toFixed(2)} (median of 15 alternating calls; the same bits)`);
+  }
 }
 if (JSON_OUT) console.log(JSON.stringify({ peak, batch: B, rounds: ROUNDS, rows: measured }));

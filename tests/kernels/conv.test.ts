@@ -29,6 +29,13 @@ const CASES: ConvDims[] = [
   dims(3, 8, 7, 8, 10, 2, 2, 3, 0), // stride above the kernel: some input pixels get no tap
   dims(2, 1, 7, 6, 3, 3, 2, 3, 1), // one input channel, stride above the kernel
   dims(2, 4, 5, 5, 1, 3, 3, 1, 1), // one output channel, stride 1
+  // one input channel, stride 2, kernel width 4 (conv2d's input gradient, convT's forward at one output channel:
+  // conv-thin-dx.ts): pixel counts off multiples of 4 and 8, rows narrower than 4 pixels, kernel heights 2–5, padding 0–2
+  dims(2, 1, 9, 11, 3, 3, 4, 2, 0),
+  dims(2, 1, 6, 5, 4, 2, 4, 2, 2),
+  dims(1, 1, 4, 4, 2, 4, 4, 2, 1),
+  dims(2, 1, 13, 16, 5, 5, 4, 2, 1),
+  dims(2, 7, 5, 3, 1, 4, 4, 2, 1),
 ];
 
 type Kind = 'conv2d' | 'convT';
@@ -176,6 +183,35 @@ describe('conv kernels: one answer, however the work is built or split', () => {
     }
     console.log(`conv2d forward, im2row + gemm against the direct kernel: ${total} values, ${diff} differ in their bits`);
     expect(total).toBeGreaterThan(0);
+    expect(diff).toBe(0);
+  });
+
+  it('the one-channel input gradient (conv-thin-dx.ts) gives the im2row path\'s bits, overwriting or accumulating', async () => {
+    // conv2d's input gradient at one input channel is convT's forward at one output channel; ConvTranspose2d's
+    // bias and epilogues are compared across the builds above, where the scalar build keeps the im2row path.
+    let total = 0, diff = 0, thin = 0;
+    for (const build of ['conv', 'conv-scalar'] as ConvBuild[]) {
+      const k = await convKernels(build);
+      for (const [index, [kind, d]] of shapes.entries()) {
+        if (kind !== 'conv2d' || d.inC !== 1) continue;
+        if (d.stride === 2 && d.kw === 4) thin++;
+        const v = inputs(kind, d, 11 * index), n = sizes(kind, d), col = k.zeros(scratchFloats(k, kind, d));
+        const dy = k.put(v.dy), wt = k.put(v.wt), old = randomArray(n.x, index);
+        for (const accumulate of [0, 1]) {
+          const [a, b] = ['conv2d_backward_input', 'conv2d_backward_input_im2row'].map((fn) => {
+            const dx = k.put(Float32Array.from([...old, 7, 7, 7, 7, 7, 7, 7, 7]));
+            k.w[fn](dx, dy, wt, col, ...dimArgs(d), accumulate);
+            const out = k.get(dx, n.x + 8);
+            expect([...out.subarray(n.x)]).toEqual(new Array(8).fill(7)); // nothing written past dx
+            return out.subarray(0, n.x);
+          });
+          total += n.x; diff += differing(a, b);
+        }
+      }
+    }
+    console.log(`conv2d input gradient at one input channel, against the im2row path: ${total} values (${thin / 2} shapes × 2 builds ` +
+      `on the pixel-vectorised kernel), ${diff} differ in their bits`);
+    expect(thin).toBeGreaterThanOrEqual(12);
     expect(diff).toBe(0);
   });
 
