@@ -36,6 +36,7 @@ export interface VAEConfig {
    * from statistics the first fit computes on its training data and keeps (saved with the model). Every call then
    * takes and returns data in its own units; losses and scores are nats of the scaled data. It scales Gaussian
    * columns, or with 'minmax' every column of a 'bernoulli' model. Absent (the key too) for 'none', the default.
+   * Such a model takes no other call with data (trainStep included) before its first fit.
    */
   readonly normalize?: Normalize;
   /** Drives initialisation, shuffling and ε: the same seed and data give bit-identical models. */

@@ -226,8 +226,9 @@ export class VAE {
     const xs = this.#in(method, x); // the element terms are nats of the scaled data, as the scores are
     this.#model.checkAll(method, 'x', xs);
     const params = this.#model.decoderOutput(method, this.#model.encode(method, xs, conditions, false).mean, conditions);
-    const elements = elementNll(this.config, xs, params, this.#model.decoderLogVar(), allocate(method, 'the result', n, this.config.inputDim, Float32Array));
-    return perFeature ? elements : rowSums(elements, this.config.inputDim);
+    const D = this.config.inputDim, logVar = this.#model.decoderLogVar();
+    return perFeature ? elementNll(this.config, xs, params, logVar, allocate(method, 'the result', n, D, Float32Array))
+      : rowSums(elementNll(this.config, xs, params, logVar, allocate(method, 'the elements', n, D, Float64Array)), D);
   }
 
   /** n draws z ~ N(0, I) from the model's sample stream, decoded: n·inputDim values (a likelihood list draws x per block). */
@@ -331,7 +332,7 @@ export class VAE {
    */
   #stats(method: string): Normalization | null {
     if (this.config.normalize && !this.#norm) {
-      throw new VAEError('INVALID_ARGUMENT', `${method}: expected a fitted model; normalize needs the statistics its first fit computes`);
+      throw new VAEError('INVALID_ARGUMENT', `${method}: expected a fitted model; normalize needs the statistics its first fit computes: call fit first`);
     }
     return this.#norm;
   }

@@ -104,7 +104,7 @@ export function resolveConfig(options: unknown, method: string, code: VAEErrorCo
     conditionDim: conditionDim as number,
   });
   if (normalize && !normalizedColumns(config).includes(true)) {
-    fail('normalize', "'minmax' or 'none' (standardize scales Gaussian columns; this model has none)", normalize);
+    fail('normalize', `${Array.isArray(likelihood) ? "'none'" : "'minmax' or 'none'"} (standardize scales Gaussian columns; this model has none)`, normalize);
   }
   try {
     layersOf(config);

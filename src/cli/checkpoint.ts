@@ -18,13 +18,14 @@ const RUN_KEY = 'wasm-vae-train';
  */
 const MAX_RUN_ENTRY = 4 * 1024 * 1024;
 
-export function writeCheckpoint(path: string, vae: VAE, cmd: TrainCommand, history: EpochLog[], files: RunFiles): void {
+/** `extra`: other __metadata__ entries the model file has too (a CSV's columns), so that the checkpoint reads data alike. */
+export function writeCheckpoint(path: string, vae: VAE, cmd: TrainCommand, history: EpochLog[], files: RunFiles, extra: Record<string, string> = {}): void {
   const run = JSON.stringify({ argv: toArgv(cmd), files, history });
   if (run.length > MAX_RUN_ENTRY) {
     throw new Error(`could not write ${path}: the run's history (${history.length} epochs) is ${run.length} bytes, over the ` +
       `${MAX_RUN_ENTRY}-byte limit of a checkpoint; start a new run from the model with fewer epochs per run`);
   }
-  writeFileAtomic(path, vae.save({ includeOptimizer: true, metadata: { [RUN_KEY]: run } }));
+  writeFileAtomic(path, vae.save({ includeOptimizer: true, metadata: { ...extra, [RUN_KEY]: run } }));
 }
 
 export interface ResumedRun {

@@ -47,10 +47,10 @@ export interface Dataset extends Images {
 }
 
 /** Images (default: MNIST's test set) checked against the model, with conditions from labels when it is conditional. */
-export function readDataset(vae: VAE, dataPath: unknown, labelsPath: unknown, limit?: number): Dataset {
+export function readDataset(vae: VAE, dataPath: unknown, labelsPath: unknown, limit?: number, flag = '--data'): Dataset {
   const mnist = dataPath === undefined ? mnistPaths() : null;
   // A .csv or .npy by extension; a CSV with the model's columns (and its other columns skipped).
-  const images: Images = readDataFile(typeof dataPath === 'string' ? dataPath : mnist!.test, '--data', undefined, { columns: COLUMNS.get(vae) });
+  const images: Images = readDataFile(typeof dataPath === 'string' ? dataPath : mnist!.test, flag, undefined, { columns: COLUMNS.get(vae) });
   const size = images.shape.reduce((a, b) => a * b, 1), model = vae.config.inputShape;
   if (size !== vae.config.inputDim) throw new Error(`the images have ${size} values each; the model takes ${vae.config.inputDim}`);
   if (images.inputShape && model && describeShape(images) !== describeShape({ shape: model, inputShape: model })) {

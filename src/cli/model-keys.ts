@@ -22,10 +22,15 @@ export function modelKeys(cmd: TrainCommand, train: DataFile): ModelKeys {
     throw new Error(`--likelihood ${cmd.likelihood}: the CSV has categorical columns (${categorical.join(', ')}), which need their own ` +
       'likelihood blocks: leave --likelihood out (or give auto), or --ignore those columns');
   }
+  // A list carries each Gaussian block's variance itself: --variance sets theirs.
+  const blocks = Array.isArray(likelihood) ? (likelihood as Array<Record<string, unknown>>) : null;
+  if (blocks && cmd.variance !== undefined) likelihood = blocks.map((b) => ('gaussian' in b ? { ...b, variance: cmd.variance } : b));
   const keys: ModelKeys = { likelihood };
-  const variance = cmd.variance ?? (tabular && likelihood === 'gaussian' ? 'feature' : undefined);
+  const variance = blocks ? undefined : cmd.variance ?? (tabular && likelihood === 'gaussian' ? 'feature' : undefined);
   if (variance !== undefined) keys.variance = variance;
-  const normalize = cmd.normalize ?? (tabular && (likelihood === 'gaussian' || Array.isArray(likelihood)) ? 'standardize' : undefined);
+  // Standardisation scales Gaussian columns: a table of categories alone has none to scale.
+  const gaussian = likelihood === 'gaussian' || (blocks?.some((b) => 'gaussian' in b) ?? false);
+  const normalize = cmd.normalize ?? (tabular && gaussian ? 'standardize' : undefined);
   if (normalize !== undefined) keys.normalize = normalize;
   return keys;
 }

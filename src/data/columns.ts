@@ -116,7 +116,7 @@ export function likelihoodOf(columns: readonly Column[]): { likelihood: 'gaussia
   for (const c of used) {
     const last = blocks[blocks.length - 1];
     if (c.kind === 'categorical') blocks.push({ categorical: c.width });
-    else if (last && 'gaussian' in last) last.gaussian++;
+    else if (last && 'gaussian' in last) blocks[blocks.length - 1] = { gaussian: last.gaussian + 1, variance: 'feature' };
     else blocks.push({ gaussian: 1, variance: 'feature' });
   }
   return { likelihood: blocks };

@@ -1,15 +1,11 @@
-// The shapes the readers of wasm-vae/data return. The likelihood types mirror the model's configuration (the
-// issue 20 design: `likelihood: 'gaussian' | LikelihoodBlock[]`, `variance`), so a table's fields can be handed to
-// VAE.create as they are.
+// The shapes the readers of wasm-vae/data return. A table's likelihood and variance are the model configuration's
+// types (../model-types.ts), so a table's fields can be handed to VAE.create as they are.
+import type { GaussianVariance, LikelihoodBlock } from '../model-types.js';
+
+export type { GaussianVariance, LikelihoodBlock };
 
 /** What the readers take: text (CSV only), or the file's bytes. */
 export type DataSource = string | ArrayBuffer | ArrayBufferView;
-
-/** A Gaussian decoder's variance: fixed at 1, one learned value, one per column, or predicted per example. */
-export type GaussianVariance = 'unit' | 'shared' | 'feature' | 'output';
-
-/** One block of a mixed likelihood; a list's widths sum to inputDim, taken in list order. */
-export type LikelihoodBlock = { gaussian: number; variance?: GaussianVariance } | { categorical: number } | { bernoulli: number };
 
 /** A source column of a CSV and where it lands in a row. */
 export interface Column {

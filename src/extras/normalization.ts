@@ -5,6 +5,7 @@
 // Gaussian model gives about raw data.
 import { inputError } from '../checks/data.js';
 import { normalizedColumns } from './normalized-columns.js';
+import { blockColumns } from '../checks/likelihood.js';
 import type { Normalization, VAEConfig } from '../types.js';
 
 /**
@@ -60,12 +61,13 @@ export function rescale(norm: Normalization | null, data: Float32Array, out = fa
 }
 
 /**
- * For a model that does not scale its Gaussian columns: advice when a column's standard deviation is far from 1
+ * For a model that does not scale its unit-variance Gaussian columns: advice when a column's standard deviation is far from 1
  * (beyond [0.01, 100]; constant columns aside), where a unit-variance Gaussian's loss is dominated by the widest
  * columns or blind to the narrowest. Null when there is nothing to say.
  */
 export function scaleWarning(method: string, config: VAEConfig, data: Float32Array): string | null {
-  const columns = normalizedColumns({ ...config, normalize: 'standardize' });
+  // Columns of unit-variance Gaussian blocks: a learned variance adapts to each column's scale by itself.
+  const columns = blockColumns(config).flatMap(({ width, block }) => Array<boolean>(width).fill('gaussian' in block && (block.variance ?? 'unit') === 'unit'));
   if (config.normalize || !columns.includes(true)) return null;
   const { sd } = moments(method, config, data, columns);
   let worst = -1, far = 2; // |log10 sd| of the farthest column so far

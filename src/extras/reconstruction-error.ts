@@ -12,10 +12,11 @@ import type { VAEConfig } from '../types.js';
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
 /**
- * Fills `out` (n × inputDim) with each element's negative log-likelihood. `x`: the rows as the model sees them
+ * Fills `out` (n × inputDim: Float32Array per value, Float64Array to sum rows exactly) with each element's negative
+ * log-likelihood. `x`: the rows as the model sees them
  * (normalised); `params`: the decoder's output for their posterior means (n × P); `logVar`: decoder.logvar or null.
  */
-export function elementNll(config: VAEConfig, x: Float32Array, params: Float32Array, logVar: Float32Array | null, out: Float32Array): Float32Array {
+export function elementNll<T extends Float32Array | Float64Array>(config: VAEConfig, x: Float32Array, params: Float32Array, logVar: Float32Array | null, out: T): T {
   const D = config.inputDim, P = outputWidthOf(config), n = x.length / D, blocks = blockColumns(config);
   for (let r = 0; r < n; r++) {
     let p = r * P, v = 0;
@@ -50,7 +51,7 @@ export function elementNll(config: VAEConfig, x: Float32Array, params: Float32Ar
 }
 
 /** Each row's sum of `elements` (n × D), in float64. */
-export function rowSums(elements: Float32Array, D: number): Float64Array {
+export function rowSums(elements: Float64Array, D: number): Float64Array {
   const n = elements.length / D, sums = new Float64Array(n);
   for (let r = 0; r < n; r++) {
     let s = 0;

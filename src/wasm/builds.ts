@@ -128,10 +128,10 @@ async function readUrl(method: string, url: URL): Promise<ArrayBuffer | Uint8Arr
  * in the limits flag of that import (0x01 → 0x03, WebAssembly threads proposal), so one build serves both. A
  * compiled WebAssembly.Module cannot be re-declared, so it cannot run a pool (threads/support.ts says so first).
  */
-export function sharedSimdModule(method: string, source?: WasmSource, conv = false): Promise<WebAssembly.Module> {
+export function sharedSimdModule(method: string, source?: WasmSource, full = false): Promise<WebAssembly.Module> {
   if (!simdSupported()) throw unsupported(method, 'this engine has WebAssembly without SIMD, and threads run on the SIMD build');
   if (source === undefined || source === 'auto' || source === 'simd') {
-    const build = conv ? 'simd-full' : denseSimd();
+    const build = full ? 'simd-full' : denseSimd();
     return once(embedded, `shared-${build}`, async () => WebAssembly.compile(sharedCopy(method, await embeddedBytes(build), null)));
   }
   const value: unknown = source;
@@ -192,18 +192,18 @@ function markMemoryShared(bytes: Uint8Array): Uint8Array<ArrayBuffer> | null {
 }
 
 /**
- * The compiled module for `source`, or a VAEError saying what was expected and what came. With `conv` (a model with
+ * The compiled module for `source`, or a VAEError saying what was expected and what came. With `full` (a model with
  * convolution layers or a likelihood table: layer-table.ts), the embedded SIMD build is the full one, with both.
  */
-export async function resolveModule(method: string, source: WasmSource | undefined, conv = false): Promise<WebAssembly.Module> {
+export async function resolveModule(method: string, source: WasmSource | undefined, full = false): Promise<WebAssembly.Module> {
   if (typeof WebAssembly !== 'object' || typeof WebAssembly.validate !== 'function') {
     throw unsupported(method, 'this JavaScript engine has no WebAssembly');
   }
   if (source === undefined || source === 'auto') {
-    return embeddedModule(method, !simdSupported() ? 'scalar' : conv ? 'simd-full' : denseSimd());
+    return embeddedModule(method, !simdSupported() ? 'scalar' : full ? 'simd-full' : denseSimd());
   }
   const value: unknown = source; // checked at run time: callers from plain JS may pass anything
-  if (value === 'simd') return embeddedModule(method, conv ? 'simd-full' : denseSimd());
+  if (value === 'simd') return embeddedModule(method, full ? 'simd-full' : denseSimd());
   if (value === 'scalar') return embeddedModule(method, value);
   if (value instanceof WebAssembly.Module) return value;
   if (value instanceof URL) {

@@ -140,8 +140,8 @@ export class Engine {
    * the SIMD build on a shared memory that a thread pool's workers instantiate the same module on. With `conv`, a
    * build with the convolution layers.
    */
-  static async create(method: string, source?: WasmSource, shared = false, conv = false): Promise<Engine> {
-    const module = shared ? await sharedSimdModule(method, source, conv) : await resolveModule(method, source, conv);
+  static async create(method: string, source?: WasmSource, shared = false, full = false): Promise<Engine> {
+    const module = shared ? await sharedSimdModule(method, source, full) : await resolveModule(method, source, full);
     const names = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
     const missing = REQUIRED_EXPORTS.filter((name) => !names.has(name));
     if (missing.length > 0) {
@@ -154,7 +154,7 @@ export class Engine {
     const imports: WebAssembly.Imports = memory ? { env: { memory, wait: hostWait(memory) } } : {};
     const { exports } = await WebAssembly.instantiate(module, imports);
     const wasm = exports as unknown as WasmExports;
-    if (conv && wasm.build_conv() !== 1) {
+    if (full && wasm.build_conv() !== 1) {
       throw new VAEError('INVALID_ARGUMENT', `${method}: options.wasm: expected a build with the convolution layers ` +
         `(wasm-vae/wasm/simd-full or wasm-vae/wasm/scalar) for a model with conv2d or convTranspose2d layers, a likelihood ` +
         `list or a learned variance (that build has the likelihood blocks too); received the dense-only build`);

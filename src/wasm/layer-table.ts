@@ -19,7 +19,7 @@ export interface LayerTable {
    * Whether the model needs the full build (build_conv: the convolution layers and the likelihood blocks): a layer is
    * a convolution, or the model has a likelihood table.
    */
-  conv: boolean;
+  full: boolean;
   /** The likelihood table model_init reads right after the layer records (checks/likelihood.ts), or null. */
   likelihood: Uint32Array | null;
 }
@@ -50,6 +50,6 @@ export function layerTableOf(config: VAEConfig): LayerTable {
   return {
     records, count: layers.length, likelihood, encoderLayers: layers.findIndex((l) => l.name === 'encoder.mean'),
     joinAt: encoderJoinIndex(config.encoder ?? []), // an MLP's: 0 (its encoder is all dense)
-    conv: layers.some((l) => l.kind !== 'dense') || likelihood !== null,
+    full: layers.some((l) => l.kind !== 'dense') || likelihood !== null,
   };
 }

@@ -46,7 +46,7 @@ export class WasmModel {
   /** A model initialised from config.seed, with a batch of DEFAULT_BATCH laid out, its jobs on `threads` threads. */
   static async create(method: string, config: VAEConfig, source: WasmSource | undefined, threads: number): Promise<WasmModel> {
     const table = layerTableOf(config);
-    const engine = await Engine.create(method, source, threads > 1, table.conv);
+    const engine = await Engine.create(method, source, threads > 1, table.full);
     const w = engine.wasm;
     const all = recordsOf(table), records = engine.alloc(4 * all.length);
     new Uint32Array(w.memory.buffer, records, all.length).set(all);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { splitRows } from '../../src/cli/train-data.js';
-import { readCsv } from '../../src/data/index.js';
+import { readCsv, type LikelihoodBlock } from '../../src/data/index.js';
 import { readMetadata } from '../../src/index.js';
 import { floatBytes, npyBytes } from '../data/npy-bytes.js';
 import { cli } from './cli-in-process.js';
@@ -40,6 +40,8 @@ describe('wasm-vae train --data FILE.csv', () => {
     expect(existsSync(join(out, 'samples.png')) || existsSync(join(out, 'reconstructions.png'))).toBe(false);
     const meta = readMetadata(new Uint8Array(readFileSync(join(out, 'model.safetensors'))));
     expect(JSON.parse(meta.columns)).toEqual(readCsv(readFileSync(path('train.csv')), { ignore: ['id'] }).columns);
+    // the checkpoint keeps them too, so that it reads later CSVs alike
+    expect(readMetadata(new Uint8Array(readFileSync(join(out, 'checkpoint.safetensors')))).columns).toBe(meta.columns);
     const config = modelConfig(join(out, 'model.safetensors'));
     expect(config.likelihood).toBe('gaussian');
     expect(config.variance).toBe('feature');
@@ -70,6 +72,17 @@ describe('wasm-vae train --data FILE.csv', () => {
     const config = modelConfig(join(path('out-mixed'), 'model.safetensors'));
     expect(config.likelihood).toEqual(readCsv(text).likelihood);
     expect(config.normalize).toBe('standardize');
+    // --variance sets each Gaussian block's; a table of categories alone is not standardised (nothing to scale)
+    const shared = await cli('train', '--data', path('mixed.csv'), '--variance', 'shared', '--out', path('out-shared'), ...small);
+    expect(shared.err).toBe('');
+    expect(modelConfig(join(path('out-shared'), 'model.safetensors')).likelihood).toEqual(
+      (readCsv(text).likelihood as LikelihoodBlock[]).map((b) => ('gaussian' in b ? { ...b, variance: 'shared' } : b)));
+    writeFileSync(path('categories.csv'), ['colour,size', ...Array.from({ length: 40 }, (_, i) => `${['red', 'green', 'blue'][i % 3]},${['S', 'M'][i % 2]}`)].join('\n'));
+    const categories = await cli('train', '--data', path('categories.csv'), '--out', path('out-categories'), ...small);
+    expect(categories.err).toBe('');
+    const onlyCategories = modelConfig(join(path('out-categories'), 'model.safetensors'));
+    expect(onlyCategories.likelihood).toEqual([{ categorical: 3 }, { categorical: 2 }]);
+    expect(onlyCategories.normalize).toBeUndefined();
     const given = await cli('train', '--data', path('mixed.csv'), '--likelihood', 'gaussian', '--out', path('out-mixed2'), ...small);
     expect(given.err).toMatch(/^wasm-vae: --likelihood gaussian: the CSV has categorical columns \(colour\), which need their own likelihood blocks/);
     const ignored = await cli('train', '--data', path('mixed.csv'), '--ignore', 'colour', '--out', path('out-mixed3'), ...small);

@@ -139,7 +139,7 @@ describe('normalize: errors', () => {
     const before = vae.save({ includeOptimizer: true }), x = raw.subarray(0, 2 * D);
     for (const call of [() => vae.encode(x), () => vae.decode(new Float32Array(2)), () => vae.sample(2), () => vae.reconstruct(x),
       () => vae.evaluate(x), () => vae.scores(x), () => vae.trainStep(x), () => vae.latentGrid(2)]) {
-      await expectVAEError(call, 'INVALID_ARGUMENT', /^VAE\.\w+: expected a fitted model; normalize needs the statistics its first fit computes$/);
+      await expectVAEError(call, 'INVALID_ARGUMENT', /^VAE\.\w+: expected a fitted model; normalize needs the statistics its first fit computes: call fit first$/);
     }
     expect(vae.save({ includeOptimizer: true })).toEqual(before);
   });
@@ -245,6 +245,9 @@ describe('advice about raw data', () => {
       await (await VAE.create({ ...gaussian, normalize: 'standardize' })).fit(raw);
       await (await VAE.create({ ...gaussian, likelihood: 'bernoulli' })).fit(raw.map((v) => (v > 0 ? 1 : 0)));
       await (await VAE.create(gaussian)).fit(scaledByHand(raw, Float32Array.from(naive(raw).mean), Float32Array.from(naive(raw).sd, (v) => v || 1)));
+      // nor for a learned variance, which takes each column's scale itself
+      await (await VAE.create({ ...gaussian, variance: 'feature' })).fit(raw);
+      await (await VAE.create({ ...gaussian, likelihood: [{ gaussian: D, variance: 'shared' }] })).fit(raw);
       expect(spy).toHaveBeenCalledTimes(1);
     } finally {
       spy.mockRestore();

@@ -14,8 +14,8 @@ const BY = ['score', 'reconstruction'] as const;
 export const score: Command = {
   usage: `Usage: wasm-vae score --model FILE --data FILE [options]
 
-Scores each row for anomaly detection and writes CSV: row, score, reconstruction_error, flag (1 when the
-row's value --by is above the threshold). Rows are read as the model was trained: a CSV by the columns kept
+Scores each row for anomaly detection and writes CSV: row (the data row, from 1; a CSV's header is not
+counted), score, reconstruction_error, flag (1 when the row's value --by is above the threshold). Rows are read as the model was trained: a CSV by the columns kept
 in the model file, scaled by the statistics kept there.
 
 Options:
@@ -50,6 +50,9 @@ Options:
     if (o.threshold !== undefined && o.reference !== undefined) throw new Error('--threshold and --reference conflict: give one');
     const samples = integerOption('samples', o.samples, 1, 1, 100_000);
     const vae = await loadModel(o.model);
+    if (o.reference !== undefined && vae.config.conditionDim > 0) {
+      throw new Error('--reference: this model is conditional, and --labels are the labels of --data; give --threshold T, or --contamination of the scored rows');
+    }
     const set = readDataset(vae, o.data, o.labels, o.limit === undefined ? undefined : integerOption('limit', o.limit, 0, 1));
     const values = { score: scoresOf(vae, set.data, set.conditions, samples), reconstruction: vae.reconstructionError(set.data, { conditions: set.conditions }) };
     let cut: number, source: string;
@@ -57,7 +60,7 @@ Options:
       cut = numberOption('threshold', o.threshold, 0, false, -Infinity, Infinity);
       source = 'given';
     } else {
-      const ref = o.reference === undefined ? null : readDataset(vae, o.reference, undefined);
+      const ref = o.reference === undefined ? null : readDataset(vae, o.reference, undefined, undefined, '--reference');
       const reference = ref === null ? values[by]
         : by === 'score' ? scoresOf(vae, ref.data, ref.conditions, samples) : vae.reconstructionError(ref.data, { conditions: ref.conditions });
       const rate = o['false-positive-rate'] !== undefined

@@ -72,10 +72,11 @@ export async function runTrain(given: TrainCommand): Promise<void> {
     phase = 'training';
     const checkpointPath = join(cmd.out, CHECKPOINT_FILE);
     const model = vae;
+    const columns = input.table && { columns: JSON.stringify(input.table.columns) }; // a CSV's columns, to read later CSVs as the model's rows
     // Weights and Adam's two moments, and early stopping's best weights: the checkpoint's size, near enough.
     const schedule = new CheckpointSchedule(cmd.checkpointEvery, (cmd.patience > 0 ? 16 : 12) * model.parameterCount);
     const checkpoint = () => {
-      writeCheckpoint(checkpointPath, model, cmd, history, input.files);
+      writeCheckpoint(checkpointPath, model, cmd, history, input.files, columns);
       schedule.written();
     };
     const logs = await fitWithBar(model, cmd, input, stop.signal, resumed !== null, history, checkpoint, schedule);
@@ -87,7 +88,6 @@ export async function runTrain(given: TrainCommand): Promise<void> {
       console.log(`checkpoint written: continue with  wasm-vae train --resume ${checkpointPath}`);
     }
     const pictures = test ? { ...test, conditions: input.testConditions } : { ...train, conditions: input.conditions };
-    const columns = input.table && { columns: JSON.stringify(input.table.columns) }; // for reading CSVs as the model's rows later
     const written = await writeOutputs(cmd.out, vae, [...history, ...partial], pictures, columns);
     console.log(`wrote ${written.join(', ')}, ${checkpointPath}`);
   } finally {
