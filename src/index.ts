@@ -1,4 +1,8 @@
 // Public surface: re-exports only.
+/**
+ * The VAE and what goes with it: `import { VAE } from 'wasm-vae'`.
+ * @module wasm-vae
+ */
 export { VAE } from './vae.js';
 export { VAEError, type VAEErrorCode } from './errors.js';
 export { simdSupported } from './wasm/builds.js';
