@@ -1,5 +1,5 @@
-// Which columns VAEConfig.normalize scales, apart from the statistics (./normalization.ts), so that the likelihood
-// code can extend it on its own.
+// Which columns VAEConfig.normalize scales, apart from the statistics (./normalization.ts): the config check
+// needs it before any statistics exist.
 import { blockColumns } from '../checks/likelihood.js';
 import type { VAEConfig } from '../types.js';
 

@@ -245,18 +245,7 @@ export class WasmModel {
 
   /** The likelihood's mean for each row of z (checked: finite). */
   decode(method: string, z: Float32Array, conditions: Float32Array | undefined): Float32Array {
-    const { inputDim: D, latentDim: L } = this.config, n = z.length / L;
-    const out = allocate(method, 'the result', n, D, Float32Array);
-    this.#chunks(method, n, (start, rows) => {
-      const e = this.#e, w = e.wasm;
-      e.write(w.model_latent(), z.subarray(start * L, (start + rows) * L));
-      const bad = w.first_outside(w.model_latent(), rows * L, -FLOAT_MAX, FLOAT_MAX);
-      if (bad >= 0) throw valueError(method, 'z', 'finite numbers', start * L + bad, z[start * L + bad]);
-      this.#writeConditions(conditions, start, rows);
-      this.#runner.run(method, JOB.DECODE_MEAN, rows);
-      out.set(e.f32(this.#meansPtr(), rows * D), start * D);
-    });
-    return out;
+    return this.#decodeRows(method, z, conditions, JOB.DECODE_MEAN, this.config.inputDim, () => this.#meansPtr());
   }
 
   /**
@@ -264,16 +253,21 @@ export class WasmModel {
    * (logits, means, and the 'output' blocks' log-variances, unclamped), as checks/likelihood.ts lays them out.
    */
   decoderOutput(method: string, z: Float32Array, conditions: Float32Array | undefined): Float32Array {
-    const L = this.config.latentDim, P = outputWidthOf(this.config), n = z.length / L;
-    const out = allocate(method, 'the result', n, P, Float32Array);
+    return this.#decodeRows(method, z, conditions, JOB.DECODE, outputWidthOf(this.config), () => this.#e.wasm.model_output());
+  }
+
+  /** Runs `job` on each chunk of z's rows (checked: finite) and gathers `width` values per row from `at()`. */
+  #decodeRows(method: string, z: Float32Array, conditions: Float32Array | undefined, job: number, width: number, at: () => number): Float32Array {
+    const L = this.config.latentDim, n = z.length / L;
+    const out = allocate(method, 'the result', n, width, Float32Array);
     this.#chunks(method, n, (start, rows) => {
       const e = this.#e, w = e.wasm;
       e.write(w.model_latent(), z.subarray(start * L, (start + rows) * L));
       const bad = w.first_outside(w.model_latent(), rows * L, -FLOAT_MAX, FLOAT_MAX);
       if (bad >= 0) throw valueError(method, 'z', 'finite numbers', start * L + bad, z[start * L + bad]);
       this.#writeConditions(conditions, start, rows);
-      this.#runner.run(method, JOB.DECODE, rows);
-      out.set(e.f32(w.model_output(), rows * P), start * P);
+      this.#runner.run(method, job, rows);
+      out.set(e.f32(at(), rows * width), start * width);
     });
     return out;
   }

@@ -5,18 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { precisionRecall, rocAuc, threshold } from '../../src/anomaly/index.js';
 import { expectVAEError } from '../helpers/errors.js';
+import { mulberry32 as uniform } from '../helpers/random.js';
 import { PYTHON, sklearnAvailable } from './harness.js';
 
-/** Mulberry32, for repeatable random cases. */
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Scores on a coarse grid (many ties) and labels, anomalies scoring a little higher on average. */
 function randomCase(seed: number, n: number, levels = 20): { scores: number[], labels: number[] } {

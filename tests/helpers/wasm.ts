@@ -3,6 +3,7 @@ import { Engine } from '../../src/wasm/instance.js';
 import { ACTIVATION_CODES, likelihoodCode, resolveConfig } from '../../src/checks/config.js';
 import { layerTableOf, recordsOf } from '../../src/wasm/layer-table.js';
 import type { WasmSource } from '../../src/types.js';
+import { mulberry32 } from './random.js';
 
 /**
  * False in the chromium-scalar project, whose engine pretends to lack SIMD (tests/helpers/force-scalar.ts): tests
@@ -39,16 +40,8 @@ export async function kernels(source?: WasmSource, conv = false): Promise<Kernel
 
 /** Deterministic pseudo-random floats in [lo, hi) for test inputs (mulberry32). */
 export function randomArray(n: number, seed: number, lo = -1, hi = 1): Float32Array {
-  let a = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
-  }
-  return out;
+  const uniform = mulberry32(seed);
+  return Float32Array.from({ length: n }, () => lo + (hi - lo) * uniform());
 }
 
 /**

@@ -2,9 +2,8 @@
 // ELBO or with --samples the importance-weighted bound) or vae.reconstructionError (--by reconstruction); the
 // threshold is a quantile of reference scores (wasm-vae/anomaly's threshold): of the scored rows themselves at a
 // contamination rate, of a --reference file, or given outright with --threshold.
-import type { VAE } from '../../index.js';
 import { threshold } from '../../anomaly/index.js';
-import type { Command } from '../common.js';
+import type { Command, Dataset } from '../common.js';
 import { integerOption, loadModel, parseOptions, readDataset } from '../common.js';
 import { numberOption } from '../args.js';
 import { writeFileAtomic } from '../atomic-write.js';
@@ -54,15 +53,16 @@ Options:
       throw new Error('--reference: this model is conditional, and --labels are the labels of --data; give --threshold T, or --contamination of the scored rows');
     }
     const set = readDataset(vae, o.data, o.labels, o.limit === undefined ? undefined : integerOption('limit', o.limit, 0, 1));
-    const values = { score: scoresOf(vae, set.data, set.conditions, samples), reconstruction: vae.reconstructionError(set.data, { conditions: set.conditions }) };
+    const measure = (kind: (typeof BY)[number], rows: Dataset) => (kind === 'score'
+      ? vae.scores(rows.data, { conditions: rows.conditions, samples }) : vae.reconstructionError(rows.data, { conditions: rows.conditions }));
+    const values = { score: measure('score', set), reconstruction: measure('reconstruction', set) };
     let cut: number, source: string;
     if (o.threshold !== undefined) {
       cut = numberOption('threshold', o.threshold, 0, false, -Infinity, Infinity);
       source = 'given';
     } else {
       const ref = o.reference === undefined ? null : readDataset(vae, o.reference, undefined, undefined, '--reference');
-      const reference = ref === null ? values[by]
-        : by === 'score' ? scoresOf(vae, ref.data, ref.conditions, samples) : vae.reconstructionError(ref.data, { conditions: ref.conditions });
+      const reference = ref === null ? values[by] : measure(by, ref);
       const rate = o['false-positive-rate'] !== undefined
         ? { falsePositiveRate: numberOption('false-positive-rate', o['false-positive-rate'], 0, false, 0, 1) }
         : { contamination: numberOption('contamination', o.contamination, 0.01, false, 0, 1) };
@@ -88,7 +88,3 @@ Options:
     vae.dispose();
   },
 };
-
-function scoresOf(vae: VAE, data: Float32Array, conditions: Float32Array | undefined, samples: number): Float64Array {
-  return vae.scores(data, { conditions, samples });
-}
