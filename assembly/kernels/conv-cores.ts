@@ -9,6 +9,7 @@ import { im2row_hwc, im2row_hwc_panels, row2im_hwc_add } from './im2col';
 import { conv2d_forward_direct } from './conv-direct';
 import { directInputGradient, conv2d_input_gradient_direct } from './conv-direct-dx';
 import { thinInputGradient, conv2d_input_gradient_thin } from './conv-thin-dx';
+import { thinForward, conv2d_forward_thin } from './conv-thin-forward';
 import { gemm_packed, gemm_packed_panels } from './gemm-packed';
 import { packColumns, packChannels } from './conv-pack';
 import { indirectWeightGradient, indirect_weight_gradient, indirect_dw_scratch_floats } from './conv-indirect-dw';
@@ -92,7 +93,8 @@ function tapMajorTranspose(dst: usize, ld: i32, w: usize, outC: i32, c: i32, tap
  * group of G images, so that pixels are gemm's rows (any count: the row tail is a vector tile) and the bias is
  * gemm's fused bias row; the moves in and out of yᵀ are exact. The patch rows come from the image in (H, W, C)
  * order (im2row_hwc: long contiguous copies), so each output sums its taps in (i, j, c) order. When it overwrites
- * y (allowDirect: all but the benchmark's comparison), ./conv-direct.ts's kernel instead: the same sums, the same bits.
+ * y (allowDirect: all but the benchmark's comparison), ./conv-direct.ts's kernel instead, or at one input channel in
+ * the SIMD build ./conv-thin-forward.ts's: the same sums, the same bits.
  */
 export function convForward(
   y: usize, x: usize, w: usize, bias: usize, scratch: usize,
@@ -100,7 +102,8 @@ export function convForward(
   allowDirect: bool = true
 ): void {
   if (allowDirect && direct(accumulate)) {
-    conv2d_forward_direct(y, x, w, bias, scratch, batch, inC, h, wd, outC, kh, kw, s, p, epilogue);
+    if (thinForward(inC)) conv2d_forward_thin(y, x, w, bias, scratch, batch, h, wd, outC, kh, kw, s, p, epilogue);
+    else conv2d_forward_direct(y, x, w, bias, scratch, batch, inC, h, wd, outC, kh, kw, s, p, epilogue);
     return;
   }
   const ho = outSize(h, kh, s, p), wo = outSize(wd, kw, s, p), P = ho * wo, K = inC * kh * kw;

@@ -9,7 +9,9 @@
 // K = inC·kH·kW values in tap-major (i, j, c) order):
 //   forward         y_n (outC, P) = W · rows(x_n)ᵀ + b, epilogue: 4 pixels × 8 channels a tile, each 4-pixel block's
 //                   patch values gathered from zero-padded (H, W, C) images (./conv-direct.ts, XNNPACK's indirect
-//                   GEMM), tiles transposed into NCHW as they finish; when accumulating into y, im2row + gemm instead
+//                   GEMM), tiles transposed into NCHW as they finish; with one input channel, 4 pixels of a channel in
+//                   the lanes over patch planes (./conv-thin-forward.ts), y's own layout; when accumulating into y,
+//                   im2row + gemm instead
 //   input gradient  dx_n = row2im(dy_nᵀ (P, outC) · W (outC, K)), dyᵀ packed straight from dy (./conv-pack.ts); with
 //                   8 or more input channels per stride phase (./conv-direct-dx.ts); with one, stride 2 and kernel
 //                   width 4, with pixels in the lanes (./conv-thin-dx.ts), the row2im path's sums
@@ -29,6 +31,7 @@ import { EPILOGUE_NONE } from './gemm';
 import { direct_scratch_floats } from './conv-direct';
 import { direct_dx_scratch_floats } from './conv-direct-dx';
 import { thin_dx_scratch_floats } from './conv-thin-dx';
+import { thin_forward_scratch_floats } from './conv-thin-forward';
 import { scratch_floats, weight_scratch_floats, convForward, convInputGradient, convWeightGradient, channelSums } from './conv-cores';
 
 /** Output size of a convolution along one axis: ⌊(n + 2·pad − k) / stride⌋ + 1. */
@@ -41,7 +44,7 @@ export function conv_transpose_out_size(n: i32, k: i32, stride: i32, pad: i32): 
 export function conv2d_scratch_floats(inC: i32, h: i32, w: i32, outC: i32, kh: i32, kw: i32, stride: i32, pad: i32): i32 {
   const floats = scratch_floats(conv_out_size(h, kh, stride, pad) * conv_out_size(w, kw, stride, pad), inC * kh * kw, outC, inC * h * w);
   const paths = max(direct_scratch_floats(inC, h, w, outC, kh, kw, stride, pad), direct_dx_scratch_floats(inC, h, w, outC, kh, kw, stride, pad));
-  const thin = thin_dx_scratch_floats(h, w, outC, kh, kw, pad);
+  const thin = max(thin_dx_scratch_floats(h, w, outC, kh, kw, pad), thin_forward_scratch_floats(h, w, outC, kh, kw, stride, pad));
   return max(max(max(floats, paths), thin), weight_scratch_floats(inC, h, w, outC, kh, kw, stride, pad));
 }
 
@@ -50,7 +53,8 @@ export function conv_transpose2d_scratch_floats(inC: i32, h: i32, w: i32, outC: 
   const ho = conv_transpose_out_size(h, kh, stride, pad), wo = conv_transpose_out_size(w, kw, stride, pad);
   const floats = max(scratch_floats(h * w, outC * kh * kw, inC, outC * ho * wo), direct_scratch_floats(outC, ho, wo, inC, kh, kw, stride, pad));
   const paths = max(weight_scratch_floats(outC, ho, wo, inC, kh, kw, stride, pad), direct_dx_scratch_floats(outC, ho, wo, inC, kh, kw, stride, pad));
-  return max(max(floats, paths), thin_dx_scratch_floats(ho, wo, inC, kh, kw, pad));
+  const thin = max(thin_dx_scratch_floats(ho, wo, inC, kh, kw, pad), thin_forward_scratch_floats(ho, wo, inC, kh, kw, stride, pad));
+  return max(max(floats, paths), thin);
 }
 
 /**

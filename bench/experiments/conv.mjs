@@ -6,8 +6,10 @@
 // (padding taps excluded from nothing: 2·B·outC·Ho·Wo·inC·kH·kW for Conv2d, the same product for ConvTranspose2d).
 // At one channel (the 1→32 and 32→1 layers) two more rows time the Conv2d input-gradient product (conv2d's input
 // gradient, convT's forward) on its pixel-vectorised kernel (assembly/kernels/conv-thin-dx.ts) and on the im2row path
-// it replaced, then their time ratio from alternating calls. `--rounds N` changes the number of rounds; `--only NAME` runs the rows whose name contains NAME; `--json` adds a
-// last line of JSON (the peak and every row) for bench/run.ts.
+// it replaced, then their time ratio from alternating calls; and the Conv2d forward product at one input channel
+// (conv2d's forward, convT's input gradient) on its pixel-vectorised kernel (conv-thin-forward.ts) against the
+// direct loop. `--rounds N` changes the number of rounds; `--only NAME` runs the rows whose name contains NAME;
+// `--json` adds a last line of JSON (the peak and every row) for bench/run.ts.
 import { readFileSync } from 'node:fs';
 import { measurePeak } from '../suites/portable.mjs';
 
@@ -81,7 +83,9 @@ for (const [kind, inC, h, wd, outC, k, s, p] of LAYERS) {
     rows.push([`  ${conv ? 'input gradient' : 'forward'} product (no bias), thin kernel`, () => w.conv2d_backward_input(gOut, gIn, wt, col, ...g)],
       [`  same, im2row + gemm + row2im`, () => w.conv2d_backward_input_im2row(gOut, gIn, wt, col, ...g)]);
   }
-  console.log(`${shape}: the kernels take the direct loop for the ${what} (im2row + gemm only when accumulating)`);
+  const thinForward = fInC === 1; // assembly/kernels/conv-thin-forward.ts
+  const path = thinForward ? 'pixel-vectorised kernel (conv-thin-forward.ts)' : 'direct loop';
+  console.log(`${shape}: the kernels take the ${path} for the ${what} (im2row + gemm only when accumulating)`);
   for (const [name, fn] of rows) {
     if (ONLY && !name.includes(ONLY)) continue;
     const r = measure(fn, flops);
@@ -100,6 +104,11 @@ for (const [kind, inC, h, wd, outC, k, s, p] of LAYERS) {
   for (let r = 0; r < 15; r++) ratios.push(once(rows[4][1]) / once(rows[3][1]));
   console.log(`  direct loop against im2row + gemm: time ratio ${median(ratios).toFixed(2)} (median of 15 alternating calls); ` +
     `max |difference| ${diff.toExponential(1)} (largest output ${scale.toExponential(1)})`);
+  if (thinForward) {
+    const kernelRow = rows[conv ? 0 : 1][1], forwardRatios = [];
+    for (let r = 0; r < 15; r++) forwardRatios.push(once(kernelRow) / once(rows[4][1]));
+    console.log(`  thin forward kernel against the direct loop: time ratio ${median(forwardRatios).toFixed(2)} (median of 15 alternating calls; the same bits)`);
+  }
   if (thin) {
     const thinRatios = [];
     for (let r = 0; r < 15; r++) thinRatios.push(once(rows[5][1]) / once(rows[6][1]));
