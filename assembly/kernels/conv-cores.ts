@@ -13,7 +13,7 @@ import { gemm_packed, gemm_packed_panels } from './gemm-packed';
 import { packColumns, packChannels } from './conv-pack';
 import { thinWeightGradient, thin_weight_gradient, thin_dw_scratch_floats, thin_dw_rows_floats, rowFloats } from './conv-thin-dw';
 import { LANES, VBYTES, vsplat, vload, vstore, vadd } from '~lib/lanes';
-import { channelSums4 } from './conv-sums';
+import { channelSums4, channelSumsTree } from './conv-sums';
 
 // @ts-ignore: decorator
 @inline function outSize(n: i32, k: i32, stride: i32, pad: i32): i32 { return (n + 2 * pad - k) / stride + 1; }
@@ -246,11 +246,17 @@ function zeroGradients(dw: usize, db: usize, c0: i32, count: i32, K: i32): void 
  * db[c] = init + Σ_n Σ_q dy[n, c, q] in (n, q) order for c in [c0, c1); init = the old db (accumulate) or 0. Lanes
  * run along channels, so each lane is one channel's running sum, the same as a scalar loop in either build: each
  * image's channel rows are transposed into `tmp` ((c1 − c0) × pixels floats, as (pixel, channel)) and added a pixel
- * row at a time, four vectors of channels at once (a scalar chain per channel is bound by the add's latency).
+ * row at a time, four vectors of channels at once (a scalar chain per channel is bound by the add's latency). A
+ * tensor of fewer than 4 channels has no 4 chains to interleave: its channels are summed in conv-sums.ts's fixed tree
+ * of 16 partial sums instead (channelSumsTree; a choice by `channels`, not by c0 and c1, so a split changes no bit).
  */
 export function channelSums(db: usize, dy: usize, tmp: usize, batch: i32, channels: i32, pixels: i32, c0: i32, c1: i32, accumulate: bool): void {
   const count = c1 - c0, rowB = <usize>count << 2, sums = db + (<usize>c0 << 2), imageB = <usize>(channels * pixels) << 2;
   if (count <= 0) return;
+  if (channels < 4) {
+    channelSumsTree(sums, dy + (<usize>(c0 * pixels) << 2), tmp, batch, channels, pixels, count, accumulate);
+    return;
+  }
   if (!accumulate) fillRows(sums, 0, false, 1, count);
   if (ASC_FEATURE_SIMD && LANES == 4 && count >= 4) { // no transposed copy: ./conv-sums.ts, then the last count mod 4 channels
     const first = dy + (<usize>(c0 * pixels) << 2);

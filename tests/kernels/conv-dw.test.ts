@@ -1,9 +1,10 @@
 // The weight and bias gradients at few channels, bit for bit against float32 emulations of their defined orders:
 // dW (assembly/kernels/conv-thin-dw.ts, taken when the weight gradient's image has < 4 channels and kW·C is a multiple
 // of 4) as one running float32 sum per weight over (image, pixel), each product rounded, from 0 or the old dW: the
-// order of the im2row path and of the kernel it replaced (conv-indirect-dw.ts), so the same bits as both; db as one
-// running sum per channel. Both builds; overwriting and accumulating; the float64 definitions' distance printed and
-// bounded.
+// order of the im2row path and of the kernel it replaced (conv-indirect-dw.ts), so the same bits as both; db of a
+// tensor with < 4 channels as conv-sums.ts's channelSumsTree (16 partial sums by pixel mod 16, a fixed tree), of one
+// with 4 or more as one running sum per channel. Both builds; overwriting and accumulating; the float64 definitions'
+// distance printed and bounded.
 import { describe, expect, it } from 'vitest';
 import { type ConvDims, conv2dBackwardRef, convOut, convTranspose2dBackwardRef, convTransposeOut } from '../reference/conv.js';
 import { maxScaledDiff } from '../reference/kernels.js';
@@ -54,13 +55,19 @@ function dwFloat32(kind: Kind, d: ConvDims, x: Float32Array, dy: Float32Array, i
   return out;
 }
 
-/** db in float32: a running sum per channel from init. */
+/** db in float32: a running sum per channel from init (4 or more channels), else channelSumsTree's partials and tree. */
 function dbFloat32(t: Float32Array, batch: number, channels: number, pixels: number, init: Float32Array): Float32Array {
   return init.map((start, c) => {
     const value = (n: number, q: number) => t[(n * channels + c) * pixels + q];
-    let acc = start;
-    for (let n = 0; n < batch; n++) for (let q = 0; q < pixels; q++) acc = f(acc + value(n, q));
-    return acc;
+    if (channels >= 4) {
+      let acc = start;
+      for (let n = 0; n < batch; n++) for (let q = 0; q < pixels; q++) acc = f(acc + value(n, q));
+      return acc;
+    }
+    const p = new Float32Array(16);
+    for (let n = 0; n < batch; n++) for (let q = 0; q < pixels; q++) p[q % 16] = f(p[q % 16] + value(n, q));
+    const u = [0, 1, 2, 3].map((l) => f(f(p[l] + p[8 + l]) + f(p[4 + l] + p[12 + l])));
+    return f(start + f(f(u[0] + u[2]) + f(u[1] + u[3])));
   });
 }
 
