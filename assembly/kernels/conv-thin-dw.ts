@@ -8,13 +8,14 @@
 // ldb = K rounded up to 16 floats (16 KB a block: L1 while every channel pair reads it; one image in chunks of pixels
 // when its rows are more). The tile is 2 output channels (broadcasts straight from dy's rows: no packed copy of dy)
 // × 4 vectors of taps (a one-channel 4×4 window's 16 taps), over the block's pixels in (n, q) order. Per pixel:
-// 4 vector loads + 2 broadcasts, all at immediate offsets, 16 mul/add, 3 pointer adds, compare and branch: 27
-// instructions in V8's code against the peak probe's 26, with no pixel-offset table load and no address adds for
-// rows at runtime strides (the indirect kernel this replaces had 7 more). The tile holds 15 of x64's 16 xmm registers
-// in V8's code (8 sums, 4 tap vectors, 2 broadcasts, a product): one more live value, a bias sum or a second pixel
-// unrolled, was measured to spill and run at about half the speed. Each output is the same sum as the im2row path's
-// (the same products, padding's zeros included, in the same (n, q) order): the same bits in either build, and a
-// split of the channels changes none. A last odd channel runs the tile on a repeated row and stores one.
+// 4 vector loads + 2 broadcasts, all at immediate offsets, 16 mul/add, 3 pointer adds, compare and branch: about 28
+// instructions in V8's x64 code (the loop unrolled 4 times, one stack check each), the peak probe's loop 29, with no
+// pixel-offset table load and no address adds for rows at runtime strides (the indirect kernel this replaces ran
+// about 48 a pixel). The tile holds 15 of x64's 16 xmm registers in V8's code (8 sums, 4 tap vectors, 2 broadcasts,
+// a product): one more live value, a bias sum or a second pixel unrolled, spilled and ran at about half the speed.
+// Each output is the same sum as the im2row path's (the same products, padding's zeros included, in the same (n, q)
+// order): the same bits in either build, and a split of the channels changes none. A last odd channel runs the tile
+// on a repeated row and stores one.
 import { LANES, VBYTES, vsplat, vload, vloadSplat, vstore, vadd, vmul } from '~lib/lanes';
 import { padImage, zeroFloats } from './conv-direct';
 
@@ -35,7 +36,7 @@ const ROWS_BYTES: i32 = 16 << 10;
 
 /** Images per block (G) and pixels per image in a block (Q): G whole images whose patch rows fit, or one in chunks. */
 // @ts-ignore: decorator
-@inline function blockImages(P: i32, K: i32): i32 { return max(1, ROWS_BYTES / (rowFloats(K) << 2) / P); }
+@inline function blockImages(P: i32, K: i32): i32 { return max(1, ROWS_BYTES / (rowFloats(K) << 2) / max(1, P)); }
 // @ts-ignore: decorator
 @inline function blockChunk(P: i32, K: i32): i32 { return min(P, max(1, ROWS_BYTES / (rowFloats(K) << 2))); }
 
