@@ -1,6 +1,6 @@
 // The three cores of the convolution kernels (./conv.ts): Conv2d's forward, input gradient and weight gradient over
 // groups of images, on tap-major patch rows (./im2col.ts) and gemm-packed.ts's tile; the forward that overwrites y
-// as ./conv-direct.ts's indirect product, the weight gradient for few input channels as ./conv-indirect-dw.ts's.
+// as ./conv-direct.ts's indirect product, the weight gradient for few input channels as ./conv-thin-dw.ts's.
 // Dims are Conv2d's: x (inC, h, wd), y (outC, Ho, Wo) per image, K = inC·kH·kW, P = Ho·Wo. `scratch` holds
 // scratch_floats(P, K, outC, inC·h·wd) floats (conv.ts sizes it for each kernel, the largest of the paths).
 import { gemm, activateTile, INIT_ACCUMULATE, INIT_BIAS, INIT_ZERO, EPILOGUE_NONE } from './gemm';
@@ -12,9 +12,9 @@ import { thinInputGradient, conv2d_input_gradient_thin } from './conv-thin-dx';
 import { thinForward, conv2d_forward_thin } from './conv-thin-forward';
 import { gemm_packed, gemm_packed_panels } from './gemm-packed';
 import { packColumns, packChannels } from './conv-pack';
-import { indirectWeightGradient, indirect_weight_gradient, indirect_dw_scratch_floats } from './conv-indirect-dw';
+import { thinWeightGradient, thin_weight_gradient, thin_dw_scratch_floats, thin_dw_rows_floats, rowFloats } from './conv-thin-dw';
 import { LANES, VBYTES, vsplat, vload, vstore, vadd } from '~lib/lanes';
-import { channelSums4 } from './conv-sums';
+import { channelSums4, channelSumsTree } from './conv-sums';
 
 // @ts-ignore: decorator
 @inline function outSize(n: i32, k: i32, stride: i32, pad: i32): i32 { return (n + 2 * pad - k) / stride + 1; }
@@ -49,9 +49,9 @@ export function scratch_floats(P: i32, K: i32, outC: i32, inputFloats: i32): i32
 // @ts-ignore: decorator
 @inline function midFloats(rows: i32, channels: i32): i32 { return (rows + 3) * (channels + 3); }
 
-/** Scratch floats of the weight gradient's indirect path (./conv-indirect-dw.ts): dW's tap-major copy, then its own. */
+/** Scratch floats of the weight gradient's path for few input channels (./conv-thin-dw.ts): dW's tap-major copy, then its own. */
 export function weight_scratch_floats(inC: i32, h: i32, w: i32, outC: i32, kh: i32, kw: i32, s: i32, p: i32): i32 {
-  return (inC * kh * kw + 4) * (outC + 4) + indirect_dw_scratch_floats(inC, h, w, kh, kw, s, p);
+  return thin_dw_rows_floats(outC, inC * kh * kw) + thin_dw_scratch_floats(inC, h, w, kh, kw, s, p);
 }
 
 /**
@@ -180,10 +180,10 @@ function fillPixels(dst: usize, bias: usize, pixels: i32, c: i32): void {
 /**
  * Core of Conv2d's weight gradient for the output channels [c0, c1): dW rows c0..c1 (outC × K, row-major, dw
  * points at row 0) = init + Σ_n dy_n · rows(x_n), init = the old dW (accumulate) or 0; and when db != 0,
- * db[c] = init + Σ_n Σ_q dy[n, c, q] in (n, q) order. Per group one product of depth G·P over its images' dy
- * rows packed side by side (conv-pack.ts): the same running sums, in the same (n, q) order, as one image at a time.
- * The product runs on tap-major patch rows (im2row_hwc), or for few input channels on padded images
- * (./conv-indirect-dw.ts, the same bits), into a tap-major copy of the rows, permuted back at the end. When K is a
+ * db = channelSums of dy. Per group one product of depth G·P over its images' dy rows packed side by side
+ * (conv-pack.ts): the same running sums, in the same (n, q) order, as one image at a time. The product runs on
+ * tap-major patch rows (im2row_hwc), or for few input channels on small blocks of them read with dy in place
+ * (./conv-thin-dw.ts, the same bits), into a tap-major copy of the rows, permuted back at the end. When K is a
  * multiple of 2·LANES the patch rows are written as column panels (im2row_hwc_panels, gemm_packed_panels): each
  * 8-column panel of B is then G·P·32 contiguous bytes rather than G·P rows ≈ 2 KB apart (at K = 512 such a panel
  * spans ~100 pages, beyond a typical L1 TLB's reach: the likely reason the panels measured faster). The same sums.
@@ -200,12 +200,15 @@ export function convWeightGradient(
   const ldr = strideFor(K), rowsB = <usize>(P * ldr) << 2, taps = kh * kw;
   const dwt = scratch, rows = dwt + (<usize>((K + 4) * (outC + 4)) << 2), dyg = rows + <usize>G * rowsB;
   const xh = dyg + (<usize>midFloats(G * P, outC) << 2), dwRows = dw + (<usize>(c0 * K) << 2), pB = <usize>P << 2;
-  if (accumulate) tapMajorRows(dwt, K, dwRows, count, inC, taps, true);
-  if (indirectWeightGradient(inC, kw)) { // no patch rows: the same sums, read from padded images
-    indirect_weight_gradient(dwt, K, dy, x, rows, batch, inC, h, wd, outC, kh, kw, s, p, c0, count, accumulate);
-    tapMajorRows(dwRows, K, dwt, count, inC, taps, false);
+  if (thinWeightGradient(inC, kw)) { // small patch rows per block of images, dy read in place: the same sums
+    const ldt = rowFloats(K), work = dwt + (<usize>thin_dw_rows_floats(count, K) << 2);
+    if (accumulate) tapMajorRows(dwt, ldt, dwRows, count, inC, taps, true);
+    else fillRows(dwt, 0, false, count, ldt);
+    thin_weight_gradient(dwt, dy, x, work, batch, inC, h, wd, outC, kh, kw, s, p, c0, count);
+    tapMajorRows(dwRows, ldt, dwt, count, inC, taps, false);
     return;
   }
+  if (accumulate) tapMajorRows(dwt, K, dwRows, count, inC, taps, true);
   const inPanels = K % (2 * LANES) == 0;
   for (let n0 = 0; n0 < batch; n0 += G) {
     const g = min(G, batch - n0), ldg = g * P, panelB = <usize>ldg * (2 * VBYTES);
@@ -246,11 +249,17 @@ function zeroGradients(dw: usize, db: usize, c0: i32, count: i32, K: i32): void 
  * db[c] = init + Σ_n Σ_q dy[n, c, q] in (n, q) order for c in [c0, c1); init = the old db (accumulate) or 0. Lanes
  * run along channels, so each lane is one channel's running sum, the same as a scalar loop in either build: each
  * image's channel rows are transposed into `tmp` ((c1 − c0) × pixels floats, as (pixel, channel)) and added a pixel
- * row at a time, four vectors of channels at once (a scalar chain per channel is bound by the add's latency).
+ * row at a time, four vectors of channels at once (a scalar chain per channel is bound by the add's latency). A
+ * tensor of fewer than 4 channels has no 4 chains to interleave: its channels are summed in conv-sums.ts's fixed tree
+ * of 16 partial sums instead (channelSumsTree; a choice by `channels`, not by c0 and c1, so a split changes no bit).
  */
 export function channelSums(db: usize, dy: usize, tmp: usize, batch: i32, channels: i32, pixels: i32, c0: i32, c1: i32, accumulate: bool): void {
   const count = c1 - c0, rowB = <usize>count << 2, sums = db + (<usize>c0 << 2), imageB = <usize>(channels * pixels) << 2;
   if (count <= 0) return;
+  if (channels < 4) {
+    channelSumsTree(sums, dy + (<usize>(c0 * pixels) << 2), tmp, batch, channels, pixels, count, accumulate);
+    return;
+  }
   if (!accumulate) fillRows(sums, 0, false, 1, count);
   if (ASC_FEATURE_SIMD && LANES == 4 && count >= 4) { // no transposed copy: ./conv-sums.ts, then the last count mod 4 channels
     const first = dy + (<usize>(c0 * pixels) << 2);
