@@ -16,13 +16,14 @@
 //                   8 or more input channels per stride phase (./conv-direct-dx.ts); with one, stride 2 and kernel
 //                   width 4, with pixels in the lanes (./conv-thin-dx.ts), the row2im path's sums
 //   weight gradient dW (outC, K) += dy_n (outC, P) · rows(x_n), images in order: dy's rows packed by 4×4
-//                   transposes; with few input channels, read from padded images without patch rows
-//                   (./conv-indirect-dw.ts)
+//                   transposes; with few input channels, small blocks of patch rows, dy read in place
+//                   (./conv-thin-dw.ts)
 // ConvTranspose2d's forward is Conv2d's input gradient, its input gradient Conv2d's forward, and its weight gradient
 // Conv2d's with the roles of x and dy exchanged.
 //
 // Determinism: every output is one sum in a fixed order (bias, then taps in (i, j, c) order; row2im's (pixel, tap)
-// order; the weight gradient's (image, pixel) order; the bias gradient's) that depends only on the shapes, so the
+// order; the weight gradient's (image, pixel) order; the bias gradient's: a running sum per channel, or with fewer
+// than 4 channels ./conv-sums.ts's fixed tree of 16 partial sums) that depends only on the shapes, so the
 // SIMD and scalar builds give the same bits, and a split of the batch by images (forward, input gradient) or of dW
 // by rows (conv2d_backward_weight_rows, conv_transpose2d_backward_weight_rows) changes no bit.
 // Overwrite or accumulate: each kernel says. Pointers are byte addresses with no alignment requirement (16 bytes is
