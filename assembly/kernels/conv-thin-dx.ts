@@ -11,7 +11,8 @@
 //      interleaved, are 8 consecutive floats of Z. A Z float gets its taps in ascending (oh, ow) order (row2im's):
 //      earlier dy rows first, and within a row taps j = 2, 3 (pixel ow − 1) before j = 0, 1 (pixel ow). The three Z
 //      vectors that 4 pixels reach stay in registers, the third carried to the next 4 pixels; lanes that get no tap
-//      add −0, which leaves every float (−0 included) unchanged.
+//      add −0, which leaves every float (−0 included) unchanged. A row's last wo mod 4 pixels go the same way, as a
+//      vector whose lanes past the row are −0.
 //   3. dx = epilogue(Z's interior).
 // The SIMD build only: the scalar build keeps the im2row path, whose bits the tests compare with this one's.
 import { LANES } from '~lib/lanes';
@@ -23,8 +24,9 @@ import { act, act1 } from './gemm-packed';
 
 // @ts-ignore: decorator
 @inline function zRows(h: i32, ho: i32, kh: i32, p: i32): i32 { return max(2 * (ho - 1) + kh, h + p); }
+// Z's columns: a row's last group of 4 pixels reaches column 2·wo + 9; the interior spans p .. p + wd − 1.
 // @ts-ignore: decorator
-@inline function zCols(wd: i32, wo: i32, p: i32): i32 { return max(2 * wo + 8, wd + p + 4); }
+@inline function zCols(wd: i32, wo: i32, p: i32): i32 { return max(2 * wo + 12, wd + p + 4); }
 // @ts-ignore: decorator
 @inline function planeFloats(P: i32): i32 { return (P + 3) & ~3; }
 
@@ -65,7 +67,14 @@ function patchGradients(g: usize, gPB: usize, dy: usize, w: usize, tail: usize, 
   const dyPB = <usize>P << 2, wRowB = <usize>K << 2, p4 = P & ~3;
   let q = 0;
   for (; q + 8 <= p4; q += 8) { // pixels outer: a pair of vectors' outC·32 bytes of dy serve every tap from L1
-    for (let t = 0; t < K; t += 4) gTile(g + <usize>t * gPB + (<usize>q << 2), gPB, dy + (<usize>q << 2), dyPB, w + (<usize>t << 2), wRowB, outC, 2);
+    const gq = g + (<usize>q << 2), dq = dy + (<usize>q << 2);
+    for (let t = K - 4; t >= 16; t -= 4) gTile(gq + <usize>t * gPB, gPB, dq, dyPB, w + (<usize>t << 2), wRowB, outC, 2);
+    switch (min(K >> 2, 4)) { // kernel rows 3 .. 0 (distinct G planes) in straight code: no loop branch per tile
+      case 4: gTile(gq + 12 * gPB, gPB, dq, dyPB, w + 48, wRowB, outC, 2);
+      case 3: gTile(gq + 8 * gPB, gPB, dq, dyPB, w + 32, wRowB, outC, 2);
+      case 2: gTile(gq + 4 * gPB, gPB, dq, dyPB, w + 16, wRowB, outC, 2);
+      default: gTile(gq, gPB, dq, dyPB, w, wRowB, outC, 2);
+    }
   }
   if (q < p4) for (let t = 0; t < K; t += 4) gTile(g + <usize>t * gPB + (<usize>q << 2), gPB, dy + (<usize>q << 2), dyPB, w + (<usize>t << 2), wRowB, outC, 1);
   if (p4 < P) { // the last P mod 4 pixels, copied with zeros after them: no read past dy's planes
@@ -76,31 +85,48 @@ function patchGradients(g: usize, gPB: usize, dy: usize, w: usize, tail: usize, 
   }
 }
 
-/** Z[2·oh + i, 2·ow + j] += G[4i + j, oh·wo + ow] for one dy row oh, in the order of the file comment. */
+/**
+ * Z[2·ow .. 2·ow + 9] += 4 pixels' taps (G planes gPB bytes apart from gq; Z from zp), z0: the first Z vector, already
+ * holding the previous pixels' taps; returns the third, to carry to the next 4 pixels. `keep`: the lanes of real
+ * pixels (the others add −0).
+ */
+// @ts-ignore: decorator
+@inline function pixels4(zp: usize, gq: usize, gPB: usize, z0: v128, masked: bool, keep: v128): v128 {
+  const nz = f32x4.splat(-0.0);
+  let a0 = v128.load(gq), a1 = v128.load(gq + gPB), a2 = v128.load(gq + 2 * gPB), a3 = v128.load(gq + 3 * gPB);
+  if (masked) { a0 = v128.bitselect(a0, nz, keep); a1 = v128.bitselect(a1, nz, keep); a2 = v128.bitselect(a2, nz, keep); a3 = v128.bitselect(a3, nz, keep); }
+  const lo2 = v128.shuffle<f32>(a2, a3, 0, 4, 1, 5), hi2 = v128.shuffle<f32>(a2, a3, 2, 6, 3, 7); // Z cols 2ow+2 .. 2ow+9
+  let z1 = v128.load(zp, 16), z2 = v128.load(zp, 32);
+  z0 = f32x4.add(z0, v128.shuffle<f32>(nz, lo2, 0, 1, 4, 5));
+  z1 = f32x4.add(z1, v128.shuffle<f32>(lo2, hi2, 2, 3, 4, 5));
+  z2 = f32x4.add(z2, v128.shuffle<f32>(hi2, nz, 2, 3, 4, 5));
+  z0 = f32x4.add(z0, v128.shuffle<f32>(a0, a1, 0, 4, 1, 5)); // Z cols 2ow .. 2ow+7
+  z1 = f32x4.add(z1, v128.shuffle<f32>(a0, a1, 2, 6, 3, 7));
+  v128.store(zp, z0); v128.store(zp, z1, 16);
+  return z2;
+}
+
+/**
+ * Z[2·oh + i, 2·ow + j] += G[4i + j, oh·wo + ow] for one dy row oh, in the order of the file comment, 4 pixels at a
+ * time; a row's last 4 groups in straight code (most rows have no more: no loop branches per group, and constant
+ * offsets), the very last with its lanes past the row −0 (G and Z have room for the floats read and written there).
+ */
 function scatterRow(z: usize, zRowB: usize, g: usize, gPB: usize, oh: i32, wo: i32, kh: i32): void {
   if (!ASC_FEATURE_SIMD) return;
-  const nz = f32x4.splat(-0.0), wo4 = wo & ~3;
+  const groups = (wo + 3) >> 2, keep = i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(wo - 4 * (groups - 1)));
+  const last = min(groups, 4), looped = groups - last;
   for (let i = 0; i < kh; i++) {
-    const zr = z + <usize>(2 * oh + i) * zRowB, gr = g + <usize>(4 * i) * gPB + (<usize>(oh * wo) << 2);
-    let z0 = v128.load(zr), ow = 0;
-    for (; ow < wo4; ow += 4) {
-      const gq = gr + (<usize>ow << 2), zp = zr + (<usize>ow << 3);
-      const a0 = v128.load(gq), a1 = v128.load(gq + gPB), a2 = v128.load(gq + 2 * gPB), a3 = v128.load(gq + 3 * gPB);
-      const lo2 = v128.shuffle<f32>(a2, a3, 0, 4, 1, 5), hi2 = v128.shuffle<f32>(a2, a3, 2, 6, 3, 7); // Z cols 2ow+2 .. 2ow+9
-      let z1 = v128.load(zp, 16), z2 = v128.load(zp, 32);
-      z0 = f32x4.add(z0, v128.shuffle<f32>(nz, lo2, 0, 1, 4, 5));
-      z1 = f32x4.add(z1, v128.shuffle<f32>(lo2, hi2, 2, 3, 4, 5));
-      z2 = f32x4.add(z2, v128.shuffle<f32>(hi2, nz, 2, 3, 4, 5));
-      z0 = f32x4.add(z0, v128.shuffle<f32>(a0, a1, 0, 4, 1, 5)); // Z cols 2ow .. 2ow+7
-      z1 = f32x4.add(z1, v128.shuffle<f32>(a0, a1, 2, 6, 3, 7));
-      v128.store(zp, z0); v128.store(zp, z1, 16);
-      z0 = z2;
+    let zp = z + <usize>(2 * oh + i) * zRowB, gq = g + <usize>(4 * i) * gPB + (<usize>(oh * wo) << 2);
+    let z0 = v128.load(zp);
+    for (let k = 0; k < looped; k++) { z0 = pixels4(zp, gq, gPB, z0, false, keep); zp += 32; gq += 16; }
+    zp += <usize>(last - 1) << 5; gq += <usize>(last - 1) << 4; // at the very last group: constant offsets back
+    switch (last) { // falls through: the last `last` groups in order
+      case 4: z0 = pixels4(zp - 96, gq - 48, gPB, z0, false, keep);
+      case 3: z0 = pixels4(zp - 64, gq - 32, gPB, z0, false, keep);
+      case 2: z0 = pixels4(zp - 32, gq - 16, gPB, z0, false, keep);
+      default: z0 = pixels4(zp, gq, gPB, z0, true, keep);
     }
-    v128.store(zr + (<usize>ow << 3), z0);
-    for (; ow < wo; ow++) for (let j = 0; j < 4; j++) { // the row's last wo mod 4 pixels, in order
-      const zf = zr + (<usize>(2 * ow + j) << 2);
-      store<f32>(zf, load<f32>(zf) + load<f32>(gr + <usize>j * gPB + (<usize>ow << 2)));
-    }
+    v128.store(zp, z0, 32);
   }
 }
 

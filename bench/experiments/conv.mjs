@@ -9,13 +9,16 @@
 // it replaced, then their time ratio from alternating calls; and the Conv2d forward product at one input channel
 // (conv2d's forward, convT's input gradient) on its pixel-vectorised kernel (conv-thin-forward.ts) against the
 // direct loop. `--rounds N` changes the number of rounds; `--only NAME` runs the rows whose name contains NAME;
-// `--json` adds a last line of JSON (the peak and every row) for bench/run.ts.
+// `--json` adds a last line of JSON (the peak and every row) for bench/run.ts. `--warm` makes one untimed call after
+// each probe measurement, so that the timed calls find their operands in cache, as in training, where the previous
+// layer has just written them; without it the first timed call of a round may fetch them from memory.
 import { readFileSync } from 'node:fs';
 import { measurePeak } from '../suites/portable.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : fallback; };
 const ROUNDS = Number(option('--rounds', 9)), ONLY = option('--only', ''), JSON_OUT = args.includes('--json');
+const WARM = args.includes('--warm');
 const measured = [];
 
 const load = async (file) => (await WebAssembly.instantiate(readFileSync(new URL(`../../build/${file}`, import.meta.url)), {})).instance.exports;
@@ -30,6 +33,7 @@ function measure(fn, flops) {
   const ms = [], ratios = [];
   for (let round = 0; round < ROUNDS; round++) {
     const before = measurePeak(probe, 3).throughput;
+    if (WARM) fn();
     const calls = 5, start = performance.now();
     for (let i = 0; i < calls; i++) fn();
     const t = (performance.now() - start) / calls;
@@ -47,7 +51,7 @@ const LAYERS = [
 ];
 
 const peak = measurePeak(probe).throughput;
-console.log(`probe peak ${peak.toFixed(1)} GFLOP/s (median of 15 rounds); batch ${B}; ${ROUNDS} rounds per row\n`);
+console.log(`probe peak ${peak.toFixed(1)} GFLOP/s (median of 15 rounds); batch ${B}; ${ROUNDS} rounds per row${WARM ? '; a warm-up call per round' : ''}\n`);
 console.log('kernel'.padEnd(58) + 'ms'.padStart(8) + 'GFLOP/s'.padStart(10) + 'of peak'.padStart(9));
 for (const [kind, inC, h, wd, outC, k, s, p] of LAYERS) {
   w.reset();

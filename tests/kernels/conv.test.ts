@@ -38,6 +38,11 @@ const CASES: ConvDims[] = [
   dims(2, 7, 5, 3, 1, 4, 4, 2, 1),
   // one input channel, stride 1, pixel count off a multiple of 4 (conv-thin-forward.ts's copies and last lanes)
   dims(2, 1, 9, 7, 5, 3, 3, 1, 1),
+  // rows of 11 and 17 dy pixels (wo mod 4 = 3 and 1; up to 5 vectors a row), and convT to one channel from rows of 9
+  // pixels (with its bias and epilogues)
+  dims(2, 1, 21, 22, 3, 4, 4, 2, 1),
+  dims(1, 1, 7, 34, 3, 5, 4, 2, 1),
+  dims(2, 6, 10, 9, 1, 4, 4, 2, 1),
 ];
 
 type Kind = 'conv2d' | 'convT';
