@@ -194,33 +194,31 @@ describe('conv kernels: one answer, however the work is built or split', () => {
   });
 
   it('the one-channel forward (conv-thin-forward.ts) gives the direct kernel\'s bits, every epilogue, with and without bias', async () => {
-    // In the SIMD build conv2d_forward takes the pixel-vectorised kernel at one input channel; the scalar build keeps
-    // the direct kernel, so there the two calls must agree trivially (and the builds are compared above).
+    // Only the SIMD build takes the pixel-vectorised kernel at one input channel; the scalar build's conv2d_forward is
+    // the direct kernel itself (and the builds are compared above).
     let total = 0, diff = 0, thin = 0;
-    for (const build of ['conv', 'conv-scalar'] as ConvBuild[]) {
-      const k = await convKernels(build);
-      for (const [index, [kind, d]] of shapes.entries()) {
-        if (kind !== 'conv2d' || d.inC !== 1) continue;
-        if (build === 'conv') thin++;
-        const v = inputs(kind, d, 13 * index), n = sizes(kind, d), col = k.zeros(scratchFloats(k, kind, d));
-        const direct = k.zeros(k.w.direct_scratch_floats(...dimArgs(d).slice(1)));
-        const x = k.put(v.x), wt = k.put(v.wt);
-        for (const bias of [k.put(v.b), 0]) for (const e of [0, 1, 2]) {
-          const [a, b] = [0, 1].map((path) => {
-            const y = k.put(new Float32Array(n.y + 8).fill(7));
-            if (path === 0) k.w.conv2d_forward(y, x, wt, bias, col, ...dimArgs(d), e);
-            else k.w.conv2d_forward_direct(y, x, wt, bias, direct, ...dimArgs(d), e);
-            const out = k.get(y, n.y + 8);
-            expect([...out.subarray(n.y)]).toEqual(new Array(8).fill(7)); // nothing written past y
-            return out.subarray(0, n.y);
-          });
-          total += n.y; diff += differing(a, b);
-        }
+    const k = await convKernels('conv');
+    for (const [index, [kind, d]] of shapes.entries()) {
+      if (kind !== 'conv2d' || d.inC !== 1) continue;
+      thin++;
+      const v = inputs(kind, d, 13 * index), n = sizes(kind, d), col = k.zeros(scratchFloats(k, kind, d));
+      const direct = k.zeros(k.w.direct_scratch_floats(...dimArgs(d).slice(1)));
+      const x = k.put(v.x), wt = k.put(v.wt);
+      for (const bias of [k.put(v.b), 0]) for (const e of [0, 1, 2]) {
+        const [a, b] = [0, 1].map((path) => {
+          const y = k.put(new Float32Array(n.y + 8).fill(7));
+          if (path === 0) k.w.conv2d_forward(y, x, wt, bias, col, ...dimArgs(d), e);
+          else k.w.conv2d_forward_direct(y, x, wt, bias, direct, ...dimArgs(d), e);
+          const out = k.get(y, n.y + 8);
+          expect([...out.subarray(n.y)]).toEqual(new Array(8).fill(7)); // nothing written past y
+          return out.subarray(0, n.y);
+        });
+        total += n.y; diff += differing(a, b);
       }
     }
     console.log(`conv2d forward at one input channel, against the direct kernel: ${total} values (${thin} shapes on the ` +
       `pixel-vectorised kernel), ${diff} differ in their bits`);
-    expect(thin).toBeGreaterThanOrEqual(8);
+    expect(thin).toBeGreaterThanOrEqual(10);
     expect(diff).toBe(0);
   });
 
